@@ -1,0 +1,145 @@
+/*
+ * The WiredTiger engine plugin: shared declarations of its three parts
+ * (wt_engine.c: plugin, open/close, errors; wt_txn.c: transactions, point ops
+ * and cursors; wt_log.c: the change log).
+ *
+ * Data lives in one table (byte keys and values, memcmp order); the change
+ * log in a second table keyed by the position as 8 bytes big-endian, written
+ * in the same WiredTiger transaction as the data so both recover together.
+ */
+#ifndef ALX_WT_INTERNAL_H
+#define ALX_WT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <wiredtiger.h>
+
+#include "alopex_plugin.h"
+
+#define ALX_WT_DATA_URI "table:alopex_data"
+#define ALX_WT_LOG_URI "table:alopex_log"
+#define ALX_WT_COMPONENT "wiredtiger"
+/* Trim the log once this many records beyond log_retain accumulated. */
+#define ALX_WT_TRIM_SLACK 1000
+/* Removes per trimming transaction, so one trim never grows the cache. */
+#define ALX_WT_TRIM_BATCH 10000
+
+enum alx_wt_durability {
+	ALX_WT_DUR_FSYNC = 0,
+	ALX_WT_DUR_PERIODIC = 1,
+	ALX_WT_DUR_NONE = 2,
+};
+
+/* Filled by the config layer from the schema in wt_engine.c. */
+struct alx_wt_config {
+	uint64_t cache_size;
+	int durability; /* enum alx_wt_durability */
+	uint64_t sync_interval;
+	int64_t log_retain;
+};
+
+/*
+ * A WiredTiger session with its cursors. Sessions are single-threaded, so
+ * each transaction borrows one from the pool and gives it back at the end.
+ */
+struct alx_wt_session {
+	struct alx_wt_session *next;
+	WT_SESSION *session;
+	WT_CURSOR *data;
+	WT_CURSOR *log; /* opened on first use */
+};
+
+struct alx_wt_engine {
+	/* First member: the event callbacks get the engine back from it. */
+	WT_EVENT_HANDLER handler;
+	const struct alopex_host *host;
+	const struct alx_wt_config *cfg;
+	WT_CONNECTION *conn;
+	char *dir;
+	alopex_engine_commit_fn on_commit;
+	void *on_commit_arg;
+
+	pthread_mutex_t pool_mu;
+	struct alx_wt_session *pool; /* idle sessions */
+	size_t live_txns;
+
+	/* Serialises write commits so positions reach on_commit in order. */
+	pthread_mutex_t commit_mu;
+	_Atomic uint64_t last_pos;  /* last committed position (0: none) */
+	_Atomic uint64_t first_pos; /* oldest record still in the table */
+	_Atomic int trimming;
+
+	WT_SESSION *sync_session; /* periodic durability: the timer's own */
+	alopex_timer *sync_timer;
+
+	/* The last WiredTiger error message, for open errors. */
+	pthread_mutex_t err_mu;
+	char last_error[400];
+	int opened;
+};
+
+struct alx_wt_cursor;
+
+struct alx_wt_txn {
+	struct alx_wt_engine *eng;
+	struct alx_wt_session *ses;
+	unsigned flags;
+	int wrote;
+	int failed; /* the error that left the transaction rollback-only */
+	struct alx_wt_cursor *cursors;
+};
+
+/* wt_engine.c */
+void *alx_wt_alloc(const struct alx_wt_engine *eng, size_t size);
+void alx_wt_free(const struct alx_wt_engine *eng, void *ptr);
+/* Map a WiredTiger return code to ours, with "what: <wt message>". */
+int alx_wt_error(const struct alx_wt_engine *eng, alopex_diag *diag, int ret,
+		 const char *what);
+int alx_wt_check_key(const struct alx_wt_engine *eng, alopex_slice key,
+		     alopex_diag *diag);
+void alx_wt_encode_pos(uint8_t out[8], uint64_t pos);
+uint64_t alx_wt_decode_pos(const uint8_t in[8]);
+
+/* wt_txn.c */
+int alx_wt_session_get(struct alx_wt_engine *eng, struct alx_wt_session **out,
+		       alopex_diag *diag);
+void alx_wt_session_put(struct alx_wt_engine *eng, struct alx_wt_session *ses);
+int alx_wt_session_log_cursor(struct alx_wt_engine *eng,
+			      struct alx_wt_session *ses, alopex_diag *diag);
+void alx_wt_pool_destroy(struct alx_wt_engine *eng);
+
+int alx_wt_txn_begin(void *instance, unsigned flags, void **txn,
+		     alopex_diag *diag);
+int alx_wt_txn_commit(void *txn, alopex_slice log_record, uint64_t *position,
+		      alopex_diag *diag);
+void alx_wt_txn_rollback(void *txn);
+int alx_wt_get(void *txn, alopex_slice key, alopex_slice *value,
+	       alopex_diag *diag);
+int alx_wt_put(void *txn, alopex_slice key, alopex_slice value,
+	       alopex_diag *diag);
+int alx_wt_del(void *txn, alopex_slice key, alopex_diag *diag);
+int alx_wt_cursor_open(void *txn, alopex_slice lower, alopex_slice upper,
+		       unsigned flags, void **cursor, alopex_diag *diag);
+int alx_wt_cursor_next(void *cursor, alopex_slice *key, alopex_slice *value,
+		       alopex_diag *diag);
+void alx_wt_cursor_close(void *cursor);
+
+/* wt_log.c */
+/* Find the first and last positions in the log table (at open). */
+int alx_wt_log_recover(struct alx_wt_engine *eng, alopex_diag *diag);
+/* Whether enough records accumulated beyond log_retain to trim. */
+int alx_wt_log_trim_due(const struct alx_wt_engine *eng);
+/* Remove records beyond log_retain (never the last) on an idle session. */
+int alx_wt_log_trim(struct alx_wt_engine *eng, struct alx_wt_session *ses);
+int alx_wt_log_read(void *instance, uint64_t after, alopex_engine_log_fn fn,
+		    void *arg, alopex_diag *diag);
+uint64_t alx_wt_log_position(void *instance);
+
+/* The plugin entry points (ALOPEX_PLUGIN_DEFINE defines them). */
+const struct alopex_plugin *alopex_plugin_entry_wiredtiger(void);
+#ifdef ALOPEX_PLUGIN_SHARED
+ALOPEX_PLUGIN_EXPORT const struct alopex_plugin *alopex_plugin_entry(void);
+#endif
+
+#endif

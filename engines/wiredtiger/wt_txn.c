@@ -1,0 +1,521 @@
+/*
+ * Transactions, point operations and range cursors of the WiredTiger engine.
+ *
+ * A transaction borrows a pooled session and runs one WiredTiger snapshot
+ * transaction on it. Write commits are serialised by commit_mu: the position
+ * is assigned, the log record inserted next to the data, the transaction
+ * committed without syncing and on_commit called, all in position order.
+ * With durability fsync the log is then flushed outside the mutex, so
+ * concurrent committers share one fsync (group commit).
+ */
+#include <string.h>
+
+#include "wt_internal.h"
+
+struct alx_wt_cursor {
+	struct alx_wt_engine *eng;
+	struct alx_wt_txn *txn; /* NULL once the transaction ended */
+	struct alx_wt_cursor *next, *prev;
+	WT_CURSOR *c;
+	alopex_slice lower, upper; /* ptr NULL: unbounded */
+	int reverse;
+	int state; /* 0: not positioned, 1: iterating, 2: done */
+};
+
+enum { CUR_START = 0, CUR_RUNNING = 1, CUR_DONE = 2 };
+
+/* ---- session pool ----------------------------------------------------- */
+
+int alx_wt_session_get(struct alx_wt_engine *eng, struct alx_wt_session **out,
+		       alopex_diag *diag)
+{
+	pthread_mutex_lock(&eng->pool_mu);
+	struct alx_wt_session *ses = eng->pool;
+	if (ses != NULL)
+		eng->pool = ses->next;
+	pthread_mutex_unlock(&eng->pool_mu);
+	if (ses != NULL) {
+		ses->next = NULL;
+		*out = ses;
+		return 0;
+	}
+	int rc;
+	ses = alx_wt_alloc(eng, sizeof(*ses));
+	if (ses == NULL)
+		return eng->host->diag_set(diag, ALOPEX_ENOMEM, NULL,
+					   "wiredtiger: out of memory");
+	memset(ses, 0, sizeof(*ses));
+	int ret = eng->conn->open_session(eng->conn, NULL, "isolation=snapshot",
+					  &ses->session);
+	if (ret != 0) {
+		rc = alx_wt_error(eng, diag, ret, "opening a session");
+		goto fail;
+	}
+	ret = ses->session->open_cursor(ses->session, ALX_WT_DATA_URI, NULL,
+					NULL, &ses->data);
+	if (ret != 0) {
+		rc = alx_wt_error(eng, diag, ret, "opening the data table");
+		goto fail;
+	}
+	*out = ses;
+	return 0;
+fail:
+	if (ses->session != NULL)
+		ses->session->close(ses->session, NULL);
+	alx_wt_free(eng, ses);
+	return rc;
+}
+
+void alx_wt_session_put(struct alx_wt_engine *eng, struct alx_wt_session *ses)
+{
+	pthread_mutex_lock(&eng->pool_mu);
+	ses->next = eng->pool;
+	eng->pool = ses;
+	pthread_mutex_unlock(&eng->pool_mu);
+}
+
+int alx_wt_session_log_cursor(struct alx_wt_engine *eng,
+			      struct alx_wt_session *ses, alopex_diag *diag)
+{
+	if (ses->log != NULL)
+		return 0;
+	int ret = ses->session->open_cursor(ses->session, ALX_WT_LOG_URI, NULL,
+					    NULL, &ses->log);
+	if (ret != 0) {
+		ses->log = NULL;
+		return alx_wt_error(eng, diag, ret, "opening the log table");
+	}
+	return 0;
+}
+
+/* After the connection closed (which closed the WiredTiger sessions). */
+void alx_wt_pool_destroy(struct alx_wt_engine *eng)
+{
+	struct alx_wt_session *ses = eng->pool;
+	while (ses != NULL) {
+		struct alx_wt_session *next = ses->next;
+		alx_wt_free(eng, ses);
+		ses = next;
+	}
+	eng->pool = NULL;
+}
+
+/* ---- transactions ----------------------------------------------------- */
+
+int alx_wt_txn_begin(void *instance, unsigned flags, void **out,
+		     alopex_diag *diag)
+{
+	struct alx_wt_engine *eng = instance;
+	if (!eng->opened)
+		return eng->host->diag_set(diag, ALOPEX_EMISUSE, NULL,
+					   "wiredtiger: not open");
+	struct alx_wt_txn *txn = alx_wt_alloc(eng, sizeof(*txn));
+	if (txn == NULL)
+		return eng->host->diag_set(diag, ALOPEX_ENOMEM, NULL,
+					   "wiredtiger: out of memory");
+	memset(txn, 0, sizeof(*txn));
+	txn->eng = eng;
+	txn->flags = flags;
+	int rc = alx_wt_session_get(eng, &txn->ses, diag);
+	if (rc != 0)
+		goto fail;
+	/* Snapshot isolation takes the snapshot here, at begin. */
+	WT_SESSION *s = txn->ses->session;
+	int ret = s->begin_transaction(s, "isolation=snapshot");
+	if (ret != 0) {
+		rc = alx_wt_error(eng, diag, ret, "beginning a transaction");
+		alx_wt_session_put(eng, txn->ses);
+		goto fail;
+	}
+	pthread_mutex_lock(&eng->pool_mu);
+	eng->live_txns++;
+	pthread_mutex_unlock(&eng->pool_mu);
+	*out = txn;
+	return 0;
+fail:
+	alx_wt_free(eng, txn);
+	return rc;
+}
+
+/* Close the WiredTiger cursors of a finishing transaction. */
+static void detach_cursors(struct alx_wt_txn *txn)
+{
+	struct alx_wt_cursor *cur = txn->cursors;
+	while (cur != NULL) {
+		struct alx_wt_cursor *next = cur->next;
+		cur->c->close(cur->c);
+		cur->c = NULL;
+		cur->txn = NULL;
+		cur->next = cur->prev = NULL;
+		cur = next;
+	}
+	txn->cursors = NULL;
+}
+
+static void txn_free(struct alx_wt_txn *txn)
+{
+	struct alx_wt_engine *eng = txn->eng;
+	alx_wt_session_put(eng, txn->ses);
+	pthread_mutex_lock(&eng->pool_mu);
+	eng->live_txns--;
+	pthread_mutex_unlock(&eng->pool_mu);
+	alx_wt_free(eng, txn);
+}
+
+void alx_wt_txn_rollback(void *t)
+{
+	struct alx_wt_txn *txn = t;
+	if (txn == NULL)
+		return;
+	detach_cursors(txn);
+	WT_SESSION *s = txn->ses->session;
+	s->rollback_transaction(s, NULL);
+	txn_free(txn);
+}
+
+/* Insert the record and commit, in position order. */
+static int commit_write(struct alx_wt_txn *txn, alopex_slice record,
+			uint64_t *position, alopex_diag *diag)
+{
+	struct alx_wt_engine *eng = txn->eng;
+	struct alx_wt_session *ses = txn->ses;
+	WT_SESSION *s = ses->session;
+	int rc = alx_wt_session_log_cursor(eng, ses, diag);
+	if (rc != 0) {
+		s->rollback_transaction(s, NULL);
+		return rc;
+	}
+	uint8_t kbuf[8];
+	WT_ITEM k = {.data = kbuf, .size = sizeof(kbuf)};
+	WT_ITEM v = {.data = record.ptr != NULL ? record.ptr : kbuf,
+		     .size = record.len};
+
+	pthread_mutex_lock(&eng->commit_mu);
+	uint64_t pos = atomic_load(&eng->last_pos) + 1;
+	alx_wt_encode_pos(kbuf, pos);
+	ses->log->set_key(ses->log, &k);
+	ses->log->set_value(ses->log, &v);
+	int ret = ses->log->insert(ses->log);
+	if (ret == 0) {
+		/* An error from commit means it was rolled back. */
+		ret = s->commit_transaction(s, NULL);
+		if (ret != 0)
+			rc = alx_wt_error(eng, diag, ret, "commit");
+	} else {
+		rc = alx_wt_error(eng, diag, ret, "writing the log record");
+		s->rollback_transaction(s, NULL);
+	}
+	if (rc != 0) {
+		pthread_mutex_unlock(&eng->commit_mu);
+		return rc;
+	}
+	atomic_store(&eng->last_pos, pos);
+	if (eng->on_commit != NULL)
+		eng->on_commit(eng->on_commit_arg, pos, record);
+	pthread_mutex_unlock(&eng->commit_mu);
+
+	if (eng->cfg->durability == ALX_WT_DUR_FSYNC) {
+		/* Flushes every commit so far: concurrent ones share it. */
+		ret = s->log_flush(s, "sync=on");
+		if (ret != 0)
+			return eng->host->diag_set(
+				diag, ALOPEX_EIO, NULL,
+				"position %llu was committed but syncing the "
+				"log failed: %s",
+				(unsigned long long)pos,
+				wiredtiger_strerror(ret));
+	}
+	if (alx_wt_log_trim_due(eng))
+		alx_wt_log_trim(eng, ses);
+	*position = pos;
+	return 0;
+}
+
+int alx_wt_txn_commit(void *t, alopex_slice log_record, uint64_t *position,
+		      alopex_diag *diag)
+{
+	struct alx_wt_txn *txn = t;
+	struct alx_wt_engine *eng = txn->eng;
+	WT_SESSION *s = txn->ses->session;
+	int rc = 0;
+	detach_cursors(txn);
+	if (txn->failed != 0) {
+		/* WiredTiger 3.2.1 would commit the rest: refuse. */
+		s->rollback_transaction(s, NULL);
+		rc = eng->host->diag_set(diag, txn->failed, NULL,
+					 "the transaction failed earlier "
+					 "and was rolled back");
+	} else if (!txn->wrote) {
+		/* Read-only or empty: no position, no log record. */
+		int ret = s->commit_transaction(s, NULL);
+		if (ret != 0)
+			rc = alx_wt_error(eng, diag, ret, "commit");
+	} else {
+		uint64_t pos = 0;
+		rc = commit_write(txn, log_record, &pos, diag);
+		if (rc == 0 && position != NULL)
+			*position = pos;
+	}
+	txn_free(txn);
+	return rc;
+}
+
+/* ---- point operations ------------------------------------------------- */
+
+static int txn_usable(const struct alx_wt_txn *txn, alopex_diag *diag)
+{
+	if (txn->failed == 0)
+		return 0;
+	return txn->eng->host->diag_set(diag, txn->failed, NULL,
+					"the transaction failed earlier and "
+					"can only be rolled back");
+}
+
+static int txn_writable(const struct alx_wt_txn *txn, alopex_slice key,
+			alopex_diag *diag)
+{
+	if (txn->flags & ALOPEX_TXN_READONLY)
+		return txn->eng->host->diag_set(diag, ALOPEX_EREADONLY, NULL,
+						"write in a read-only "
+						"transaction");
+	int rc = txn_usable(txn, diag);
+	if (rc == 0)
+		rc = alx_wt_check_key(txn->eng, key, diag);
+	return rc;
+}
+
+/* A failed write (or a rollback-only read) poisons the transaction. */
+static int txn_fail(struct alx_wt_txn *txn, alopex_diag *diag, int ret,
+		    const char *what)
+{
+	int rc = alx_wt_error(txn->eng, diag, ret, what);
+	txn->failed = rc;
+	return rc;
+}
+
+int alx_wt_get(void *t, alopex_slice key, alopex_slice *value,
+	       alopex_diag *diag)
+{
+	struct alx_wt_txn *txn = t;
+	struct alx_wt_engine *eng = txn->eng;
+	int rc = txn_usable(txn, diag);
+	if (rc == 0)
+		rc = alx_wt_check_key(eng, key, diag);
+	if (rc != 0)
+		return rc;
+	WT_CURSOR *c = txn->ses->data;
+	WT_ITEM k = {.data = key.ptr, .size = key.len};
+	c->set_key(c, &k);
+	int ret = c->search(c);
+	if (ret == WT_NOTFOUND)
+		return eng->host->diag_set(diag, ALOPEX_ENOTFOUND, NULL,
+					   "key not found");
+	if (ret == WT_ROLLBACK)
+		return txn_fail(txn, diag, ret, "read");
+	if (ret != 0)
+		return alx_wt_error(eng, diag, ret, "read");
+	WT_ITEM v;
+	ret = c->get_value(c, &v);
+	if (ret != 0)
+		return alx_wt_error(eng, diag, ret, "read");
+	value->ptr = v.data;
+	value->len = v.size;
+	return 0;
+}
+
+int alx_wt_put(void *t, alopex_slice key, alopex_slice value, alopex_diag *diag)
+{
+	struct alx_wt_txn *txn = t;
+	int rc = txn_writable(txn, key, diag);
+	if (rc != 0)
+		return rc;
+	if (value.len > ALOPEX_KV_MAX_VALUE)
+		return txn->eng->host->diag_set(
+			diag, ALOPEX_EINVAL, NULL,
+			"value of %zu bytes is larger than the %u-byte limit",
+			value.len, ALOPEX_KV_MAX_VALUE);
+	WT_CURSOR *c = txn->ses->data;
+	WT_ITEM k = {.data = key.ptr, .size = key.len};
+	WT_ITEM v = {.data = value.ptr != NULL ? value.ptr : key.ptr,
+		     .size = value.len};
+	c->set_key(c, &k);
+	c->set_value(c, &v);
+	int ret = c->insert(c);
+	if (ret != 0)
+		return txn_fail(txn, diag, ret, "write");
+	txn->wrote = 1;
+	return 0;
+}
+
+int alx_wt_del(void *t, alopex_slice key, alopex_diag *diag)
+{
+	struct alx_wt_txn *txn = t;
+	int rc = txn_writable(txn, key, diag);
+	if (rc != 0)
+		return rc;
+	/* remove() with overwrite does not report absent keys: look first. */
+	WT_CURSOR *c = txn->ses->data;
+	WT_ITEM k = {.data = key.ptr, .size = key.len};
+	c->set_key(c, &k);
+	int ret = c->search(c);
+	if (ret == WT_NOTFOUND)
+		return txn->eng->host->diag_set(diag, ALOPEX_ENOTFOUND, NULL,
+						"key not found");
+	if (ret == WT_ROLLBACK)
+		return txn_fail(txn, diag, ret, "read");
+	if (ret != 0)
+		return alx_wt_error(txn->eng, diag, ret, "read");
+	ret = c->remove(c);
+	if (ret != 0)
+		return txn_fail(txn, diag, ret, "delete");
+	txn->wrote = 1;
+	return 0;
+}
+
+/* ---- range cursors ---------------------------------------------------- */
+
+static int key_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : (alen > blen ? 1 : 0);
+}
+
+int alx_wt_cursor_open(void *t, alopex_slice lower, alopex_slice upper,
+		       unsigned flags, void **out, alopex_diag *diag)
+{
+	struct alx_wt_txn *txn = t;
+	struct alx_wt_engine *eng = txn->eng;
+	int rc = txn_usable(txn, diag);
+	if (rc != 0)
+		return rc;
+	size_t llen = lower.ptr != NULL ? lower.len : 0;
+	size_t ulen = upper.ptr != NULL ? upper.len : 0;
+	if (llen > ALOPEX_KV_MAX_KEY || ulen > ALOPEX_KV_MAX_KEY)
+		return eng->host->diag_set(diag, ALOPEX_EINVAL, NULL,
+					   "range bound longer than the "
+					   "%u-byte key limit",
+					   ALOPEX_KV_MAX_KEY);
+	struct alx_wt_cursor *cur =
+		alx_wt_alloc(eng, sizeof(*cur) + llen + ulen);
+	if (cur == NULL)
+		return eng->host->diag_set(diag, ALOPEX_ENOMEM, NULL,
+					   "wiredtiger: out of memory");
+	memset(cur, 0, sizeof(*cur));
+	WT_SESSION *s = txn->ses->session;
+	/* Closed cursors are cached by the session: this is cheap. */
+	int ret = s->open_cursor(s, ALX_WT_DATA_URI, NULL, NULL, &cur->c);
+	if (ret != 0) {
+		alx_wt_free(eng, cur);
+		return alx_wt_error(eng, diag, ret, "opening a cursor");
+	}
+	uint8_t *mem = (uint8_t *)(cur + 1);
+	if (lower.ptr != NULL) {
+		memcpy(mem, lower.ptr, llen);
+		cur->lower = (alopex_slice){mem, llen};
+	}
+	if (upper.ptr != NULL) {
+		memcpy(mem + llen, upper.ptr, ulen);
+		cur->upper = (alopex_slice){mem + llen, ulen};
+	}
+	cur->eng = eng;
+	cur->txn = txn;
+	cur->reverse = (flags & ALOPEX_CURSOR_REVERSE) != 0;
+	cur->next = txn->cursors;
+	if (txn->cursors != NULL)
+		txn->cursors->prev = cur;
+	txn->cursors = cur;
+	*out = cur;
+	return 0;
+}
+
+/* Place the cursor on the first key of the range, in its direction. */
+static int cursor_first(struct alx_wt_cursor *cur)
+{
+	WT_CURSOR *c = cur->c;
+	const alopex_slice *bound = cur->reverse ? &cur->upper : &cur->lower;
+	if (bound->ptr == NULL)
+		return cur->reverse ? c->prev(c) : c->next(c);
+	WT_ITEM k = {.data = bound->ptr, .size = bound->len};
+	int exact = 0;
+	c->set_key(c, &k);
+	int ret = c->search_near(c, &exact);
+	if (ret != 0)
+		return ret;
+	/* Forward wants key >= lower; reverse wants key < upper. */
+	if (!cur->reverse && exact < 0)
+		return c->next(c);
+	if (cur->reverse && exact >= 0)
+		return c->prev(c);
+	return 0;
+}
+
+int alx_wt_cursor_next(void *cursor, alopex_slice *key, alopex_slice *value,
+		       alopex_diag *diag)
+{
+	struct alx_wt_cursor *cur = cursor;
+	struct alx_wt_engine *eng = cur->eng;
+	if (cur->txn == NULL)
+		return eng->host->diag_set(diag, ALOPEX_EMISUSE, NULL,
+					   "cursor used after its "
+					   "transaction ended");
+	int rc = txn_usable(cur->txn, diag);
+	if (rc != 0)
+		return rc;
+	if (cur->state == CUR_DONE)
+		return ALOPEX_DONE;
+	WT_CURSOR *c = cur->c;
+	int ret;
+	if (cur->state == CUR_START) {
+		ret = cursor_first(cur);
+		cur->state = CUR_RUNNING;
+	} else {
+		ret = cur->reverse ? c->prev(c) : c->next(c);
+	}
+	if (ret == WT_NOTFOUND) {
+		cur->state = CUR_DONE;
+		return ALOPEX_DONE;
+	}
+	WT_ITEM k, v;
+	if (ret == 0)
+		ret = c->get_key(c, &k);
+	if (ret == 0)
+		ret = c->get_value(c, &v);
+	if (ret != 0) {
+		if (ret == WT_ROLLBACK)
+			return txn_fail(cur->txn, diag, ret, "scan");
+		return alx_wt_error(eng, diag, ret, "scan");
+	}
+	const alopex_slice *stop = cur->reverse ? &cur->lower : &cur->upper;
+	if (stop->ptr != NULL) {
+		int cmp = key_cmp(k.data, k.size, stop->ptr, stop->len);
+		if (cur->reverse ? cmp < 0 : cmp >= 0) {
+			cur->state = CUR_DONE;
+			return ALOPEX_DONE;
+		}
+	}
+	key->ptr = k.data;
+	key->len = k.size;
+	value->ptr = v.data;
+	value->len = v.size;
+	return ALOPEX_ROW;
+}
+
+void alx_wt_cursor_close(void *cursor)
+{
+	struct alx_wt_cursor *cur = cursor;
+	if (cur == NULL)
+		return;
+	struct alx_wt_txn *txn = cur->txn;
+	if (txn != NULL) {
+		if (cur->prev != NULL)
+			cur->prev->next = cur->next;
+		else
+			txn->cursors = cur->next;
+		if (cur->next != NULL)
+			cur->next->prev = cur->prev;
+		cur->c->close(cur->c);
+	}
+	alx_wt_free(cur->eng, cur);
+}
