@@ -1,0 +1,66 @@
+/* The database object behind alopex.h. */
+#ifndef ALX_DB_INTERNAL_H
+#define ALX_DB_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "alopex.h"
+#include "alopex_plugin.h"
+#include "kv/kv_batch.h"
+
+struct alx_runtime;
+struct alx_config;
+struct alx_plugin_instance;
+
+struct alopex_subscription {
+	alopex_batch_fn fn;
+	void *arg;
+	struct alopex_subscription *next;
+};
+
+struct alopex_db {
+	struct alx_runtime *rt;
+	struct alx_config *cfg;
+	struct alx_plugin_instance *engine;
+	const struct alopex_engine_ops *eng;
+	void *einst; /* engine->instance, for the hot paths */
+	int engine_open;
+	char *dir;
+	int lock_fd;
+
+	atomic_long open_txns;
+
+	pthread_mutex_t err_mu;
+	alopex_diag err;
+
+	/* Subscribers are read on every commit, changed rarely. */
+	pthread_rwlock_t sub_lock;
+	struct alopex_subscription *subs;
+};
+
+struct alopex_kv_cursor;
+
+struct alopex_kv_txn {
+	alopex_db *db;
+	void *etxn;
+	unsigned flags;
+	int aborted; /* a write failed: only rollback is allowed */
+	struct alx_batch_writer batch;
+	uint8_t *keybuf; /* space prefix + key, reused */
+	size_t keycap;
+	struct alopex_kv_cursor *cursors;
+	alopex_diag diag;
+};
+
+/* Record a failure on the handle (copied from diag). */
+int alx_db_fail(alopex_db *db, const alopex_diag *diag);
+/* Convenience: set code + message on the handle. */
+int alx_db_failf(alopex_db *db, int code, const char *sqlstate, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
+void alx_db_clear_error(alopex_db *db);
+
+/* The engine's commit hook: decode and fan out to subscribers. */
+void alx_db_on_commit(void *arg, uint64_t position, alopex_slice record);
+
+#endif
