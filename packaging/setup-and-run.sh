@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian 12 machine (as root), build, and run Alopex on its
+# embedded default configuration.
+#
+# Until the protocol plugins land (pgwire, RESP, HTTP, gRPC), "running" means
+# the embedded library through alopex-cli: the server validates its config
+# and data directory but has nothing to serve yet.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=${ALOPEX_DATA:-"$root/data"}
+
+"$root/packaging/install-deps.sh"
+"$root/packaging/build.sh" "$root/build" -DCMAKE_BUILD_TYPE=Release -DALOPEX_BUILD_TESTS=OFF
+
+bin="$root/build/core"
+echo "== alopex-server --check-config config/alopex.yaml"
+"$bin/alopex-server" --check-config "$root/config/alopex.yaml"
+echo "== embedded default on $data (WiredTiger, fsync per commit)"
+"$bin/alopex-cli" --data "$data" kv put greeting "hello from alopex"
+"$bin/alopex-cli" --data "$data" kv put fox:arctic "Vulpes lagopus"
+"$bin/alopex-cli" --data "$data" kv put fox:red "Vulpes vulpes"
+echo "-- kv get greeting"
+"$bin/alopex-cli" --data "$data" kv get greeting
+echo "-- kv scan fox:"
+"$bin/alopex-cli" --data "$data" kv scan fox:
+echo "-- last commit batches"
+"$bin/alopex-cli" --data "$data" log | tail -n 6
+echo "== alopex-server --data $data"
+"$bin/alopex-server" --data "$data" || true

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian 12 machine (as root), build with ASan + UBSan, and run
+# the whole test suite: layout check, fuzz smoke runs, then ctest (whose
+# summary closes the output). Exits non-zero on any failure.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${ALOPEX_TEST_BUILD:-"$root/build-test"}
+cd "$root"
+
+"$root/packaging/install-deps.sh"
+
+echo "== clang-format check"
+mapfile -t sources < <(git ls-files '*.c' '*.h' 2>/dev/null || find core engines plugins protocols tests -name '*.[ch]')
+if [ ${#sources[@]} -gt 0 ]; then
+	clang-format --dry-run --Werror "${sources[@]}"
+fi
+echo "clang-format: ${#sources[@]} files clean"
+
+echo "== build (ASan + UBSan)"
+"$root/packaging/build.sh" "$build" -DCMAKE_BUILD_TYPE=Debug -DALOPEX_SANITIZE=ON
+
+if [ -x "$root/tests/fuzz/run-fuzz.sh" ]; then
+	echo "== fuzz smoke runs"
+	"$root/tests/fuzz/run-fuzz.sh" "${ALOPEX_FUZZ_SECONDS:-30}"
+fi
+
+echo "== ctest"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --test-dir "$build" --output-on-failure -j2 --timeout 900
