@@ -16,6 +16,15 @@ if [ ${#sources[@]} -gt 0 ]; then
 fi
 echo "clang-format: ${#sources[@]} files clean"
 
+# The other plugin linkage and an optimised build: WiredTiger as a shared
+# module, the memory engine linked in, -O2 warnings. Only the suites that do
+# not assume the default linkage run here.
+echo "== variant build (RelWithDebInfo, wiredtiger SHARED, memory STATIC)"
+"$root/packaging/build.sh" "$root/build-variant" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DALOPEX_PLUGIN_WIREDTIGER=SHARED -DALOPEX_PLUGIN_MEMORY=STATIC -DALOPEX_BUILD_BENCH=OFF
+ctest --test-dir "$root/build-variant" --output-on-failure -j2 --timeout 600 \
+	-R '^(kv_contract_test|plugin_loader_test|runtime_test|config_test|arena_test|kv_batch_test)$'
+
 echo "== build (ASan + UBSan)"
 "$root/packaging/build.sh" "$build" -DCMAKE_BUILD_TYPE=Debug -DALOPEX_SANITIZE=ON
 
