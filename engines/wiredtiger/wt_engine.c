@@ -442,7 +442,7 @@ static int engine_open(void *instance, const struct alopex_engine_env *env,
 		}
 	}
 	eng->opened = 1;
-	host->log(host->ctx, ALOPEX_LOG_INFO, ALX_WT_COMPONENT,
+	host->log(host->ctx, ALOPEX_LOG_DEBUG, ALX_WT_COMPONENT,
 		  "opened %s at log position %llu", eng->dir,
 		  (unsigned long long)atomic_load(&eng->last_pos));
 	return 0;
