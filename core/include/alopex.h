@@ -116,7 +116,9 @@ typedef struct alopex_open_options {
 	const alopex_allocator *allocator; /* NULL: libc */
 	alopex_log_fn log_fn; /* NULL: one line per entry to stderr */
 	void *log_arg;
-	int log_level; /* used when no config sets log_level; 0 = ERROR */
+	/* Level while the configuration loads (0 = ERROR); from then on the
+	 * configuration's log_level applies (default info). */
+	int log_level;
 	int create_if_missing; /* 1 (default when options are NULL) */
 } alopex_open_options;
 

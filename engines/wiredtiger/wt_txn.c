@@ -119,9 +119,13 @@ int alx_wt_txn_begin(void *instance, unsigned flags, void **out,
 	int rc = alx_wt_session_get(eng, &txn->ses, diag);
 	if (rc != 0)
 		goto fail;
-	/* Snapshot isolation takes the snapshot here, at begin. */
+	/*
+	 * Snapshot isolation takes the snapshot here, at begin. Pool sessions
+	 * are opened with isolation=snapshot, so no per-begin config string
+	 * (WiredTiger parses it on every call).
+	 */
 	WT_SESSION *s = txn->ses->session;
-	int ret = s->begin_transaction(s, "isolation=snapshot");
+	int ret = s->begin_transaction(s, NULL);
 	if (ret != 0) {
 		rc = alx_wt_error(eng, diag, ret, "beginning a transaction");
 		alx_wt_session_put(eng, txn->ses);

@@ -43,6 +43,8 @@ mkdir -p "$build/fuzz-artifacts"
 status=0
 for t in $targets; do
 	name=${t#fuzz_}
+	corpus=$name
+	[ "$name" = sql_parse ] && corpus=sql
 	work="$build/fuzz-corpus/$name"
 	mkdir -p "$work"
 	dict=""
@@ -55,7 +57,7 @@ for t in $targets; do
 	if ! "$build/tests/fuzz/$t" -max_total_time="$seconds" -timeout=10 \
 		-rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
 		-artifact_prefix="$build/fuzz-artifacts/$t-" $dict \
-		"$work" "$src/tests/fuzz/corpus/$name"; then
+		"$work" "$src/tests/fuzz/corpus/$corpus"; then
 		echo "== $t FAILED; inputs in $build/fuzz-artifacts/" >&2
 		status=1
 	fi

@@ -310,7 +310,7 @@ static int apply_default(struct alx_runtime *rt,
 	char name[320];
 	int rc;
 
-	snprintf(name, sizeof(name), "<default of %s>", path);
+	snprintf(name, sizeof(name), "<default of %.300s>", path);
 	rc = alx_cfg_parse_value(rt, name, f->default_value,
 				 strlen(f->default_value), &doc, diag);
 	if (rc == 0)

@@ -1,0 +1,1 @@
+select B'101', X'ff'

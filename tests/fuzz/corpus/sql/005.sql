@@ -1,0 +1,1 @@
+select t.*, s.* from t, s

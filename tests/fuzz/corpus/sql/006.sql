@@ -1,0 +1,1 @@
+select a and b and c and d, a or b or c from t

@@ -1,0 +1,1 @@
+select a in (1, 2, 3), a not in (1), a in (select b from u), a not in (select b from u) from t

@@ -1,0 +1,1 @@
+select a ~~ 'x', a !~~ 'y', a ~~* 'z' from t

@@ -1,0 +1,1 @@
+select a = any (array[1, 2]), a <> all ('{1,2}') from t

@@ -1,0 +1,1 @@
+select cast(a as int), a::int, a::varchar(10)::text, '1'::int[] from t

@@ -1,0 +1,1 @@
+select myschema.f(1), pg_catalog.now()

@@ -1,0 +1,1 @@
+select position('b' in 'abc'), substring('abcdef' from 2 for 3), substring('abc' from 2), substring('abc' for 2), substring('abc', 1, 2)

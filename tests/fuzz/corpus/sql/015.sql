@@ -1,0 +1,1 @@
+select current_user, session_user, current_schema, current_role, user, current_catalog

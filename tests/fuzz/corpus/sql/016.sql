@@ -1,0 +1,1 @@
+select data->'a', data->>'b', data#>'{a,b}', data#>>'{a}', data @> '{}', '{}' <@ data, data ? 'k' from t

@@ -1,0 +1,1 @@
+select * from items order by emb <-> $1 limit 5

@@ -1,0 +1,1 @@
+select a operator(pg_catalog.+) b from t

@@ -1,0 +1,1 @@
+select uuid 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', pg_catalog.int4 '1', vector '[1,2]'

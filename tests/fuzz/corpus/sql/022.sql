@@ -1,0 +1,1 @@
+select * from t order by a, b desc, c asc nulls first, d nulls last, e using <

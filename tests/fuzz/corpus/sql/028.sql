@@ -1,0 +1,1 @@
+select * from t left join u on true left outer join v on true

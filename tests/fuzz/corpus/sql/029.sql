@@ -1,0 +1,1 @@
+select * from (t join u on true) join v on true

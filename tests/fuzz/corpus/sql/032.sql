@@ -1,0 +1,1 @@
+with a as materialized (select 1), b as not materialized (select 2) select * from a, b

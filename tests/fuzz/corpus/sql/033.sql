@@ -1,0 +1,1 @@
+with x as (select 1) delete from t using x

@@ -1,0 +1,1 @@
+select "this_identifier_is_longer_than_sixty_three_bytes_and_will_be_truncated_now"

@@ -1,0 +1,1 @@
+update t as x set a = default where x.b returning *

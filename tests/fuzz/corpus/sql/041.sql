@@ -1,0 +1,1 @@
+delete from only t where true returning a

@@ -1,0 +1,1 @@
+copy t to stdout with csv header delimiter ','

@@ -1,0 +1,1 @@
+copy (select * from t) to stdout with (format csv)

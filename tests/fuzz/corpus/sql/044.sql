@@ -1,0 +1,1 @@
+copy binary t from stdin

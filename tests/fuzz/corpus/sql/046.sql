@@ -1,0 +1,1 @@
+create table t (a int constraint a_pos check (a > 0), b int constraint b_nn not null)

@@ -1,0 +1,1 @@
+create table t (b boolean, b2 bool, s smallint, s2 int2, i integer, i2 int, i3 int4, l bigint, l2 int8)

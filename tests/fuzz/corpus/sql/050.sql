@@ -1,0 +1,1 @@
+create table t (a text, b varchar(20), c character varying(30), d char(5), e character(2), f bpchar, g char, h varchar)

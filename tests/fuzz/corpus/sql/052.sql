@@ -1,0 +1,1 @@
+create index items_emb on items using hnsw (emb vector_l2_ops) with (m = 16, ef_construction = 64)

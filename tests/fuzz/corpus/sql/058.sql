@@ -1,0 +1,1 @@
+alter table t add constraint c1 check (a > 0), add unique (b)

@@ -1,0 +1,1 @@
+alter table t alter column a set not null, alter column b drop not null

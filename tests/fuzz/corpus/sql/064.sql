@@ -1,0 +1,1 @@
+create role r with login password 'secret'

@@ -1,0 +1,1 @@
+create role r in role a, b role c admin d

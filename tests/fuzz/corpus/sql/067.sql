@@ -1,0 +1,1 @@
+create extension vector with schema public version '0.5.0' cascade

@@ -1,0 +1,1 @@
+start transaction isolation level repeatable read read only deferrable

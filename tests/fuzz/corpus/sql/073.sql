@@ -1,0 +1,1 @@
+rollback work to savepoint s1

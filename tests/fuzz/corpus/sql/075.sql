@@ -1,0 +1,1 @@
+set hnsw.ef_search = 100

@@ -1,0 +1,1 @@
+show hnsw.ef_search

@@ -1,0 +1,1 @@
+explain analyse verbose select 1

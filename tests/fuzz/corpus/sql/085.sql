@@ -1,0 +1,1 @@
+explain create table t2 as select 1

@@ -1,0 +1,1 @@
+prepare p as update t set a = $1 where b = $2

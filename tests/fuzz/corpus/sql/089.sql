@@ -1,0 +1,1 @@
+select name, value, key, type, text, date, timestamp, data, position, year, action, comment, version, level, status, password, role, options, format, zone, source from kw

@@ -1,0 +1,1 @@
+select t.text from kw as t

@@ -1,0 +1,1 @@
+select * from kw k join kw v on k.key = v.key

@@ -1,0 +1,1 @@
+select "order"."group" from "order"

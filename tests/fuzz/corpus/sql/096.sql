@@ -1,0 +1,1 @@
+select 1 is distinct from 2 is null

@@ -1,0 +1,1 @@
+select 1 like 2 ilike 3

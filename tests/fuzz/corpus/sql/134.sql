@@ -1,0 +1,1 @@
+alter table t alter a set

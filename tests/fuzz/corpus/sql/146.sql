@@ -1,0 +1,1 @@
+with x (select 1) select 1
