@@ -353,7 +353,7 @@ int alx_value_cast(struct alx_arena *a, const struct alx_value *in,
 	} else if (from == ALX_T_INT4 && to.id == ALX_T_BOOL) {
 		v = alx_value_bool(in->u.i != 0);
 	} else if (from == ALX_T_DATE) {
-		int64_t ts;
+		int64_t ts = 0; /* set unless rc says otherwise */
 		rc = date_to_timestamp(in->u.date, &ts, diag);
 		if (rc == 0 && to.id == ALX_T_TIMESTAMPTZ)
 			ts = local_to_utc(ts, fmt);

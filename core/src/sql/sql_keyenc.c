@@ -451,7 +451,8 @@ static int get_numeric_key(struct alx_arena *a, struct kreader *r,
 		if (digits == NULL)
 			return enc_oom(diag);
 		for (size_t i = 0; i < nd; i++) {
-			uint8_t e[2];
+			uint8_t e[2] = {
+				0, 0}; /* kget_n fills both: checked above */
 			kget_n(r, e, 2);
 			digits[i] =
 				(uint16_t)(((e[0] ^ inv) << 8 | (e[1] ^ inv)) -
