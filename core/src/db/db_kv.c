@@ -1,18 +1,19 @@
 /*
- * The public key-value API: alopex_kv_* over the engine, in key space
- * ALOPEX_SPACE_KV (every key is stored as one prefix byte + the user key,
- * so SQL tables and catalog live beside it without collisions).
+ * The public key-value API: alopex_kv_* over the core transaction
+ * (kv/kv_txn.h), in key space ALOPEX_SPACE_KV (every key is stored as one
+ * prefix byte + the user key, so SQL tables and catalog live beside it
+ * without collisions).
  */
 #include <string.h>
 
 #include "db/db_internal.h"
+#include "kv/kv_txn.h"
 #include "runtime/alx_diag.h"
 #include "runtime/alx_runtime.h"
 
 struct alopex_kv_cursor {
 	alopex_kv_txn *txn;
-	void *ecur;
-	uint8_t *bounds; /* kept alive while the engine cursor may use them */
+	struct alx_kv_cursor *core;
 	struct alopex_kv_cursor *next;
 };
 
@@ -24,9 +25,19 @@ static int txn_fail(alopex_kv_txn *txn, int rc)
 	return alx_db_fail(txn->db, &txn->diag);
 }
 
+/* A failure reported by the core transaction: take its diag. */
+static int core_fail(alopex_kv_txn *txn, int rc)
+{
+	txn->diag = txn->core->diag;
+	if (txn->diag.code == 0)
+		alx_diag_set(&txn->diag, rc, NULL, "%s", alopex_code_str(rc));
+	return alx_db_fail(txn->db, &txn->diag);
+}
+
 static int txn_check(alopex_kv_txn *txn)
 {
 	alx_diag_clear(&txn->diag);
+	alx_diag_clear(&txn->core->diag);
 	if (txn->aborted)
 		return txn_fail(
 			txn, alx_diag_set(&txn->diag, ALOPEX_EMISUSE, "25P02",
@@ -78,38 +89,28 @@ int alopex_kv_begin(alopex_db *db, unsigned flags, alopex_kv_txn **out)
 	txn->db = db;
 	txn->flags = flags;
 	alx_diag_clear(&txn->diag);
-	alx_batch_writer_init(&txn->batch, db->rt);
-	unsigned eflags =
-		(flags & ALOPEX_KV_READONLY) ? ALOPEX_TXN_READONLY : 0;
-	int rc = db->eng->txn_begin(db->einst, eflags, &txn->etxn, &txn->diag);
+	unsigned cflags =
+		(flags & ALOPEX_KV_READONLY) ? ALX_KV_TXN_READONLY : 0;
+	int rc = alx_kv_txn_begin(db, cflags, &txn->core, &txn->diag);
 	if (rc != 0) {
 		alx_db_fail(db, &txn->diag);
 		alx_free(db->rt, txn);
 		return rc;
 	}
-	atomic_fetch_add(&db->open_txns, 1);
 	*out = txn;
 	return 0;
 }
 
 static void close_cursors(alopex_kv_txn *txn)
 {
-	while (txn->cursors != NULL) {
-		struct alopex_kv_cursor *c = txn->cursors;
-		txn->cursors = c->next;
-		txn->db->eng->cursor_close(c->ecur);
-		alx_free(txn->db->rt, c->bounds);
-		alx_free(txn->db->rt, c);
-	}
+	while (txn->cursors != NULL)
+		alopex_kv_cursor_close(txn->cursors);
 }
 
 static void txn_free(alopex_kv_txn *txn)
 {
-	alopex_db *db = txn->db;
-	alx_batch_writer_fini(&txn->batch);
-	alx_free(db->rt, txn->keybuf);
-	alx_free(db->rt, txn);
-	atomic_fetch_sub(&db->open_txns, 1);
+	alx_free(txn->db->rt, txn->keybuf);
+	alx_free(txn->db->rt, txn);
 }
 
 int alopex_kv_commit(alopex_kv_txn *txn)
@@ -119,7 +120,7 @@ int alopex_kv_commit(alopex_kv_txn *txn)
 	alopex_db *db = txn->db;
 	close_cursors(txn);
 	if (txn->aborted) {
-		db->eng->txn_rollback(txn->etxn);
+		alx_kv_txn_rollback(txn->core);
 		alx_diag_set(&txn->diag, ALOPEX_ECONFLICT, "40001",
 			     "transaction was aborted by an earlier error and "
 			     "has been rolled back");
@@ -128,9 +129,7 @@ int alopex_kv_commit(alopex_kv_txn *txn)
 		return rc;
 	}
 	alx_diag_clear(&txn->diag);
-	uint64_t pos = 0;
-	int rc = db->eng->txn_commit(txn->etxn, alx_batch_finish(&txn->batch),
-				     &pos, &txn->diag);
+	int rc = alx_kv_txn_commit(txn->core, NULL, &txn->diag);
 	if (rc != 0)
 		alx_db_fail(db, &txn->diag);
 	txn_free(txn);
@@ -142,16 +141,26 @@ void alopex_kv_rollback(alopex_kv_txn *txn)
 	if (txn == NULL)
 		return;
 	close_cursors(txn);
-	txn->db->eng->txn_rollback(txn->etxn);
+	alx_kv_txn_rollback(txn->core);
 	txn_free(txn);
 }
 
 /* A failed write may leave the engine's transaction unusable. */
 static int write_failed(alopex_kv_txn *txn, int rc)
 {
-	if (rc == ALOPEX_ECONFLICT || rc == ALOPEX_ENOMEM || rc == ALOPEX_EIO)
+	if (txn->core->doomed)
 		txn->aborted = 1;
-	return txn_fail(txn, rc);
+	return core_fail(txn, rc);
+}
+
+static int check_writable(alopex_kv_txn *txn)
+{
+	if (txn->flags & ALOPEX_KV_READONLY)
+		return txn_fail(txn,
+				alx_diag_set(&txn->diag, ALOPEX_EREADONLY, NULL,
+					     "cannot write in a read-only "
+					     "transaction"));
+	return 0;
 }
 
 int alopex_kv_put(alopex_kv_txn *txn, const void *key, size_t klen,
@@ -160,13 +169,10 @@ int alopex_kv_put(alopex_kv_txn *txn, const void *key, size_t klen,
 	if (txn == NULL)
 		return ALOPEX_EINVAL;
 	int rc = txn_check(txn);
+	if (rc == 0)
+		rc = check_writable(txn);
 	if (rc != 0)
 		return rc;
-	if (txn->flags & ALOPEX_KV_READONLY)
-		return txn_fail(txn,
-				alx_diag_set(&txn->diag, ALOPEX_EREADONLY, NULL,
-					     "cannot write in a read-only "
-					     "transaction"));
 	if (vlen > ALOPEX_KV_MAX_VALUE || (vlen > 0 && val == NULL))
 		return txn_fail(txn,
 				alx_diag_set(&txn->diag, ALOPEX_EINVAL, "54000",
@@ -178,14 +184,9 @@ int alopex_kv_put(alopex_kv_txn *txn, const void *key, size_t klen,
 	rc = space_key(txn, key, klen, &k);
 	if (rc != 0)
 		return txn_fail(txn, rc);
-	rc = txn->db->eng->put(txn->etxn, k, v, &txn->diag);
+	rc = alx_kv_txn_put(txn->core, k, v);
 	if (rc != 0)
 		return write_failed(txn, rc);
-	rc = alx_batch_add(&txn->batch, ALOPEX_MUT_PUT, k, v);
-	if (rc != 0) {
-		alx_diag_set(&txn->diag, rc, NULL, "out of memory");
-		return write_failed(txn, rc);
-	}
 	return 0;
 }
 
@@ -201,11 +202,11 @@ int alopex_kv_get(alopex_kv_txn *txn, const void *key, size_t klen,
 	rc = space_key(txn, key, klen, &k);
 	if (rc != 0)
 		return txn_fail(txn, rc);
-	rc = txn->db->eng->get(txn->etxn, k, &v, &txn->diag);
+	rc = alx_kv_txn_get(txn->core, k, &v);
 	if (rc == ALOPEX_ENOTFOUND)
 		return rc; /* an answer, not a failure */
 	if (rc != 0)
-		return txn_fail(txn, rc);
+		return core_fail(txn, rc);
 	*val = v.ptr;
 	*vlen = v.len;
 	return 0;
@@ -216,27 +217,19 @@ int alopex_kv_delete(alopex_kv_txn *txn, const void *key, size_t klen)
 	if (txn == NULL)
 		return ALOPEX_EINVAL;
 	int rc = txn_check(txn);
+	if (rc == 0)
+		rc = check_writable(txn);
 	if (rc != 0)
 		return rc;
-	if (txn->flags & ALOPEX_KV_READONLY)
-		return txn_fail(txn,
-				alx_diag_set(&txn->diag, ALOPEX_EREADONLY, NULL,
-					     "cannot write in a read-only "
-					     "transaction"));
-	alopex_slice k, none = {NULL, 0};
+	alopex_slice k;
 	rc = space_key(txn, key, klen, &k);
 	if (rc != 0)
 		return txn_fail(txn, rc);
-	rc = txn->db->eng->del(txn->etxn, k, &txn->diag);
+	rc = alx_kv_txn_del(txn->core, k);
 	if (rc == ALOPEX_ENOTFOUND)
 		return rc;
 	if (rc != 0)
 		return write_failed(txn, rc);
-	rc = alx_batch_add(&txn->batch, ALOPEX_MUT_DELETE, k, none);
-	if (rc != 0) {
-		alx_diag_set(&txn->diag, rc, NULL, "out of memory");
-		return write_failed(txn, rc);
-	}
 	return 0;
 }
 
@@ -286,15 +279,14 @@ int alopex_kv_scan(alopex_kv_txn *txn, const void *lo, size_t lolen,
 	}
 	unsigned cflags =
 		(flags & ALOPEX_SCAN_REVERSE) ? ALOPEX_CURSOR_REVERSE : 0;
-	rc = txn->db->eng->cursor_open(txn->etxn, lower, upper, cflags,
-				       &c->ecur, &txn->diag);
+	/* The core copies the bounds. */
+	rc = alx_kv_cursor_open(txn->core, lower, upper, cflags, &c->core);
+	alx_free(txn->db->rt, bounds);
 	if (rc != 0) {
-		alx_free(txn->db->rt, bounds);
 		alx_free(txn->db->rt, c);
-		return txn_fail(txn, rc);
+		return core_fail(txn, rc);
 	}
 	c->txn = txn;
-	c->bounds = bounds;
 	c->next = txn->cursors;
 	txn->cursors = c;
 	*out = c;
@@ -309,11 +301,12 @@ int alopex_kv_cursor_next(alopex_kv_cursor *cur, const void **key, size_t *klen,
 	alopex_kv_txn *txn = cur->txn;
 	alopex_slice k, v;
 	alx_diag_clear(&txn->diag);
-	int rc = txn->db->eng->cursor_next(cur->ecur, &k, &v, &txn->diag);
+	alx_diag_clear(&txn->core->diag);
+	int rc = alx_kv_cursor_next(cur->core, &k, &v);
 	if (rc == ALOPEX_DONE)
 		return rc;
 	if (rc != ALOPEX_ROW)
-		return txn_fail(txn, rc < 0 ? rc : ALOPEX_EINTERNAL);
+		return core_fail(txn, rc);
 	/* Strip the key-space prefix. */
 	if (key != NULL)
 		*key = k.ptr + 1;
@@ -338,8 +331,7 @@ void alopex_kv_cursor_close(alopex_kv_cursor *cur)
 			break;
 		}
 	}
-	txn->db->eng->cursor_close(cur->ecur);
-	alx_free(txn->db->rt, cur->bounds);
+	alx_kv_cursor_close(cur->core);
 	alx_free(txn->db->rt, cur);
 }
 

@@ -1,0 +1,356 @@
+#include "kv/kv_txn.h"
+
+#include <string.h>
+
+#include "db/db_internal.h"
+#include "runtime/alx_diag.h"
+#include "runtime/alx_runtime.h"
+
+struct alx_kv_cursor {
+	struct alx_kv_txn *txn;
+	void *ecur;
+	uint8_t *bounds; /* kept alive while the engine cursor may use them */
+	struct alx_kv_cursor *next;
+};
+
+static int oom(struct alx_kv_txn *t)
+{
+	return alx_diag_set(&t->diag, ALOPEX_ENOMEM, NULL, "out of memory");
+}
+
+int alx_kv_txn_begin(alopex_db *db, unsigned flags, struct alx_kv_txn **out,
+		     alopex_diag *diag)
+{
+	struct alx_kv_txn *t = alx_calloc(db->rt, 1, sizeof(*t));
+	if (t == NULL)
+		return alx_diag_set(diag, ALOPEX_ENOMEM, NULL, "out of memory");
+	t->db = db;
+	t->flags = flags;
+	alx_diag_clear(&t->diag);
+	alx_batch_writer_init(&t->batch, db->rt);
+	unsigned eflags =
+		(flags & ALX_KV_TXN_READONLY) ? ALOPEX_TXN_READONLY : 0;
+	int rc = db->eng->txn_begin(db->einst, eflags, &t->etxn, diag);
+	if (rc != 0) {
+		alx_free(db->rt, t);
+		return rc;
+	}
+	atomic_fetch_add(&db->open_txns, 1);
+	*out = t;
+	return 0;
+}
+
+static void close_cursors(struct alx_kv_txn *t)
+{
+	while (t->cursors != NULL)
+		alx_kv_cursor_close(t->cursors);
+}
+
+static void txn_free(struct alx_kv_txn *t)
+{
+	alopex_db *db = t->db;
+	alx_batch_writer_fini(&t->batch);
+	alx_free(db->rt, t->undo);
+	alx_free(db->rt, t->undo_buf);
+	alx_free(db->rt, t);
+	atomic_fetch_sub(&db->open_txns, 1);
+}
+
+int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
+		      alopex_diag *diag)
+{
+	alopex_db *db = t->db;
+	close_cursors(t);
+	int rc;
+	if (t->doomed) {
+		db->eng->txn_rollback(t->etxn);
+		if (t->doom_code == ALOPEX_ECONFLICT)
+			rc = alx_diag_set(diag, ALOPEX_ECONFLICT, "40001",
+					  "could not serialize access due to "
+					  "concurrent update");
+		else
+			rc = alx_diag_set(diag, t->doom_code, NULL,
+					  "transaction was aborted by an "
+					  "earlier error and has been rolled "
+					  "back");
+		txn_free(t);
+		return rc;
+	}
+	uint64_t pos = 0;
+	rc = db->eng->txn_commit(t->etxn, alx_batch_finish(&t->batch), &pos,
+				 diag);
+	if (rc == 0 && position != NULL)
+		*position = pos;
+	txn_free(t);
+	return rc;
+}
+
+void alx_kv_txn_rollback(struct alx_kv_txn *t)
+{
+	if (t == NULL)
+		return;
+	close_cursors(t);
+	t->db->eng->txn_rollback(t->etxn);
+	txn_free(t);
+}
+
+static int check_usable(struct alx_kv_txn *t)
+{
+	if (!t->doomed)
+		return 0;
+	if (t->doom_code == ALOPEX_ECONFLICT)
+		return alx_diag_set(&t->diag, ALOPEX_ECONFLICT, "40001",
+				    "could not serialize access due to "
+				    "concurrent update");
+	return alx_diag_set(&t->diag, ALOPEX_EMISUSE, "25P02",
+			    "transaction is aborted after an error; roll it "
+			    "back");
+}
+
+/* A failed write may leave the engine's transaction unusable. */
+static int write_failed(struct alx_kv_txn *t, int rc)
+{
+	if (rc == ALOPEX_ECONFLICT || rc == ALOPEX_ENOMEM || rc == ALOPEX_EIO) {
+		t->doomed = 1;
+		t->doom_code = rc;
+		if (rc == ALOPEX_ECONFLICT)
+			alx_diag_set(&t->diag, rc, "40001",
+				     "could not serialize access due to "
+				     "concurrent update");
+	}
+	return rc;
+}
+
+int alx_kv_txn_get(struct alx_kv_txn *t, alopex_slice key, alopex_slice *val)
+{
+	int rc = check_usable(t);
+	if (rc != 0)
+		return rc;
+	return t->db->eng->get(t->etxn, key, val, &t->diag);
+}
+
+static int undo_reserve(struct alx_kv_txn *t, size_t bytes)
+{
+	struct alx_runtime *rt = t->db->rt;
+	if (t->nundo == t->undo_cap) {
+		size_t cap = t->undo_cap ? t->undo_cap * 2 : 32;
+		void *p = alx_realloc(rt, t->undo, cap * sizeof(*t->undo));
+		if (p == NULL)
+			return oom(t);
+		t->undo = p;
+		t->undo_cap = cap;
+	}
+	if (t->undo_buf_cap - t->undo_len < bytes) {
+		size_t cap = t->undo_buf_cap ? t->undo_buf_cap : 4096;
+		while (cap - t->undo_len < bytes)
+			cap *= 2;
+		void *p = alx_realloc(rt, t->undo_buf, cap);
+		if (p == NULL)
+			return oom(t);
+		t->undo_buf = p;
+		t->undo_buf_cap = cap;
+	}
+	return 0;
+}
+
+/* Before a write under a savepoint: remember what the key held. */
+static int undo_record(struct alx_kv_txn *t, alopex_slice key)
+{
+	if (t->nsavepoints == 0)
+		return 0;
+	alopex_slice old = {NULL, 0};
+	int rc = t->db->eng->get(t->etxn, key, &old, &t->diag);
+	int absent = rc == ALOPEX_ENOTFOUND;
+	if (rc != 0 && !absent)
+		return rc;
+	size_t need = key.len + (absent ? 0 : old.len);
+	rc = undo_reserve(t, need);
+	if (rc != 0)
+		return rc;
+	struct alx_kv_undo_entry *e = &t->undo[t->nundo++];
+	e->off = t->undo_len;
+	e->klen = (uint32_t)key.len;
+	e->vlen = absent ? -1 : (int64_t)old.len;
+	memcpy(t->undo_buf + t->undo_len, key.ptr, key.len);
+	t->undo_len += key.len;
+	if (!absent && old.len > 0)
+		memcpy(t->undo_buf + t->undo_len, old.ptr, old.len);
+	if (!absent)
+		t->undo_len += old.len;
+	return 0;
+}
+
+static int check_write(struct alx_kv_txn *t)
+{
+	int rc = check_usable(t);
+	if (rc != 0)
+		return rc;
+	if (t->flags & ALX_KV_TXN_READONLY)
+		return alx_diag_set(&t->diag, ALOPEX_EREADONLY, "25006",
+				    "cannot execute a write in a read-only "
+				    "transaction");
+	return 0;
+}
+
+int alx_kv_txn_put(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
+{
+	int rc = check_write(t);
+	if (rc == 0)
+		rc = undo_record(t, key);
+	if (rc != 0)
+		return rc;
+	rc = t->db->eng->put(t->etxn, key, val, &t->diag);
+	if (rc != 0)
+		return write_failed(t, rc);
+	rc = alx_batch_add(&t->batch, ALOPEX_MUT_PUT, key, val);
+	if (rc != 0)
+		return write_failed(t, oom(t));
+	return 0;
+}
+
+int alx_kv_txn_del(struct alx_kv_txn *t, alopex_slice key)
+{
+	int rc = check_write(t);
+	if (rc == 0)
+		rc = undo_record(t, key);
+	if (rc != 0)
+		return rc;
+	rc = t->db->eng->del(t->etxn, key, &t->diag);
+	if (rc == ALOPEX_ENOTFOUND) {
+		/* Nothing changed: drop the undo entry just recorded. */
+		if (t->nsavepoints > 0) {
+			t->nundo--;
+			t->undo_len = t->undo[t->nundo].off;
+		}
+		return rc;
+	}
+	if (rc != 0)
+		return write_failed(t, rc);
+	alopex_slice none = {NULL, 0};
+	rc = alx_batch_add(&t->batch, ALOPEX_MUT_DELETE, key, none);
+	if (rc != 0)
+		return write_failed(t, oom(t));
+	return 0;
+}
+
+int alx_kv_cursor_open(struct alx_kv_txn *t, alopex_slice lower,
+		       alopex_slice upper, unsigned flags,
+		       struct alx_kv_cursor **out)
+{
+	int rc = check_usable(t);
+	if (rc != 0)
+		return rc;
+	struct alx_runtime *rt = t->db->rt;
+	struct alx_kv_cursor *c = alx_calloc(rt, 1, sizeof(*c));
+	uint8_t *b = alx_malloc(rt, lower.len + upper.len + 1);
+	if (c == NULL || b == NULL) {
+		alx_free(rt, c);
+		alx_free(rt, b);
+		return oom(t);
+	}
+	alopex_slice lo = {NULL, 0}, hi = {NULL, 0};
+	if (lower.ptr != NULL) {
+		if (lower.len > 0)
+			memcpy(b, lower.ptr, lower.len);
+		lo.ptr = b;
+		lo.len = lower.len;
+	}
+	if (upper.ptr != NULL) {
+		if (upper.len > 0)
+			memcpy(b + lower.len, upper.ptr, upper.len);
+		hi.ptr = b + lower.len;
+		hi.len = upper.len;
+	}
+	rc = t->db->eng->cursor_open(t->etxn, lo, hi, flags, &c->ecur,
+				     &t->diag);
+	if (rc != 0) {
+		alx_free(rt, b);
+		alx_free(rt, c);
+		return rc;
+	}
+	c->txn = t;
+	c->bounds = b;
+	c->next = t->cursors;
+	t->cursors = c;
+	*out = c;
+	return 0;
+}
+
+int alx_kv_cursor_next(struct alx_kv_cursor *c, alopex_slice *key,
+		       alopex_slice *val)
+{
+	struct alx_kv_txn *t = c->txn;
+	int rc = t->db->eng->cursor_next(c->ecur, key, val, &t->diag);
+	if (rc == ALOPEX_ROW || rc == ALOPEX_DONE)
+		return rc;
+	return rc < 0 ? rc : ALOPEX_EINTERNAL;
+}
+
+void alx_kv_cursor_close(struct alx_kv_cursor *c)
+{
+	if (c == NULL)
+		return;
+	struct alx_kv_txn *t = c->txn;
+	for (struct alx_kv_cursor **pp = &t->cursors; *pp != NULL;
+	     pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	t->db->eng->cursor_close(c->ecur);
+	alx_free(t->db->rt, c->bounds);
+	alx_free(t->db->rt, c);
+}
+
+int alx_kv_txn_savepoint(struct alx_kv_txn *t, struct alx_kv_savepoint *out)
+{
+	int rc = check_usable(t);
+	if (rc != 0)
+		return rc;
+	t->nsavepoints++;
+	out->nundo = t->nundo;
+	out->undo_len = t->undo_len;
+	out->batch_len = t->batch.len;
+	out->batch_count = t->batch.count;
+	return 0;
+}
+
+int alx_kv_txn_rollback_to(struct alx_kv_txn *t,
+			   const struct alx_kv_savepoint *sp)
+{
+	int rc = check_usable(t);
+	if (rc != 0)
+		return rc;
+	/* Newest first, so a key written twice ends at its oldest value. */
+	while (t->nundo > sp->nundo) {
+		struct alx_kv_undo_entry *e = &t->undo[t->nundo - 1];
+		alopex_slice k = {t->undo_buf + e->off, e->klen};
+		if (e->vlen < 0) {
+			rc = t->db->eng->del(t->etxn, k, &t->diag);
+			if (rc == ALOPEX_ENOTFOUND)
+				rc = 0;
+		} else {
+			alopex_slice v = {t->undo_buf + e->off + e->klen,
+					  (size_t)e->vlen};
+			rc = t->db->eng->put(t->etxn, k, v, &t->diag);
+		}
+		if (rc != 0)
+			return write_failed(t, rc);
+		t->nundo--;
+	}
+	t->undo_len = sp->undo_len;
+	t->batch.len = sp->batch_len;
+	t->batch.count = sp->batch_count;
+	return 0;
+}
+
+void alx_kv_txn_release(struct alx_kv_txn *t)
+{
+	if (t->nsavepoints > 0)
+		t->nsavepoints--;
+	if (t->nsavepoints == 0) {
+		t->nundo = 0;
+		t->undo_len = 0;
+	}
+}
