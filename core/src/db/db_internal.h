@@ -37,16 +37,24 @@ struct alopex_db {
 	/* Subscribers are read on every commit, changed rarely. */
 	pthread_rwlock_t sub_lock;
 	struct alopex_subscription *subs;
+
+	/* SQL: catalog cache, sequences, the default session (db_sql.c);
+	 * created on first use. */
+	pthread_mutex_t sql_mu;
+	struct alx_sql_db *sql;
 };
 
 struct alopex_kv_cursor;
+struct alx_kv_txn;
+struct alx_sql_db;
 
+/* The public KV transaction: a core transaction (kv/kv_txn.h) seen
+ * through the ALOPEX_SPACE_KV prefix. */
 struct alopex_kv_txn {
 	alopex_db *db;
-	void *etxn;
+	struct alx_kv_txn *core;
 	unsigned flags;
-	int aborted; /* a write failed: only rollback is allowed */
-	struct alx_batch_writer batch;
+	int aborted;	 /* a write failed: only rollback is allowed */
 	uint8_t *keybuf; /* space prefix + key, reused */
 	size_t keycap;
 	struct alopex_kv_cursor *cursors;
@@ -59,6 +67,14 @@ int alx_db_fail(alopex_db *db, const alopex_diag *diag);
 int alx_db_failf(alopex_db *db, int code, const char *sqlstate, const char *fmt,
 		 ...) __attribute__((format(printf, 4, 5)));
 void alx_db_clear_error(alopex_db *db);
+
+/*
+ * SQL state of the handle (db_sql.c). alx_db_sql_busy: statements still
+ * open (alopex_close refuses then); alx_db_sql_close rolls back the default
+ * session's transaction and frees everything.
+ */
+int alx_db_sql_busy(alopex_db *db);
+void alx_db_sql_close(alopex_db *db);
 
 /* The engine's commit hook: decode and fan out to subscribers. */
 void alx_db_on_commit(void *arg, uint64_t position, alopex_slice record);

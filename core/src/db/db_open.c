@@ -314,6 +314,7 @@ static void db_destroy(alopex_db *db)
 	if (db == NULL)
 		return;
 	struct alx_runtime *rt = db->rt;
+	alx_db_sql_close(db);
 	if (db->engine_open) {
 		alopex_diag d;
 		alx_diag_clear(&d);
@@ -332,6 +333,7 @@ static void db_destroy(alopex_db *db)
 	alx_config_destroy(db->cfg);
 	alx_free(rt, db->dir);
 	pthread_rwlock_destroy(&db->sub_lock);
+	pthread_mutex_destroy(&db->sql_mu);
 	pthread_mutex_destroy(&db->err_mu);
 	alx_free(rt, db);
 	alx_runtime_destroy(rt);
@@ -369,6 +371,7 @@ int alopex_open_ex(const char *dir, const char *config_path,
 	db->rt = rt;
 	db->lock_fd = -1;
 	pthread_mutex_init(&db->err_mu, NULL);
+	pthread_mutex_init(&db->sql_mu, NULL);
 	pthread_rwlock_init(&db->sub_lock, NULL);
 	alx_diag_clear(&db->err);
 	atomic_init(&db->open_txns, 0);
@@ -433,6 +436,16 @@ int alopex_close(alopex_db *db)
 {
 	if (db == NULL)
 		return 0;
+	int stmts = alx_db_sql_busy(db);
+	if (stmts > 0)
+		return alx_db_failf(
+			db, ALOPEX_EBUSY, NULL,
+			"cannot close: %d SQL statement%s or session%s still "
+			"open",
+			stmts, stmts == 1 ? "" : "s", stmts == 1 ? "" : "s");
+	/* Like a client disconnecting: the default session's open
+	 * transaction is rolled back. */
+	alx_db_sql_close(db);
 	long open = atomic_load(&db->open_txns);
 	if (open > 0)
 		return alx_db_failf(

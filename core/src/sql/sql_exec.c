@@ -1,0 +1,777 @@
+/* Executor: node lifecycle, scans and the simple operators. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/db_internal.h"
+#include "kv/kv_txn.h"
+#include "runtime/alx_diag.h"
+#include "runtime/alx_runtime.h"
+#include "sql/sql_catalog.h"
+#include "sql/sql_exec_int.h"
+
+int alx_exec_err(struct alx_exec *ex, const char *sqlstate, const char *fmt,
+		 ...)
+{
+	char msg[sizeof(ex->d->message)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return alx_diag_set(ex->d, ALOPEX_ESQL, sqlstate, "%s", msg);
+}
+
+int alx_exec_oom(struct alx_exec *ex)
+{
+	return alx_diag_set(ex->d, ALOPEX_ENOMEM, "53200", "out of memory");
+}
+
+int alx_exec_tick(struct alx_exec *ex)
+{
+	if (ex->deadline_us == 0 || (++ex->ticks & 1023) != 0)
+		return 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	if (now > ex->deadline_us)
+		return alx_exec_err(ex, "57014",
+				    "canceling statement due to statement "
+				    "timeout");
+	return 0;
+}
+
+static int kv_err(struct alx_exec *ex, int rc)
+{
+	if (ex->txn != NULL && ex->txn->diag.code != 0)
+		*ex->d = ex->txn->diag;
+	else
+		alx_diag_set(ex->d, rc, NULL, "%s", alopex_code_str(rc));
+	if (rc == ALOPEX_ECONFLICT)
+		alx_diag_set(ex->d, rc, "40001",
+			     "could not serialize access due to concurrent "
+			     "update");
+	return rc;
+}
+
+/* ---- values ------------------------------------------------------------------ */
+
+static size_t payload_size(const struct alx_value *v)
+{
+	if (v->null)
+		return 0;
+	if (v->type == ALX_T_VECTOR)
+		return (size_t)v->u.vec.dim * sizeof(float);
+	switch (v->type) {
+	case ALX_T_TEXT:
+	case ALX_T_VARCHAR:
+	case ALX_T_BPCHAR:
+	case ALX_T_BYTEA:
+	case ALX_T_JSON:
+	case ALX_T_JSONB:
+	case ALX_T_NUMERIC:
+	case ALX_T_UNKNOWN:
+		return v->u.s.len;
+	default:
+		return 0;
+	}
+}
+
+static void payload_copy(const struct alx_value *in, struct alx_value *out,
+			 uint8_t *dst)
+{
+	*out = *in;
+	size_t n = payload_size(in);
+	if (n == 0 && !in->null && in->type == ALX_T_VECTOR)
+		return;
+	if (n == 0) {
+		if (!in->null && payload_size(in) == 0 &&
+		    (in->type == ALX_T_TEXT || in->type == ALX_T_VARCHAR ||
+		     in->type == ALX_T_BPCHAR || in->type == ALX_T_BYTEA ||
+		     in->type == ALX_T_JSON || in->type == ALX_T_JSONB ||
+		     in->type == ALX_T_UNKNOWN))
+			out->u.s.ptr = (const uint8_t *)"";
+		return;
+	}
+	if (in->type == ALX_T_VECTOR) {
+		memcpy(dst, in->u.vec.ptr, n);
+		out->u.vec.ptr = (const float *)dst;
+	} else {
+		memcpy(dst, in->u.s.ptr, n);
+		out->u.s.ptr = dst;
+	}
+}
+
+int alx_value_copy(struct alx_arena *a, const struct alx_value *in,
+		   struct alx_value *out)
+{
+	size_t n = payload_size(in);
+	uint8_t *dst = NULL;
+	if (n > 0) {
+		dst = alx_arena_alloc(a, n);
+		if (dst == NULL)
+			return ALOPEX_ENOMEM;
+	}
+	payload_copy(in, out, dst);
+	return 0;
+}
+
+int alx_value_sort_cmp(const struct alx_value *a, const struct alx_value *b,
+		       bool desc, bool nulls_first)
+{
+	if (a->null || b->null) {
+		if (a->null && b->null)
+			return 0;
+		int r = a->null ? 1 : -1; /* NULL after values */
+		return nulls_first ? -r : r;
+	}
+	int c = alx_value_cmp(a, b);
+	return desc ? -c : c;
+}
+
+struct alx_rowblob *alx_rowblob_make(struct alx_exec *ex,
+				     const struct alx_value *row, uint32_t n)
+{
+	size_t total = sizeof(struct alx_rowblob) + n * sizeof(row[0]);
+	for (uint32_t i = 0; i < n; i++)
+		total += (payload_size(&row[i]) + 15) & ~(size_t)15;
+	struct alx_rowblob *b = alx_malloc(ex->db->rt, total);
+	if (b == NULL)
+		return NULL;
+	b->n = n;
+	uint8_t *p = (uint8_t *)&b->v[n];
+	for (uint32_t i = 0; i < n; i++) {
+		payload_copy(&row[i], &b->v[i], p);
+		p += (payload_size(&row[i]) + 15) & ~(size_t)15;
+	}
+	return b;
+}
+
+void alx_rowblob_free(struct alx_exec *ex, struct alx_rowblob *b)
+{
+	if (b != NULL)
+		alx_free(ex->db->rt, b);
+}
+
+int alx_exec_keep_row(struct alx_node *n, const struct alx_value *row,
+		      uint32_t width, struct alx_value **out)
+{
+	struct alx_value *v =
+		alx_arena_alloc(&n->keep, (width + 1) * sizeof(*v));
+	if (v == NULL)
+		return alx_exec_oom(n->ex);
+	for (uint32_t i = 0; i < width; i++)
+		if (alx_value_copy(&n->keep, &row[i], &v[i]) != 0)
+			return alx_exec_oom(n->ex);
+	*out = v;
+	return 0;
+}
+
+/* ---- table keys and rows ------------------------------------------------------ */
+
+int alx_table_decode_row(struct alx_arena *a, const struct alx_cat_table *t,
+			 alopex_slice val, struct alx_value *cols,
+			 alopex_diag *d)
+{
+	struct alx_type types[64], *tp = types;
+	if (t->ncols > 64) {
+		tp = alx_arena_alloc(a, t->ncols * sizeof(*tp));
+		if (tp == NULL)
+			return alx_diag_set(d, ALOPEX_ENOMEM, "53200",
+					    "out of memory");
+	}
+	for (uint32_t i = 0; i < t->ncols; i++)
+		tp[i] = t->cols[i].type;
+	/* The engine's value is only valid until its next call. */
+	uint8_t *copy = alx_arena_memdup(a, val.ptr, val.len ? val.len : 1);
+	if (copy == NULL)
+		return alx_diag_set(d, ALOPEX_ENOMEM, "53200", "out of memory");
+	return alx_row_decode(a, copy, val.len, tp, t->ncols, cols, d);
+}
+
+/* ---- scans ---------------------------------------------------------------------- */
+
+static void prefix_succ(struct alx_buf *b)
+{
+	while (b->len > 0 && b->ptr[b->len - 1] == 0xff)
+		b->len--;
+	if (b->len > 0)
+		b->ptr[b->len - 1]++;
+}
+
+/* Compute [lo, hi) for the scan from its key expressions. */
+static int scan_bounds(struct alx_node *n)
+{
+	const struct alx_plan *p = n->p;
+	struct alx_exec *ex = n->ex;
+	uint32_t iid = p->index ? p->index->id : 0;
+	uint8_t pre[ALX_TABLE_PREFIX_LEN];
+	alx_table_prefix(pre, p->table->id, iid);
+	alx_buf_init(&n->lo, &n->rowa);
+	alx_buf_init(&n->hi, &n->rowa);
+	n->empty = false;
+	if (alx_buf_append(&n->lo, pre, sizeof(pre)) != 0)
+		return alx_exec_oom(ex);
+	struct alx_ev ev = n->ev;
+	ev.row = n->param;
+	for (uint32_t i = 0; i < p->neq; i++) {
+		struct alx_value v;
+		int rc = alx_eval(&ev, p->eq[i], &v);
+		if (rc != 0)
+			return rc;
+		if (v.null) {
+			n->empty = true;
+			return 0;
+		}
+		rc = alx_key_encode(&n->lo, &v, p->index->flags[i], ex->d);
+		if (rc != 0)
+			return rc;
+	}
+	size_t eq_len = n->lo.len;
+	if (alx_buf_append(&n->hi, n->lo.ptr, eq_len) != 0)
+		return alx_exec_oom(ex);
+	unsigned fl = p->index && p->neq < p->index->ncols
+			      ? p->index->flags[p->neq]
+			      : 0;
+	if (p->lo != NULL) {
+		struct alx_value v;
+		int rc = alx_eval(&ev, p->lo, &v);
+		if (rc != 0)
+			return rc;
+		if (v.null) {
+			n->empty = true;
+			return 0;
+		}
+		rc = alx_key_encode(&n->lo, &v, fl, ex->d);
+		if (rc != 0)
+			return rc;
+	}
+	if (p->hi != NULL) {
+		struct alx_value v;
+		int rc = alx_eval(&ev, p->hi, &v);
+		if (rc != 0)
+			return rc;
+		if (v.null) {
+			n->empty = true;
+			return 0;
+		}
+		rc = alx_key_encode(&n->hi, &v, fl, ex->d);
+		if (rc != 0)
+			return rc;
+	}
+	prefix_succ(&n->hi);
+	return 0;
+}
+
+int alx_exec_scan_open(struct alx_node *n)
+{
+	alx_kv_cursor_close(n->cur);
+	n->cur = NULL;
+	alx_arena_reset(&n->rowa);
+	n->point_done = false;
+	int rc = scan_bounds(n);
+	if (rc != 0 || n->empty)
+		return rc;
+	if (n->p->key_only && n->p->access == ALX_ACCESS_PK)
+		return 0; /* a point lookup: no cursor */
+	alopex_slice lo = {n->lo.ptr, n->lo.len}, hi = {n->hi.ptr, n->hi.len};
+	unsigned fl = n->p->reverse ? ALOPEX_CURSOR_REVERSE : 0;
+	rc = alx_kv_cursor_open(n->ex->txn, lo, hi, fl, &n->cur);
+	return rc != 0 ? kv_err(n->ex, rc) : 0;
+}
+
+void alx_exec_scan_close(struct alx_node *n)
+{
+	alx_kv_cursor_close(n->cur);
+	n->cur = NULL;
+}
+
+/* The row key of an index entry: the table prefix and the entry's
+ * trailing primary key (or row id), which a unique entry without NULLs
+ * keeps in its value. */
+static int index_row_key(struct alx_node *n, alopex_slice k, alopex_slice v,
+			 struct alx_buf *out)
+{
+	const struct alx_cat_index *x = n->p->index;
+	const struct alx_cat_table *t = n->p->table;
+	size_t pos = ALX_TABLE_PREFIX_LEN;
+	for (uint32_t i = 0; i < x->ncols; i++) {
+		struct alx_value col;
+		int rc = alx_key_decode(&n->rowa, k.ptr, k.len, &pos,
+					t->cols[x->cols[i]].type, x->flags[i],
+					&col, n->ex->d);
+		if (rc != 0)
+			return rc;
+	}
+	uint8_t pre[ALX_TABLE_PREFIX_LEN];
+	alx_table_prefix(pre, t->id, 0);
+	alx_buf_init(out, &n->rowa);
+	const uint8_t *suffix = k.ptr + pos;
+	size_t slen = k.len - pos;
+	if (slen == 0) {
+		suffix = v.ptr;
+		slen = v.len;
+	}
+	if (slen == 0)
+		return alx_exec_err(n->ex, "XX001",
+				    "index \"%s\" has an entry without a row",
+				    x->name);
+	if (alx_buf_append(out, pre, sizeof(pre)) != 0 ||
+	    alx_buf_append(out, suffix, slen) != 0)
+		return alx_exec_oom(n->ex);
+	return 0;
+}
+
+static int emit_table_row(struct alx_node *n, alopex_slice key,
+			  alopex_slice val)
+{
+	const struct alx_rte *r = n->p->rte;
+	int rc = alx_table_decode_row(&n->rowa, n->p->table, val,
+				      n->row + r->off, n->ex->d);
+	if (rc != 0)
+		return rc;
+	if (r->want_key) {
+		uint8_t *k = alx_arena_memdup(&n->rowa, key.ptr, key.len);
+		if (k == NULL)
+			return alx_exec_oom(n->ex);
+		n->row[r->key_slot] = alx_value_bytes(ALX_T_BYTEA, k, key.len);
+	}
+	return 0;
+}
+
+int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
+{
+	struct alx_exec *ex = n->ex;
+	if (n->empty)
+		return ALOPEX_DONE;
+	for (;;) {
+		int rc = alx_exec_tick(ex);
+		if (rc != 0)
+			return rc;
+		alx_arena_reset(&n->rowa);
+		alopex_slice k, v;
+		if (n->cur == NULL) {
+			/* point lookup on the primary key */
+			if (n->point_done)
+				return ALOPEX_DONE;
+			n->point_done = true;
+			/* the bounds live in rowa: rebuild them */
+			rc = scan_bounds(n);
+			if (rc != 0)
+				return rc;
+			if (n->empty)
+				return ALOPEX_DONE;
+			k.ptr = n->lo.ptr;
+			k.len = n->lo.len;
+			rc = alx_kv_txn_get(ex->txn, k, &v);
+			if (rc == ALOPEX_ENOTFOUND)
+				return ALOPEX_DONE;
+			if (rc != 0)
+				return kv_err(ex, rc);
+		} else {
+			rc = alx_kv_cursor_next(n->cur, &k, &v);
+			if (rc == ALOPEX_DONE)
+				return rc;
+			if (rc != ALOPEX_ROW)
+				return kv_err(ex, rc);
+			if (n->p->access == ALX_ACCESS_INDEX) {
+				struct alx_buf rk;
+				rc = index_row_key(n, k, v, &rk);
+				if (rc != 0)
+					return rc;
+				k.ptr = rk.ptr;
+				k.len = rk.len;
+				rc = alx_kv_txn_get(ex->txn, k, &v);
+				if (rc == ALOPEX_ENOTFOUND)
+					return alx_exec_err(
+						ex, "XX002",
+						"index \"%s\" points to a "
+						"missing row",
+						n->p->index->name);
+				if (rc != 0)
+					return kv_err(ex, rc);
+			}
+		}
+		rc = emit_table_row(n, k, v);
+		if (rc != 0)
+			return rc;
+		int ok = 1;
+		rc = alx_eval_quals(&n->ev, n->p->quals, n->p->nquals, &ok);
+		if (rc != 0)
+			return rc;
+		if (ok) {
+			*row = n->row;
+			return ALOPEX_ROW;
+		}
+	}
+}
+
+/* ---- node lifecycle ------------------------------------------------------------- */
+
+static int funcscan_open(struct alx_node *n)
+{
+	const struct alx_rte *r = n->p->rte;
+	n->vrow = 0;
+	if (r->kind != ALX_RTE_FUNCTION)
+		return 0;
+	/* generate_series(start, stop[, step]) over integers */
+	const struct alx_bx *f = r->func;
+	struct alx_value v[3] = {0};
+	struct alx_ev ev = n->ev;
+	ev.row = n->param;
+	for (uint32_t i = 0; i < f->nargs && i < 3; i++) {
+		int rc = alx_eval(&ev, f->args[i], &v[i]);
+		if (rc != 0)
+			return rc;
+		if (v[i].null) {
+			n->done = true;
+			return 0;
+		}
+	}
+	n->gs_cur = v[0].u.i;
+	n->gs_end = v[1].u.i;
+	n->gs_step = f->nargs > 2 ? v[2].u.i : 1;
+	if (n->gs_step == 0)
+		return alx_exec_err(n->ex, "22023",
+				    "step size cannot equal zero");
+	n->done = false;
+	return 0;
+}
+
+static int funcscan_next(struct alx_node *n, const struct alx_value **row)
+{
+	const struct alx_rte *r = n->p->rte;
+	for (;;) {
+		alx_arena_reset(&n->rowa);
+		if (r->kind == ALX_RTE_VALUES) {
+			if (n->vrow >= r->nrows)
+				return ALOPEX_DONE;
+			struct alx_ev ev = n->ev;
+			ev.row = n->param;
+			for (uint32_t c = 0; c < r->ncols; c++) {
+				int rc = alx_eval(&ev, r->rows[n->vrow][c],
+						  &n->row[r->off + c]);
+				if (rc != 0)
+					return rc;
+			}
+			n->vrow++;
+		} else {
+			if (n->done)
+				return ALOPEX_DONE;
+			if ((n->gs_step > 0 && n->gs_cur > n->gs_end) ||
+			    (n->gs_step < 0 && n->gs_cur < n->gs_end))
+				return ALOPEX_DONE;
+			n->row[r->off] =
+				alx_value_int(r->coltypes[0].id, n->gs_cur);
+			if (__builtin_add_overflow(n->gs_cur, n->gs_step,
+						   &n->gs_cur))
+				n->done = true;
+		}
+		int ok = 1;
+		int rc = alx_eval_quals(&n->ev, n->p->quals, n->p->nquals, &ok);
+		if (rc != 0)
+			return rc;
+		if (ok) {
+			*row = n->row;
+			return ALOPEX_ROW;
+		}
+	}
+}
+
+static int limit_value(struct alx_node *n, const struct alx_bx *e,
+		       const char *what, int64_t *out)
+{
+	*out = -1;
+	if (e == NULL)
+		return 0;
+	struct alx_value v;
+	struct alx_ev ev = n->ev;
+	ev.row = NULL;
+	int rc = alx_eval(&ev, e, &v);
+	if (rc != 0)
+		return rc;
+	if (v.null)
+		return 0;
+	if (v.u.i < 0)
+		return alx_exec_err(n->ex, what[0] == 'L' ? "2201W" : "2201X",
+				    "%s must not be negative", what);
+	*out = v.u.i;
+	return 0;
+}
+
+static int node_start(struct alx_node *n)
+{
+	const struct alx_plan *p = n->p;
+	int rc = 0;
+	n->seen = 0;
+	n->pos = 0;
+	n->cur_child = 0;
+	switch (p->kind) {
+	case ALX_P_SCAN:
+		return alx_exec_scan_open(n);
+	case ALX_P_FUNCSCAN:
+		return funcscan_open(n);
+	case ALX_P_RESULT:
+		n->done = false;
+		return 0;
+	case ALX_P_LIMIT:
+	case ALX_P_TOPK:
+		rc = limit_value(n, p->limit, "LIMIT", &n->limit);
+		if (rc == 0)
+			rc = limit_value(n, p->offset, "OFFSET", &n->offset);
+		if (n->offset < 0)
+			n->offset = 0;
+		return rc;
+	default:
+		return 0;
+	}
+}
+
+static int node_open(struct alx_exec *ex, const struct alx_plan *p,
+		     const struct alx_ev *outer, bool start,
+		     struct alx_node **out)
+{
+	struct alx_node *n = alx_arena_calloc(ex->a, 1, sizeof(*n));
+	if (n == NULL)
+		return alx_exec_oom(ex);
+	n->p = p;
+	n->ex = ex;
+	n->outer = outer;
+	alx_arena_init(&n->rowa, ex->db->rt, 0);
+	alx_arena_init(&n->keep, ex->db->rt, 0);
+	n->ev.ex = ex;
+	n->ev.a = &n->rowa;
+	n->ev.outer = outer;
+	n->row = alx_arena_calloc(ex->a, p->width + 1, sizeof(*n->row));
+	int rc = 0;
+	if (n->row == NULL) {
+		rc = alx_exec_oom(ex);
+		goto fail;
+	}
+	for (uint32_t i = 0; i < p->width; i++)
+		n->row[i] = alx_value_null(ALX_T_UNKNOWN);
+	n->ev.row = n->row;
+	/* A FROM subquery sees the levels above this query, as its
+	 * binding did; an expression's subplan sees the expression's row,
+	 * which its opener passes as outer. */
+	if (p->child != NULL)
+		rc = node_open(ex, p->child, outer, start, &n->child);
+	/* A parameterised inner side starts with its first outer row. */
+	if (rc == 0 && p->right != NULL)
+		rc = node_open(ex, p->right, outer, start && !p->param_right,
+			       &n->right);
+	if (rc == 0 && p->nchildren > 0) {
+		n->children = alx_arena_calloc(ex->a, p->nchildren,
+					       sizeof(*n->children));
+		if (n->children == NULL)
+			rc = alx_exec_oom(ex);
+		for (uint32_t i = 0; rc == 0 && i < p->nchildren; i++)
+			rc = node_open(ex, p->children[i], outer, start,
+				       &n->children[i]);
+	}
+	if (rc == 0 && start)
+		rc = node_start(n);
+	if (rc != 0)
+		goto fail;
+	n->started = true;
+	*out = n;
+	return 0;
+fail:
+	alx_node_close(n);
+	return rc;
+}
+
+int alx_node_open(struct alx_exec *ex, const struct alx_plan *p,
+		  const struct alx_ev *outer, struct alx_node **out)
+{
+	return node_open(ex, p, outer, true, out);
+}
+
+void alx_node_set_outer(struct alx_node *n, const struct alx_ev *outer)
+{
+	if (n == NULL)
+		return;
+	n->outer = outer;
+	n->ev.outer = outer;
+	alx_node_set_outer(n->child, outer);
+	alx_node_set_outer(n->right, outer);
+	for (uint32_t i = 0; n->children && i < n->p->nchildren; i++)
+		alx_node_set_outer(n->children[i], outer);
+}
+
+void alx_exec_finish(struct alx_exec *ex)
+{
+	for (uint32_t i = 0; ex->subs && i < ex->nsubs; i++) {
+		alx_node_close(ex->subs[i].node);
+		ex->subs[i].node = NULL;
+	}
+}
+
+int alx_node_rescan(struct alx_node *n, const struct alx_value *param)
+{
+	n->param = param;
+	n->done = false;
+	alx_exec_node_free_rows(n);
+	if (n->child != NULL) {
+		int rc = alx_node_rescan(n->child, param);
+		if (rc != 0)
+			return rc;
+	}
+	if (n->right != NULL && !n->p->param_right) {
+		int rc = alx_node_rescan(n->right, param);
+		if (rc != 0)
+			return rc;
+	}
+	for (uint32_t i = 0; i < n->p->nchildren; i++) {
+		int rc = alx_node_rescan(n->children[i], param);
+		if (rc != 0)
+			return rc;
+	}
+	return node_start(n);
+}
+
+void alx_node_close(struct alx_node *n)
+{
+	if (n == NULL)
+		return;
+	alx_node_close(n->child);
+	alx_node_close(n->right);
+	for (uint32_t i = 0; n->children && i < n->p->nchildren; i++)
+		alx_node_close(n->children[i]);
+	if (n->p->kind == ALX_P_SCAN)
+		alx_exec_scan_close(n);
+	alx_exec_node_free_rows(n);
+	alx_arena_fini(&n->rowa);
+	alx_arena_fini(&n->keep);
+	n->child = n->right = NULL;
+	n->children = NULL;
+}
+
+static int next_filter(struct alx_node *n, const struct alx_value **row)
+{
+	for (;;) {
+		const struct alx_value *r;
+		int rc = alx_node_next(n->child, &r);
+		if (rc != ALOPEX_ROW)
+			return rc;
+		alx_arena_reset(&n->rowa);
+		struct alx_ev ev = n->ev;
+		ev.row = r;
+		int ok = 1;
+		rc = alx_eval_quals(&ev, n->p->quals, n->p->nquals, &ok);
+		if (rc != 0)
+			return rc;
+		if (ok) {
+			*row = r;
+			return ALOPEX_ROW;
+		}
+	}
+}
+
+static int next_project(struct alx_node *n, const struct alx_value **row)
+{
+	const struct alx_value *r;
+	int rc = alx_node_next(n->child, &r);
+	if (rc != ALOPEX_ROW)
+		return rc;
+	alx_arena_reset(&n->rowa);
+	struct alx_ev ev = n->ev;
+	ev.row = r;
+	for (uint32_t i = 0; i < n->p->nexprs; i++) {
+		rc = alx_eval(&ev, n->p->exprs[i], &n->row[i]);
+		if (rc != 0)
+			return rc;
+	}
+	*row = n->row;
+	return ALOPEX_ROW;
+}
+
+static int next_subquery(struct alx_node *n, const struct alx_value **row)
+{
+	for (;;) {
+		const struct alx_value *r;
+		int rc = alx_node_next(n->child, &r);
+		if (rc != ALOPEX_ROW)
+			return rc;
+		for (uint32_t i = 0; i < n->p->ncols; i++)
+			n->row[n->p->off + i] = r[i];
+		alx_arena_reset(&n->rowa);
+		int ok = 1;
+		rc = alx_eval_quals(&n->ev, n->p->quals, n->p->nquals, &ok);
+		if (rc != 0)
+			return rc;
+		if (ok) {
+			*row = n->row;
+			return ALOPEX_ROW;
+		}
+	}
+}
+
+static int next_limit(struct alx_node *n, const struct alx_value **row)
+{
+	for (;;) {
+		if (n->limit >= 0 && n->seen >= n->offset + n->limit)
+			return ALOPEX_DONE;
+		int rc = alx_node_next(n->child, row);
+		if (rc != ALOPEX_ROW)
+			return rc;
+		if (n->seen++ >= n->offset)
+			return ALOPEX_ROW;
+	}
+}
+
+static int next_append(struct alx_node *n, const struct alx_value **row)
+{
+	while (n->cur_child < n->p->nchildren) {
+		int rc = alx_node_next(n->children[n->cur_child], row);
+		if (rc != ALOPEX_DONE)
+			return rc;
+		n->cur_child++;
+	}
+	return ALOPEX_DONE;
+}
+
+int alx_node_next(struct alx_node *n, const struct alx_value **row)
+{
+	int rc = alx_exec_tick(n->ex);
+	if (rc != 0)
+		return rc;
+	switch (n->p->kind) {
+	case ALX_P_RESULT:
+		if (n->done)
+			return ALOPEX_DONE;
+		n->done = true;
+		*row = n->row;
+		return ALOPEX_ROW;
+	case ALX_P_SCAN:
+		return alx_exec_scan_next(n, row);
+	case ALX_P_FUNCSCAN:
+		return funcscan_next(n, row);
+	case ALX_P_SUBQUERY:
+		return next_subquery(n, row);
+	case ALX_P_FILTER:
+		return next_filter(n, row);
+	case ALX_P_PROJECT:
+		return next_project(n, row);
+	case ALX_P_LIMIT:
+		return next_limit(n, row);
+	case ALX_P_APPEND:
+		return next_append(n, row);
+	case ALX_P_NESTLOOP:
+	case ALX_P_HASHJOIN:
+		return alx_exec_join_next(n, row);
+	case ALX_P_AGG:
+		return alx_exec_agg_next(n, row);
+	case ALX_P_DISTINCT:
+		return alx_exec_distinct_next(n, row);
+	case ALX_P_SETOP:
+		return alx_exec_setop_next(n, row);
+	case ALX_P_SORT:
+		return alx_exec_sort_next(n, row);
+	case ALX_P_TOPK:
+		return alx_exec_topk_next(n, row);
+	default:
+		return alx_exec_err(n->ex, "XX000", "unknown plan node %d",
+				    n->p->kind);
+	}
+}

@@ -1,0 +1,44 @@
+/* DDL: catalog changes and the data they imply, in the caller's txn. */
+#ifndef ALX_SQL_EXEC_DDL_H
+#define ALX_SQL_EXEC_DDL_H
+
+#include "sql/sql_ast.h"
+#include "sql/sql_bind.h"
+#include "sql/sql_exec.h"
+
+struct alx_ddl {
+	struct alx_exec *ex;	 /* txn, arena, diag */
+	struct alx_bind_ctx *b;	 /* binds over cat */
+	struct alx_catalog *cat; /* the transaction's private copy */
+	char tag[64];
+	char notice[300]; /* PostgreSQL's NOTICE, when it would send one */
+	char notice_state[6];
+	uint64_t rows; /* CREATE TABLE AS: rows written */
+};
+
+/* Whether a statement kind is DDL run by alx_exec_ddl. */
+bool alx_stmt_is_ddl(int kind);
+int alx_exec_ddl(struct alx_ddl *c, const struct alx_sql_stmt *st);
+/* sql_exec_alter.c */
+int alx_exec_alter(struct alx_ddl *c, const struct alx_sql_alter_table *at);
+int alx_exec_truncate(struct alx_ddl *c, const struct alx_sql_truncate *tr);
+
+/* Shared helpers (sql_exec_ddl.c). */
+int alx_ddl_err(struct alx_ddl *c, const char *sqlstate, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A relation name not yet taken in the schema: base, base1, base2... */
+char *alx_ddl_unique_name(struct alx_ddl *c, uint32_t schema_id,
+			  const char *base);
+/* Check that a stored expression binds over t and has the right type. */
+int alx_ddl_check_default(struct alx_ddl *c, const struct alx_cat_column *col,
+			  const char *text);
+int alx_ddl_check_check(struct alx_ddl *c, const struct alx_cat_table *t,
+			const char *text);
+/* An index's columns from names; 42703 for unknown ones. */
+int alx_ddl_index_cols(struct alx_ddl *c, const struct alx_cat_table *t,
+		       const struct alx_sql_index_elem *elems, uint32_t n,
+		       struct alx_cat_index *x);
+/* Drop a table's rows and index entries, and its owned sequences. */
+int alx_ddl_drop_table_data(struct alx_ddl *c, const struct alx_cat_table *t);
+
+#endif

@@ -1,0 +1,115 @@
+/* Executor internals shared by the sql_exec*.c files. */
+#ifndef ALX_SQL_EXEC_INT_H
+#define ALX_SQL_EXEC_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/alx_arena.h"
+#include "sql/sql_exec.h"
+
+struct alx_kv_cursor;
+struct alx_htab;
+
+/* A row packed into one heap block (values, then their payloads). */
+struct alx_rowblob {
+	uint32_t n;
+	struct alx_value v[];
+};
+
+struct alx_node {
+	const struct alx_plan *p;
+	struct alx_exec *ex;
+	const struct alx_ev *outer; /* the enclosing query's evaluation */
+	struct alx_ev ev;	    /* row evaluation: a = &rowa */
+	struct alx_arena rowa;	    /* reset for every row */
+	struct alx_arena keep;	    /* rows kept across calls */
+	struct alx_value *row;	    /* output, p->width values */
+	struct alx_node *child, *right;
+	struct alx_node **children;
+	const struct alx_value *param;
+	bool started, done;
+
+	/* SCAN */
+	struct alx_kv_cursor *cur;
+	struct alx_buf lo, hi;
+	bool empty;	 /* a key value was NULL: no rows */
+	bool point_done; /* key_only lookups */
+
+	/* FUNCSCAN */
+	int64_t gs_cur, gs_end, gs_step;
+	uint32_t vrow;
+
+	/* LIMIT, TOPK */
+	int64_t limit, offset, seen;
+
+	/* APPEND */
+	uint32_t cur_child;
+
+	/* NESTLOOP, HASHJOIN, SORT, TOPK, SETOP: kept rows */
+	struct alx_value **rows;
+	uint32_t nrows, cap, pos;
+	const struct alx_value *lrow; /* current left row */
+	bool lmatched;
+	struct alx_htab *ht;
+	void *chain; /* HASHJOIN: current bucket entry */
+	struct alx_rowblob **heap;
+
+	/* AGG */
+	void *groups;
+	uint32_t ngroups;
+	struct alx_value *keys; /* scratch for key values */
+};
+
+/* Per-kind operations (sql_exec.c dispatches on p->kind). */
+int alx_exec_scan_open(struct alx_node *n);
+int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row);
+void alx_exec_scan_close(struct alx_node *n);
+int alx_exec_join_next(struct alx_node *n, const struct alx_value **row);
+int alx_exec_agg_next(struct alx_node *n, const struct alx_value **row);
+int alx_exec_distinct_next(struct alx_node *n, const struct alx_value **row);
+int alx_exec_setop_next(struct alx_node *n, const struct alx_value **row);
+int alx_exec_sort_next(struct alx_node *n, const struct alx_value **row);
+int alx_exec_topk_next(struct alx_node *n, const struct alx_value **row);
+void alx_exec_node_free_rows(struct alx_node *n);
+
+/* Kept rows: deep copies in n->keep. */
+int alx_exec_keep_row(struct alx_node *n, const struct alx_value *row,
+		      uint32_t width, struct alx_value **out);
+struct alx_rowblob *alx_rowblob_make(struct alx_exec *ex,
+				     const struct alx_value *row, uint32_t n);
+void alx_rowblob_free(struct alx_exec *ex, struct alx_rowblob *b);
+
+/* A hash table of rows keyed by some of their values (grouping, DISTINCT,
+ * set operations, hash joins). NULLs are equal to each other here. */
+struct alx_htab_entry {
+	struct alx_htab_entry *next; /* bucket chain */
+	struct alx_htab_entry *list; /* insertion order */
+	uint64_t hash;
+	struct alx_value *key; /* nkey values */
+	void *data;
+	int64_t count;
+};
+struct alx_htab *alx_htab_create(struct alx_exec *ex, struct alx_arena *a,
+				 uint32_t nkey);
+/* Find; *created set when a new entry (key copied) had to be made. */
+int alx_htab_get(struct alx_htab *h, const struct alx_value *key, bool create,
+		 struct alx_htab_entry **out, bool *created);
+/* Next entry with the same key after e (for hash joins). */
+struct alx_htab_entry *alx_htab_next_same(struct alx_htab *h,
+					  struct alx_htab_entry *e,
+					  const struct alx_value *key);
+/* Always adds (duplicates allowed). */
+int alx_htab_add(struct alx_htab *h, const struct alx_value *key,
+		 struct alx_htab_entry **out);
+struct alx_htab_entry *alx_htab_first(struct alx_htab *h);
+void alx_htab_destroy(struct alx_htab *h);
+uint64_t alx_row_hash(const struct alx_value *v, uint32_t n);
+bool alx_row_equal(const struct alx_value *a, const struct alx_value *b,
+		   uint32_t n);
+
+/* The session's clock and sequences for functions. */
+int alx_exec_nextval(struct alx_exec *ex, const struct alx_cat_sequence *seq,
+		     int64_t *out);
+
+#endif

@@ -1,0 +1,262 @@
+/* Date and time functions over sql_datetime.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sql/sql_datetime.h"
+#include "sql/sql_exec_int.h"
+#include "sql/sql_func.h"
+#include "sql/sql_session.h"
+
+static const struct alx_value_fmt *fmt(struct alx_ev *ev)
+{
+	static const struct alx_value_fmt none = {1, 0, NULL, 1};
+	return ev->ex->fmt ? ev->ex->fmt : &none;
+}
+
+static int64_t clock_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 +
+	       ALX_UNIX_EPOCH_TS;
+}
+
+static int f_now(struct alx_ev *ev, const struct alx_bx *c,
+		 const struct alx_value *a, struct alx_value *out)
+{
+	(void)a;
+	const char *fn = c->u.func.def->name;
+	int64_t t = fn[0] == 's'   ? ev->ex->stmt_ts
+		    : fn[0] == 'c' ? clock_now()
+				   : ev->ex->txn_ts;
+	out->type = ALX_T_TIMESTAMPTZ;
+	out->null = false;
+	out->u.ts = t;
+	return 0;
+}
+
+static int f_current_date(struct alx_ev *ev, const struct alx_bx *c,
+			  const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	(void)a;
+	int32_t d;
+	int rc = alx_timestamp_to_date(ev->ex->txn_ts, 1, fmt(ev)->tz,
+				       fmt(ev)->tz_offset_sec, &d, ev->ex->d);
+	if (rc != 0)
+		return rc;
+	out->type = ALX_T_DATE;
+	out->null = false;
+	out->u.date = d;
+	return 0;
+}
+
+static int f_localtimestamp(struct alx_ev *ev, const struct alx_bx *c,
+			    const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	(void)a;
+	int64_t t;
+	int rc = alx_timestamptz_to_timestamp(ev->ex->txn_ts, fmt(ev)->tz,
+					      fmt(ev)->tz_offset_sec, &t,
+					      ev->ex->d);
+	if (rc != 0)
+		return rc;
+	out->type = ALX_T_TIMESTAMP;
+	out->null = false;
+	out->u.ts = t;
+	return 0;
+}
+
+/* (text, timestamp|timestamptz|date): dates become timestamptz. */
+static int r_text_ts(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	int rc = alx_func_arg(b, c, 0, ALX_T_TEXT);
+	if (rc != 0)
+		return rc;
+	int t = c->args[1]->type.id;
+	if (t == ALX_T_UNKNOWN || t == ALX_T_DATE)
+		t = strcmp(c->u.func.def->name, "date_trunc") == 0
+			    ? ALX_T_TIMESTAMPTZ
+			    : (t == ALX_T_DATE ? ALX_T_DATE
+					       : ALX_T_TIMESTAMPTZ);
+	if (t != ALX_T_TIMESTAMP && t != ALX_T_TIMESTAMPTZ && t != ALX_T_DATE)
+		return alx_func_no_match(b, c->u.func.def->name, c->args,
+					 c->nargs);
+	rc = alx_func_arg(b, c, 1, t);
+	if (rc != 0)
+		return rc;
+	const char *fn = c->u.func.def->name;
+	if (strcmp(fn, "date_trunc") == 0)
+		c->type = alx_type_make(t);
+	else if (strcmp(fn, "extract") == 0)
+		c->type = alx_type_make(ALX_T_NUMERIC);
+	else
+		c->type = alx_type_make(ALX_T_FLOAT8);
+	return 0;
+}
+
+static int f_date_trunc(struct alx_ev *ev, const struct alx_bx *c,
+			const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	int tz = a[1].type == ALX_T_TIMESTAMPTZ;
+	int64_t r;
+	int rc = alx_timestamp_trunc((const char *)a[0].u.s.ptr, a[0].u.s.len,
+				     a[1].u.ts, tz, fmt(ev)->tz,
+				     fmt(ev)->tz_offset_sec, &r, ev->ex->d);
+	if (rc != 0)
+		return rc;
+	*out = a[1];
+	out->u.ts = r;
+	return 0;
+}
+
+static int f_extract(struct alx_ev *ev, const struct alx_bx *c,
+		     const struct alx_value *a, struct alx_value *out)
+{
+	char buf[ALX_DATETIME_BUFSZ];
+	int is_null = 0;
+	int kind = a[1].type == ALX_T_DATE	  ? 0
+		   : a[1].type == ALX_T_TIMESTAMP ? 1
+						  : 2;
+	int rc = alx_datetime_extract(
+		(const char *)a[0].u.s.ptr, a[0].u.s.len, kind,
+		kind == 0 ? a[1].u.date : 0, kind == 0 ? 0 : a[1].u.ts,
+		fmt(ev)->tz, fmt(ev)->tz_offset_sec, buf, &is_null, ev->ex->d);
+	if (rc != 0)
+		return rc;
+	if (is_null) {
+		*out = alx_value_null(c->type.id);
+		return 0;
+	}
+	if (c->type.id == ALX_T_FLOAT8) {
+		*out = alx_value_float(ALX_T_FLOAT8, strtod(buf, NULL));
+		return 0;
+	}
+	return alx_value_in(ev->a, alx_type_make(ALX_T_NUMERIC), buf,
+			    strlen(buf), NULL, out, ev->ex->d);
+}
+
+static int f_to_timestamp(struct alx_ev *ev, const struct alx_bx *c,
+			  const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	double s = a[0].u.f;
+	if (isnan(s))
+		return alx_exec_err(ev->ex, "22008", "timestamp cannot be NaN");
+	out->type = ALX_T_TIMESTAMPTZ;
+	out->null = false;
+	if (isinf(s)) {
+		out->u.ts = s > 0 ? ALX_TS_NOEND : ALX_TS_NOBEGIN;
+		return 0;
+	}
+	double us = rint(s * 1e6);
+	if (us > 9.2e18 || us < -9.2e18)
+		return alx_exec_err(ev->ex, "22008",
+				    "timestamp out of range: \"%g\"", s);
+	out->u.ts = (int64_t)us + ALX_UNIX_EPOCH_TS;
+	return 0;
+}
+
+static int f_make_date(struct alx_ev *ev, const struct alx_bx *c,
+		       const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	char buf[64];
+	int64_t y = a[0].u.i;
+	int n = y > 0 ? snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lld",
+				 (long long)y, (long long)a[1].u.i,
+				 (long long)a[2].u.i)
+		      : snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lld BC",
+				 (long long)(y == 0 ? 0 : -y),
+				 (long long)a[1].u.i, (long long)a[2].u.i);
+	if (y == 0)
+		return alx_exec_err(ev->ex, "22008",
+				    "date field value out of range: "
+				    "%lld-%02lld-%02lld",
+				    (long long)y, (long long)a[1].u.i,
+				    (long long)a[2].u.i);
+	int32_t d;
+	int rc = alx_date_in(buf, (size_t)n, &d, ev->ex->d);
+	if (rc != 0)
+		return rc;
+	out->type = ALX_T_DATE;
+	out->null = false;
+	out->u.date = d;
+	return 0;
+}
+
+/* timezone(zone, ts): x AT TIME ZONE zone. */
+static int r_timezone(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	int rc = alx_func_arg(b, c, 0, ALX_T_TEXT);
+	if (rc != 0)
+		return rc;
+	int t = c->args[1]->type.id;
+	if (t == ALX_T_UNKNOWN || t == ALX_T_DATE)
+		t = ALX_T_TIMESTAMPTZ;
+	if (t != ALX_T_TIMESTAMP && t != ALX_T_TIMESTAMPTZ)
+		return alx_func_no_match(b, "timezone", c->args, c->nargs);
+	rc = alx_func_arg(b, c, 1, t);
+	c->type = alx_type_make(t == ALX_T_TIMESTAMP ? ALX_T_TIMESTAMPTZ
+						     : ALX_T_TIMESTAMP);
+	return rc;
+}
+
+static int f_timezone(struct alx_ev *ev, const struct alx_bx *c,
+		      const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	struct alx_tz *tz;
+	int rc = alx_tz_load(ev->a, (const char *)a[0].u.s.ptr, a[0].u.s.len,
+			     &tz, ev->ex->d);
+	if (rc != 0)
+		return rc;
+	int64_t ts = a[1].u.ts, r;
+	if (ts == ALX_TS_NOBEGIN || ts == ALX_TS_NOEND) {
+		r = ts;
+	} else if (a[1].type == ALX_T_TIMESTAMPTZ) {
+		r = ts + (int64_t)alx_tz_offset_at(tz, ts) * 1000000;
+	} else {
+		int64_t local = ts / 1000000 - (ts % 1000000 < 0 ? 1 : 0);
+		r = ts - (int64_t)alx_tz_offset_local(tz, local) * 1000000;
+	}
+	out->type = a[1].type == ALX_T_TIMESTAMPTZ ? ALX_T_TIMESTAMP
+						   : ALX_T_TIMESTAMPTZ;
+	out->null = false;
+	out->u.ts = r;
+	return 0;
+}
+
+#define F(n, mn, mx, fl, ret, a0, a1, a2, res, ev)        \
+	{                                                 \
+		n, mn, mx, fl, ret, {a0, a1, a2}, res, ev \
+	}
+#define S ALX_FN_STRICT
+#define ST ALX_FN_STABLE
+#define TZ ALX_T_TIMESTAMPTZ
+#define ANY ALX_T_ANY
+
+const struct alx_func_def alx_funcs_dt[] = {
+	F("now", 0, 0, ST, TZ, 0, 0, 0, NULL, f_now),
+	F("transaction_timestamp", 0, 0, ST, TZ, 0, 0, 0, NULL, f_now),
+	F("statement_timestamp", 0, 0, ST, TZ, 0, 0, 0, NULL, f_now),
+	F("clock_timestamp", 0, 0, ALX_FN_VOLATILE, TZ, 0, 0, 0, NULL, f_now),
+	F("current_date", 0, 0, ST, ALX_T_DATE, 0, 0, 0, NULL, f_current_date),
+	F("localtimestamp", 0, 0, ST, ALX_T_TIMESTAMP, 0, 0, 0, NULL,
+	  f_localtimestamp),
+	F("date_trunc", 2, 2, S | ST, ANY, ANY, ANY, 0, r_text_ts,
+	  f_date_trunc),
+	F("extract", 2, 2, S | ST, ANY, ANY, ANY, 0, r_text_ts, f_extract),
+	F("date_part", 2, 2, S | ST, ANY, ANY, ANY, 0, r_text_ts, f_extract),
+	F("to_timestamp", 1, 1, S, TZ, ALX_T_FLOAT8, 0, 0, NULL,
+	  f_to_timestamp),
+	F("make_date", 3, 3, S, ALX_T_DATE, ALX_T_INT4, ALX_T_INT4, ALX_T_INT4,
+	  NULL, f_make_date),
+	F("timezone", 2, 2, S | ST, ANY, ANY, ANY, 0, r_timezone, f_timezone),
+	{0},
+};

@@ -1,0 +1,534 @@
+/*
+ * Sessions and their transactions: autocommit statements, BEGIN ...
+ * COMMIT blocks, the failed-block state (25P02), savepoints, and the
+ * catalog a transaction sees (the database's, or its private copy after
+ * DDL, published when it commits).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/db_internal.h"
+#include "runtime/alx_diag.h"
+#include "runtime/alx_runtime.h"
+#include "sql/sql_datetime.h"
+#include "sql/sql_session_int.h"
+
+int alx_session_err(struct alx_session *s, const char *sqlstate,
+		    const char *fmt, ...)
+{
+	char msg[sizeof(s->diag.message)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return alx_diag_set(&s->diag, ALOPEX_ESQL, sqlstate, "%s", msg);
+}
+
+void alx_session_notice(struct alx_session *s, const char *level,
+			const char *sqlstate, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->notice, sizeof(s->notice), fmt, ap);
+	va_end(ap);
+	snprintf(s->notice_level, sizeof(s->notice_level), "%s", level);
+	snprintf(s->notice_state, sizeof(s->notice_state), "%s", sqlstate);
+}
+
+int64_t alx_session_clock(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 +
+	       ALX_UNIX_EPOCH_TS;
+}
+
+/* ---- the database's SQL state ---------------------------------------------------- */
+
+int alx_sql_db_create(alopex_db *db, struct alx_sql_db **out, alopex_diag *d)
+{
+	struct alx_sql_db *sdb = alx_calloc(db->rt, 1, sizeof(*sdb));
+	if (sdb == NULL)
+		return alx_diag_set(d, ALOPEX_ENOMEM, "53200", "out of memory");
+	sdb->db = db;
+	pthread_mutex_init(&sdb->mu, NULL);
+	pthread_mutex_init(&sdb->def_mu, NULL);
+	sdb->next_version = 1;
+	atomic_init(&sdb->nstmts, 0);
+	atomic_init(&sdb->nsessions, 0);
+	if (alx_seq_cache_create(db->rt, &sdb->seqs) != 0) {
+		pthread_mutex_destroy(&sdb->mu);
+		pthread_mutex_destroy(&sdb->def_mu);
+		alx_free(db->rt, sdb);
+		return alx_diag_set(d, ALOPEX_ENOMEM, "53200", "out of memory");
+	}
+	*out = sdb;
+	return 0;
+}
+
+void alx_sql_db_destroy(struct alx_sql_db *sdb)
+{
+	if (sdb == NULL)
+		return;
+	alx_session_destroy(sdb->def);
+	alx_catalog_unref(sdb->cat);
+	alx_seq_cache_destroy(sdb->seqs);
+	pthread_mutex_destroy(&sdb->mu);
+	pthread_mutex_destroy(&sdb->def_mu);
+	alx_free(sdb->db->rt, sdb);
+}
+
+struct alx_seq_cache *alx_sql_db_seqs(struct alx_sql_db *sdb)
+{
+	return sdb->seqs;
+}
+
+uint64_t alx_session_new_version(struct alx_session *s)
+{
+	pthread_mutex_lock(&s->sdb->mu);
+	uint64_t v = s->sdb->next_version++;
+	pthread_mutex_unlock(&s->sdb->mu);
+	return v;
+}
+
+/* Under sdb->mu: the committed catalog, loaded on first use. */
+static int shared_catalog(struct alx_session *s, struct alx_catalog **out)
+{
+	struct alx_sql_db *sdb = s->sdb;
+	if (sdb->cat == NULL) {
+		struct alx_kv_txn *t = NULL;
+		int rc = alx_kv_txn_begin(s->db, ALX_KV_TXN_READONLY, &t,
+					  &s->diag);
+		if (rc != 0)
+			return rc;
+		rc = alx_catalog_load(s->db->rt, t, sdb->next_version++,
+				      &sdb->cat, &s->diag);
+		alx_kv_txn_rollback(t);
+		if (rc != 0)
+			return rc;
+	}
+	*out = alx_catalog_ref(sdb->cat);
+	return 0;
+}
+
+int alx_session_catalog(struct alx_session *s, struct alx_catalog **out)
+{
+	if (s->txn_cat != NULL) {
+		*out = alx_catalog_ref(s->txn_cat);
+		return 0;
+	}
+	pthread_mutex_lock(&s->sdb->mu);
+	int rc = shared_catalog(s, out);
+	pthread_mutex_unlock(&s->sdb->mu);
+	return rc;
+}
+
+int alx_session_ddl_catalog(struct alx_session *s, struct alx_catalog **out)
+{
+	pthread_mutex_lock(&s->sdb->mu);
+	struct alx_catalog *base = NULL;
+	int rc = 0;
+	if (s->txn_cat != NULL)
+		base = alx_catalog_ref(s->txn_cat);
+	else
+		rc = shared_catalog(s, &base);
+	uint64_t v = s->sdb->next_version++;
+	pthread_mutex_unlock(&s->sdb->mu);
+	if (rc != 0)
+		return rc;
+	rc = alx_catalog_clone(base, v, out, &s->diag);
+	alx_catalog_unref(base);
+	return rc;
+}
+
+void alx_session_set_txn_catalog(struct alx_session *s, struct alx_catalog *cat)
+{
+	alx_catalog_unref(s->txn_cat);
+	s->txn_cat = cat;
+}
+
+/* ---- sessions ---------------------------------------------------------------------- */
+
+int alx_session_create(alopex_db *db, struct alx_session **out, alopex_diag *d)
+{
+	pthread_mutex_lock(&db->sql_mu);
+	int rc = 0;
+	if (db->sql == NULL)
+		rc = alx_sql_db_create(db, &db->sql, d);
+	pthread_mutex_unlock(&db->sql_mu);
+	if (rc != 0)
+		return rc;
+	struct alx_session *s = alx_calloc(db->rt, 1, sizeof(*s));
+	if (s == NULL)
+		return alx_diag_set(d, ALOPEX_ENOMEM, "53200", "out of memory");
+	s->db = db;
+	s->sdb = db->sql;
+	alx_diag_clear(&s->diag);
+	alx_arena_init(&s->sa, db->rt, 0);
+	alx_arena_init(&s->tza, db->rt, 0);
+	alx_value_fmt_default(&s->fmt);
+	atomic_fetch_add(&s->sdb->nsessions, 1);
+	rc = alx_session_settings_init(s);
+	if (rc != 0) {
+		*d = s->diag;
+		alx_session_destroy(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+static void release_savepoints(struct alx_session *s, uint32_t keep)
+{
+	while (s->nsps > keep) {
+		struct alx_savepoint *sp = &s->sps[--s->nsps];
+		alx_catalog_unref(sp->cat);
+		if (s->txn != NULL)
+			alx_kv_txn_release(s->txn);
+	}
+}
+
+/* End the session's transaction (commit or roll back). */
+static int txn_end(struct alx_session *s, bool commit)
+{
+	int rc = 0;
+	alx_session_close_portals(s);
+	release_savepoints(s, 0);
+	alx_session_local_end(s);
+	if (s->txn == NULL)
+		goto out;
+	if (!commit) {
+		alx_kv_txn_rollback(s->txn);
+		s->txn = NULL;
+		goto out;
+	}
+	if (s->txn_cat != NULL) {
+		/* Publish under the lock, so no DDL clones the catalog
+		 * between our commit and the swap. */
+		pthread_mutex_lock(&s->sdb->mu);
+		rc = alx_kv_txn_commit(s->txn, NULL, &s->diag);
+		if (rc == 0) {
+			alx_catalog_unref(s->sdb->cat);
+			s->sdb->cat = alx_catalog_ref(s->txn_cat);
+		}
+		pthread_mutex_unlock(&s->sdb->mu);
+	} else {
+		rc = alx_kv_txn_commit(s->txn, NULL, &s->diag);
+	}
+	s->txn = NULL;
+	if (rc == ALOPEX_ECONFLICT)
+		alx_diag_set(&s->diag, rc, "40001",
+			     "could not serialize access due to concurrent "
+			     "update");
+out:
+	alx_session_set_txn_catalog(s, NULL);
+	s->state = ALX_TXN_IDLE;
+	s->implicit = false;
+	s->read_only = false;
+	return rc;
+}
+
+void alx_session_destroy(struct alx_session *s)
+{
+	if (s == NULL)
+		return;
+	txn_end(s, false);
+	while (s->portals != NULL)
+		alx_portal_destroy(s->portals);
+	for (uint32_t i = 0; i < s->nnamed; i++)
+		alx_prep_destroy(s->named[i].p);
+	struct alx_runtime *rt = s->db->rt;
+	alx_free(rt, s->named);
+	alx_free(rt, s->seqv);
+	alx_free(rt, s->sps);
+	alx_free(rt, s->locals);
+	alx_free(rt, s->settings);
+	alx_free(rt, s->path);
+	alx_arena_fini(&s->sa);
+	alx_arena_fini(&s->tza);
+	atomic_fetch_sub(&s->sdb->nsessions, 1);
+	alx_free(rt, s);
+}
+
+const alopex_diag *alx_session_diag(const struct alx_session *s)
+{
+	return &s->diag;
+}
+
+const char *alx_session_last_notice(const struct alx_session *s,
+				    const char **level, const char **sqlstate)
+{
+	if (s->notice_level[0] == '\0')
+		return NULL;
+	if (level != NULL)
+		*level = s->notice_level;
+	if (sqlstate != NULL)
+		*sqlstate = s->notice_state;
+	return s->notice;
+}
+
+char alx_session_txn_status(const struct alx_session *s)
+{
+	return s->state == ALX_TXN_IDLE	   ? 'I'
+	       : s->state == ALX_TXN_BLOCK ? 'T'
+					   : 'E';
+}
+
+const struct alx_value_fmt *alx_session_fmt(const struct alx_session *s)
+{
+	return s ? &s->fmt : NULL;
+}
+
+const char *const *alx_session_search_path(const struct alx_session *s,
+					   uint32_t *n)
+{
+	static const char *const pub[] = {"public"};
+	if (s == NULL) {
+		*n = 1;
+		return pub;
+	}
+	*n = s->npath;
+	return (const char *const *)s->path;
+}
+
+int alx_session_seq_remember(struct alx_session *s, uint32_t id, int64_t v)
+{
+	for (uint32_t i = 0; i < s->nseqv; i++) {
+		if (s->seqv[i].id == id) {
+			s->seqv[i].v = v;
+			return 0;
+		}
+	}
+	if (s->nseqv == s->capseqv) {
+		uint32_t cap = s->capseqv ? s->capseqv * 2 : 8;
+		struct alx_seqval *p =
+			alx_realloc(s->db->rt, s->seqv, cap * sizeof(*p));
+		if (p == NULL)
+			return ALOPEX_ENOMEM;
+		s->seqv = p;
+		s->capseqv = cap;
+	}
+	s->seqv[s->nseqv].id = id;
+	s->seqv[s->nseqv].v = v;
+	s->nseqv++;
+	return 0;
+}
+
+int alx_session_seq_current(struct alx_session *s, uint32_t id, int64_t *v)
+{
+	for (uint32_t i = 0; i < s->nseqv; i++) {
+		if (s->seqv[i].id == id) {
+			*v = s->seqv[i].v;
+			return 0;
+		}
+	}
+	return ALOPEX_ENOTFOUND;
+}
+
+/* ---- statement transactions -------------------------------------------------------- */
+
+int alx_session_stmt_begin(struct alx_session *s)
+{
+	if (s->txn != NULL)
+		return 0;
+	int rc = alx_kv_txn_begin(s->db, 0, &s->txn, &s->diag);
+	if (rc != 0)
+		return rc;
+	s->implicit = true;
+	s->txn_ts = alx_session_clock();
+	return 0;
+}
+
+int alx_session_stmt_end(struct alx_session *s, bool ok)
+{
+	if (!s->implicit)
+		return 0;
+	return txn_end(s, ok);
+}
+
+void alx_session_stmt_failed(struct alx_session *s)
+{
+	if (s->implicit) {
+		txn_end(s, false);
+		return;
+	}
+	if (s->state == ALX_TXN_BLOCK)
+		s->state = ALX_TXN_FAILED;
+}
+
+/* ---- transaction statements -------------------------------------------------------- */
+
+static int isolation_ok(struct alx_session *s,
+			const struct alx_sql_txn_modes *m)
+{
+	if (m->isolation == ALX_SQL_ISO_SERIALIZABLE)
+		return alx_session_err(
+			s, "0A000",
+			"SERIALIZABLE isolation is not supported\nAlopex "
+			"transactions are snapshot isolation (REPEATABLE "
+			"READ): write-write conflicts are detected, "
+			"read-write anomalies are not.");
+	if (m->deferrable == 1)
+		return alx_session_err(s, "0A000",
+				       "DEFERRABLE transactions are not "
+				       "supported");
+	return 0;
+}
+
+static struct alx_savepoint *find_sp(struct alx_session *s, const char *name,
+				     uint32_t *idx)
+{
+	for (uint32_t i = s->nsps; i > 0; i--) {
+		if (strcmp(s->sps[i - 1].name, name) == 0) {
+			*idx = i - 1;
+			return &s->sps[i - 1];
+		}
+	}
+	return NULL;
+}
+
+int alx_session_txn_stmt(struct alx_session *s, const struct alx_sql_txn *t,
+			 char *tag, size_t tagsz)
+{
+	int rc;
+	switch (t->kind) {
+	case ALX_SQL_TXN_BEGIN:
+		snprintf(tag, tagsz, "%s",
+			 t->start ? "START TRANSACTION" : "BEGIN");
+		rc = isolation_ok(s, &t->modes);
+		if (rc != 0)
+			return rc;
+		if (s->state != ALX_TXN_IDLE) {
+			alx_session_notice(s, "WARNING", "25001",
+					   "there is already a transaction in "
+					   "progress");
+			return 0;
+		}
+		rc = alx_kv_txn_begin(s->db, 0, &s->txn, &s->diag);
+		if (rc != 0)
+			return rc;
+		s->state = ALX_TXN_BLOCK;
+		s->implicit = false;
+		s->txn_ts = alx_session_clock();
+		s->read_only = t->modes.read_only == 1;
+		return 0;
+	case ALX_SQL_TXN_COMMIT:
+		if (t->chain)
+			return alx_session_err(s, "0A000",
+					       "COMMIT AND CHAIN is not "
+					       "supported");
+		if (s->state == ALX_TXN_IDLE) {
+			snprintf(tag, tagsz, "COMMIT");
+			alx_session_notice(s, "WARNING", "25P01",
+					   "there is no transaction in "
+					   "progress");
+			return 0;
+		}
+		if (s->state == ALX_TXN_FAILED) {
+			snprintf(tag, tagsz, "ROLLBACK");
+			return txn_end(s, false);
+		}
+		snprintf(tag, tagsz, "COMMIT");
+		return txn_end(s, true);
+	case ALX_SQL_TXN_ROLLBACK:
+		snprintf(tag, tagsz, "ROLLBACK");
+		if (s->state == ALX_TXN_IDLE) {
+			alx_session_notice(s, "WARNING", "25P01",
+					   "there is no transaction in "
+					   "progress");
+			return 0;
+		}
+		return txn_end(s, false);
+	case ALX_SQL_TXN_SAVEPOINT: {
+		snprintf(tag, tagsz, "SAVEPOINT");
+		if (s->state == ALX_TXN_IDLE)
+			return alx_session_err(s, "25P01",
+					       "SAVEPOINT can only be used in "
+					       "transaction blocks");
+		if (s->nsps == s->capsps) {
+			uint32_t cap = s->capsps ? s->capsps * 2 : 4;
+			struct alx_savepoint *p = alx_realloc(s->db->rt, s->sps,
+							      cap * sizeof(*p));
+			if (p == NULL)
+				return alx_diag_set(&s->diag, ALOPEX_ENOMEM,
+						    "53200", "out of memory");
+			s->sps = p;
+			s->capsps = cap;
+		}
+		struct alx_savepoint *sp = &s->sps[s->nsps];
+		memset(sp, 0, sizeof(*sp));
+		sp->name = alx_arena_strdup(&s->sa, t->savepoint.ptr);
+		if (sp->name == NULL)
+			return alx_diag_set(&s->diag, ALOPEX_ENOMEM, "53200",
+					    "out of memory");
+		rc = alx_kv_txn_savepoint(s->txn, &sp->kv);
+		if (rc != 0) {
+			s->diag = s->txn->diag;
+			return rc;
+		}
+		sp->cat = alx_catalog_ref(s->txn_cat);
+		sp->nlocal = s->nlocals;
+		s->nsps++;
+		return 0;
+	}
+	case ALX_SQL_TXN_RELEASE: {
+		snprintf(tag, tagsz, "RELEASE");
+		uint32_t idx;
+		if (s->state == ALX_TXN_IDLE)
+			return alx_session_err(s, "25P01",
+					       "RELEASE SAVEPOINT can only be "
+					       "used in transaction blocks");
+		if (find_sp(s, t->savepoint.ptr, &idx) == NULL)
+			return alx_session_err(
+				s, "3B001", "savepoint \"%s\" does not exist",
+				t->savepoint.ptr);
+		release_savepoints(s, idx);
+		return 0;
+	}
+	default: { /* ROLLBACK TO */
+		snprintf(tag, tagsz, "ROLLBACK");
+		uint32_t idx;
+		if (s->state == ALX_TXN_IDLE)
+			return alx_session_err(s, "25P01",
+					       "ROLLBACK TO SAVEPOINT can only "
+					       "be used in transaction blocks");
+		struct alx_savepoint *sp = find_sp(s, t->savepoint.ptr, &idx);
+		if (sp == NULL)
+			return alx_session_err(
+				s, "3B001", "savepoint \"%s\" does not exist",
+				t->savepoint.ptr);
+		alx_session_close_portals(s);
+		release_savepoints(s, idx + 1);
+		rc = alx_kv_txn_rollback_to(s->txn, &sp->kv);
+		if (rc != 0) {
+			s->diag = s->txn->diag;
+			return rc;
+		}
+		alx_session_set_txn_catalog(s, alx_catalog_ref(sp->cat));
+		/* SET LOCAL values set since the savepoint are undone */
+		while (s->nlocals > sp->nlocal) {
+			struct alx_local_undo *u = &s->locals[s->nlocals - 1];
+			struct alx_sql_set st = {0};
+			st.kind =
+				u->old ? ALX_SQL_SET_VALUE : ALX_SQL_SET_RESET;
+			st.name.ptr = u->name;
+			st.name.len = (uint32_t)strlen(u->name);
+			struct alx_sql_val v = {0};
+			v.kind = ALX_SQL_VAL_STRING;
+			v.text.ptr = u->old;
+			v.text.len = u->old ? (uint32_t)strlen(u->old) : 0;
+			st.values = &v;
+			st.nvalues = 1;
+			s->nlocals--;
+			char tg[32];
+			uint32_t keep = s->nlocals;
+			alx_session_set(s, &st, tg, sizeof(tg));
+			s->nlocals = keep;
+		}
+		s->state = ALX_TXN_BLOCK;
+		return 0;
+	}
+	}
+}

@@ -1,0 +1,214 @@
+/* Session internals shared by the sql_session*.c files. */
+#ifndef ALX_SQL_SESSION_INT_H
+#define ALX_SQL_SESSION_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "kv/kv_txn.h"
+#include "sql/sql_ast.h"
+#include "sql/sql_bind.h"
+#include "sql/sql_catalog.h"
+#include "sql/sql_exec.h"
+#include "sql/sql_session.h"
+
+struct alx_sql_db {
+	alopex_db *db;
+	pthread_mutex_t mu; /* cat, next_version; held across DDL commits */
+	struct alx_catalog *cat; /* committed; NULL until first use */
+	uint64_t next_version;
+	struct alx_seq_cache *seqs;
+	struct alx_session *def; /* alopex_exec/alopex_prepare's session */
+	pthread_mutex_t def_mu;	 /* one API call on it at a time */
+	atomic_int nstmts;	 /* alopex_stmt objects alive */
+	atomic_int nsessions;	 /* sessions alive besides def */
+};
+
+enum alx_txn_state {
+	ALX_TXN_IDLE = 0,
+	ALX_TXN_BLOCK,	/* BEGIN ... */
+	ALX_TXN_FAILED, /* an error inside the block: only ROLLBACK */
+};
+
+struct alx_savepoint {
+	char *name;
+	struct alx_kv_savepoint kv;
+	struct alx_catalog *cat; /* private catalog then (ref), or NULL */
+	uint32_t nlocal;	 /* SET LOCAL entries then */
+};
+
+struct alx_setting {
+	char *name;  /* canonical (as SHOW prints its header) */
+	char *value; /* as SHOW prints it */
+};
+
+/* SET LOCAL: the value to restore when the transaction ends. */
+struct alx_local_undo {
+	char *name;
+	char *old; /* NULL: the setting did not exist */
+};
+
+struct alx_named_prep {
+	char *name;
+	struct alx_prep *p;
+};
+
+struct alx_seqval {
+	uint32_t id;
+	int64_t v;
+};
+
+struct alx_session {
+	alopex_db *db;
+	struct alx_sql_db *sdb;
+	alopex_diag diag;
+	/* The last statement's NOTICE or WARNING, for protocols: level
+	 * ("NOTICE", "WARNING"; "" when none), SQLSTATE and message. */
+	char notice[300];
+	char notice_level[8];
+	char notice_state[6];
+
+	/* transaction */
+	int state;
+	struct alx_kv_txn *txn;
+	bool implicit; /* txn belongs to the running autocommit statement */
+	struct alx_catalog *txn_cat; /* private catalog after DDL (ref) */
+	int64_t txn_ts;
+	bool read_only;
+	struct alx_savepoint *sps;
+	uint32_t nsps, capsps;
+	struct alx_local_undo *locals;
+	uint32_t nlocals, caplocals;
+
+	/* settings */
+	struct alx_arena sa; /* setting strings */
+	struct alx_setting *settings;
+	uint32_t nsettings, capsettings;
+	struct alx_value_fmt fmt;
+	struct alx_arena tza;
+	char **path;
+	uint32_t npath;
+	int64_t timeout_ms;
+
+	struct alx_named_prep *named;
+	uint32_t nnamed, capnamed;
+	struct alx_seqval *seqv;
+	uint32_t nseqv, capseqv;
+	struct alx_portal *portals; /* open ones */
+};
+
+/* A statement bound and planned against one catalog version. */
+struct alx_bound {
+	atomic_int refs;
+	struct alx_arena a;
+	struct alx_catalog *cat; /* ref */
+	uint64_t version;
+	uint32_t nsubs;
+	struct alx_bq *q;      /* SELECT */
+	struct alx_plan *plan; /* SELECT, or DML source */
+	struct alx_bdml *dml;
+	uint32_t ncols;
+	struct alx_sql_col *cols;
+	char **explain; /* EXPLAIN: the lines */
+	uint32_t nexplain;
+};
+
+struct alx_prep {
+	struct alx_session *s;
+	struct alx_arena a; /* text and syntax tree */
+	const char *sql;
+	size_t len;
+	const struct alx_sql_stmt *stmt; /* NULL: empty */
+	uint32_t nparams;
+	struct alx_type *param_types;
+	bool *param_given;
+	struct alx_bound *bd; /* NULL until bound (or for no-bind kinds) */
+	uint32_t nportals;
+};
+
+enum alx_portal_state {
+	ALX_PT_NEW = 0,
+	ALX_PT_STREAM, /* SELECT rows from the executor */
+	ALX_PT_ROWS,   /* buffered rows */
+	ALX_PT_COPY_IN,
+	ALX_PT_COPY_OUT,
+	ALX_PT_DONE,
+	ALX_PT_FAILED,
+};
+
+struct alx_copy_state;
+
+struct alx_portal {
+	struct alx_session *s;
+	struct alx_prep *prep;
+	struct alx_bound *bd;
+	struct alx_arena a; /* params, exec, kept rows */
+	struct alx_arena texta;
+	struct alx_value *params;
+	uint32_t nparams;
+	struct alx_exec ex;
+	struct alx_node *root;
+	int state;
+	struct alx_kv_txn *own_txn; /* an autocommit SELECT's */
+	struct alx_catalog *own_cat;
+	bool on_session_txn; /* streaming on the block's txn */
+	struct alx_value **rows;
+	uint32_t nrows, caprows, pos;
+	uint32_t ncols;
+	const struct alx_sql_col *cols;
+	struct alx_sql_col *own_cols;
+	uint64_t count;
+	char tag[64];
+	struct alx_copy_state *copy;
+	struct alx_prep *inner_prep; /* EXECUTE name */
+	struct alx_portal *inner;
+	struct alx_portal *next;
+};
+
+/* sql_session.c */
+int alx_session_err(struct alx_session *s, const char *sqlstate,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The catalog statements bind against now (a ref). */
+int alx_session_catalog(struct alx_session *s, struct alx_catalog **out);
+uint64_t alx_session_new_version(struct alx_session *s);
+/* A private catalog for DDL in the current transaction. */
+int alx_session_ddl_catalog(struct alx_session *s, struct alx_catalog **out);
+void alx_session_set_txn_catalog(struct alx_session *s,
+				 struct alx_catalog *cat);
+/* Start the statement's transaction if none (autocommit). */
+int alx_session_stmt_begin(struct alx_session *s);
+/* End an autocommit statement's transaction (commit when ok). */
+int alx_session_stmt_end(struct alx_session *s, bool ok);
+/* An error inside a transaction block: the block fails. */
+void alx_session_stmt_failed(struct alx_session *s);
+int alx_session_txn_stmt(struct alx_session *s, const struct alx_sql_txn *t,
+			 char *tag, size_t tagsz);
+int64_t alx_session_clock(void);
+void alx_session_notice(struct alx_session *s, const char *level,
+			const char *sqlstate, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void alx_session_close_portals(struct alx_session *s);
+
+/* sql_session_set.c */
+int alx_session_settings_init(struct alx_session *s);
+int alx_session_set(struct alx_session *s, const struct alx_sql_set *st,
+		    char *tag, size_t tagsz);
+/* SHOW: name of the column and the value(s). */
+int alx_session_show(struct alx_session *s, const char *name, const char **col,
+		     const char **value);
+void alx_session_local_end(struct alx_session *s);
+
+/* sql_session_stmt.c */
+int alx_prep_bind(struct alx_prep *p);
+/* A prepared statement over an already parsed one (simple query). */
+int alx_session_prep_stmt(struct alx_session *s, const char *sql,
+			  const struct alx_sql_stmt *st, struct alx_prep **out);
+void alx_bound_unref(struct alx_bound *bd);
+
+/* sql_exec_copy.c */
+int alx_copy_start(struct alx_portal *pt, const struct alx_sql_copy *c);
+void alx_copy_free(struct alx_portal *pt);
+
+/* sql_plan_explain.c: uses alx_plan_explain from sql_plan.h */
+
+#endif

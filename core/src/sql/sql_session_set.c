@@ -1,0 +1,580 @@
+/*
+ * Settings: SET, SET LOCAL, RESET, SHOW. Known settings are checked and
+ * normalised as PostgreSQL does; names with a dot are custom settings
+ * (alopex.*, anything an extension would own), except the hnsw prefix
+ * whose names are fixed; other unknown names are 42704.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "db/db_internal.h"
+#include "runtime/alx_diag.h"
+#include "runtime/alx_runtime.h"
+#include "sql/sql_datetime.h"
+#include "sql/sql_session_int.h"
+
+enum {
+	K_PLAIN = 0, /* any text */
+	K_ENCODING,
+	K_DATESTYLE,
+	K_TIMEZONE,
+	K_FLOATDIGITS,
+	K_TIMEOUT,
+	K_PATH,
+	K_EFSEARCH,
+	K_ISOLATION,
+	K_BOOL,
+	K_READONLY, /* can be shown, not set */
+	K_INTERVALSTYLE,
+};
+
+static const struct known {
+	const char *name; /* canonical: SHOW's column header */
+	const char *def;
+	int kind;
+} known[] = {
+	{"application_name", "", K_PLAIN},
+	{"client_encoding", "UTF8", K_ENCODING},
+	{"DateStyle", "ISO, MDY", K_DATESTYLE},
+	{"default_transaction_isolation", "repeatable read", K_ISOLATION},
+	{"default_transaction_read_only", "off", K_BOOL},
+	{"extra_float_digits", "1", K_FLOATDIGITS},
+	{"hnsw.ef_search", "40", K_EFSEARCH},
+	{"integer_datetimes", "on", K_READONLY},
+	{"IntervalStyle", "postgres", K_INTERVALSTYLE},
+	{"is_superuser", "on", K_READONLY},
+	{"lc_collate", "C", K_READONLY},
+	{"lc_ctype", "C", K_READONLY},
+	{"lc_messages", "C", K_PLAIN},
+	{"lc_monetary", "C", K_PLAIN},
+	{"lc_numeric", "C", K_PLAIN},
+	{"lc_time", "C", K_PLAIN},
+	{"max_identifier_length", "63", K_READONLY},
+	{"search_path", "\"$user\", public", K_PATH},
+	{"server_encoding", "UTF8", K_READONLY},
+	{"server_version", "15.0", K_READONLY},
+	{"server_version_num", "150000", K_READONLY},
+	{"session_authorization", "alopex", K_READONLY},
+	{"standard_conforming_strings", "on", K_READONLY},
+	{"statement_timeout", "0", K_TIMEOUT},
+	{"synchronous_commit", "on", K_PLAIN},
+	{"TimeZone", "UTC", K_TIMEZONE},
+	{"transaction_isolation", "repeatable read", K_ISOLATION},
+	{"transaction_read_only", "off", K_BOOL},
+	{"client_min_messages", "notice", K_PLAIN},
+	{"row_security", "on", K_BOOL},
+	{"lock_timeout", "0", K_TIMEOUT},
+	{"idle_in_transaction_session_timeout", "0", K_TIMEOUT},
+	{"bytea_output", "hex", K_PLAIN},
+	{"xmloption", "content", K_PLAIN},
+	{"intervalstyle", NULL, 0}, /* terminator guard */
+};
+#define NKNOWN (sizeof(known) / sizeof(known[0]) - 1)
+
+static int oom(struct alx_session *s)
+{
+	return alx_diag_set(&s->diag, ALOPEX_ENOMEM, "53200", "out of memory");
+}
+
+static const struct known *find_known(const char *name)
+{
+	for (size_t i = 0; i < NKNOWN; i++)
+		if (strcasecmp(known[i].name, name) == 0)
+			return &known[i];
+	return NULL;
+}
+
+static struct alx_setting *find(struct alx_session *s, const char *name)
+{
+	for (uint32_t i = 0; i < s->nsettings; i++)
+		if (strcasecmp(s->settings[i].name, name) == 0)
+			return &s->settings[i];
+	return NULL;
+}
+
+static int store(struct alx_session *s, const char *name, const char *value)
+{
+	struct alx_setting *st = find(s, name);
+	char *v = alx_arena_strdup(&s->sa, value);
+	if (v == NULL)
+		return oom(s);
+	if (st != NULL) {
+		st->value = v;
+		return 0;
+	}
+	if (s->nsettings == s->capsettings) {
+		uint32_t cap = s->capsettings ? s->capsettings * 2 : 64;
+		struct alx_setting *p =
+			alx_realloc(s->db->rt, s->settings, cap * sizeof(*p));
+		if (p == NULL)
+			return oom(s);
+		s->settings = p;
+		s->capsettings = cap;
+	}
+	char *n = alx_arena_strdup(&s->sa, name);
+	if (n == NULL)
+		return oom(s);
+	s->settings[s->nsettings].name = n;
+	s->settings[s->nsettings].value = v;
+	s->nsettings++;
+	return 0;
+}
+
+static void forget(struct alx_session *s, const char *name)
+{
+	for (uint32_t i = 0; i < s->nsettings; i++) {
+		if (strcasecmp(s->settings[i].name, name) != 0)
+			continue;
+		s->settings[i] = s->settings[--s->nsettings];
+		return;
+	}
+}
+
+const char *alx_session_setting(struct alx_session *s, const char *name)
+{
+	struct alx_setting *st = find(s, name);
+	return st ? st->value : NULL;
+}
+
+/* ---- checking values ----------------------------------------------------------- */
+
+static int bad_value(struct alx_session *s, const char *name, const char *v)
+{
+	return alx_session_err(s, "22023",
+			       "invalid value for parameter \"%s\": \"%s\"",
+			       name, v);
+}
+
+/* search_path "a, \"B\", public" into s->path. */
+static int parse_path(struct alx_session *s, const char *v)
+{
+	char **path = NULL;
+	uint32_t n = 0, cap = 0;
+	const char *p = v;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		char buf[256];
+		size_t k = 0;
+		if (*p == '"') {
+			p++;
+			while (*p && k < sizeof(buf) - 1) {
+				if (*p == '"' && p[1] == '"') {
+					buf[k++] = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					buf[k++] = *p++;
+				}
+			}
+		} else {
+			while (*p && *p != ',' && *p != ' ' &&
+			       k < sizeof(buf) - 1)
+				buf[k++] = (char)tolower((unsigned char)*p++);
+		}
+		buf[k] = '\0';
+		if (strcmp(buf, "$user") == 0 || k == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4;
+			char **np =
+				alx_realloc(s->db->rt, path, cap * sizeof(*np));
+			if (np == NULL) {
+				alx_free(s->db->rt, path);
+				return oom(s);
+			}
+			path = np;
+		}
+		path[n] = alx_arena_strdup(&s->sa, buf);
+		if (path[n] == NULL) {
+			alx_free(s->db->rt, path);
+			return oom(s);
+		}
+		n++;
+	}
+	alx_free(s->db->rt, s->path);
+	s->path = path;
+	s->npath = n;
+	return 0;
+}
+
+static int parse_ms(const char *v, int64_t *out)
+{
+	char *end;
+	double x = strtod(v, &end);
+	while (*end == ' ')
+		end++;
+	double mul = 1;
+	if (*end == '\0' || strcmp(end, "ms") == 0)
+		mul = 1;
+	else if (strcmp(end, "s") == 0)
+		mul = 1000;
+	else if (strcmp(end, "min") == 0)
+		mul = 60000;
+	else if (strcmp(end, "h") == 0)
+		mul = 3600000;
+	else if (strcmp(end, "d") == 0)
+		mul = 86400000;
+	else if (strcmp(end, "us") == 0)
+		mul = 0.001;
+	else
+		return -1;
+	if (end == v || x < 0 || x * mul > 2147483647.0)
+		return -1;
+	*out = (int64_t)(x * mul + 0.5);
+	return 0;
+}
+
+/*
+ * Check and normalise value for setting k; apply side effects (format,
+ * path) when apply is set. *out: what SHOW will print.
+ */
+static int check_value(struct alx_session *s, const struct known *k,
+		       const char *v, char *out, size_t outsz, bool apply)
+{
+	char *end;
+	long n;
+	snprintf(out, outsz, "%s", v);
+	switch (k->kind) {
+	case K_READONLY:
+		return alx_session_err(s, "55P02",
+				       "parameter \"%s\" cannot be changed",
+				       k->name);
+	case K_ENCODING:
+		if (strcasecmp(v, "utf8") != 0 && strcasecmp(v, "utf-8") != 0 &&
+		    strcasecmp(v, "unicode") != 0)
+			return alx_session_err(s, "0A000",
+					       "client encoding \"%s\" is not "
+					       "supported: Alopex speaks UTF8",
+					       v);
+		snprintf(out, outsz, "UTF8");
+		return 0;
+	case K_DATESTYLE: {
+		bool iso = false, other = false;
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%s", v);
+		for (char *tok = strtok(buf, ", "); tok;
+		     tok = strtok(NULL, ", ")) {
+			if (strcasecmp(tok, "iso") == 0)
+				iso = true;
+			else if (strcasecmp(tok, "mdy") == 0 ||
+				 strcasecmp(tok, "us") == 0 ||
+				 strcasecmp(tok, "default") == 0)
+				;
+			else
+				other = true;
+		}
+		if (other || !iso)
+			return alx_session_err(s, "0A000",
+					       "DateStyle \"%s\" is not "
+					       "supported: only ISO, MDY",
+					       v);
+		snprintf(out, outsz, "ISO, MDY");
+		return 0;
+	}
+	case K_INTERVALSTYLE:
+		if (strcasecmp(v, "postgres") != 0)
+			return bad_value(s, k->name, v);
+		return 0;
+	case K_TIMEZONE: {
+		if (strcasecmp(v, "local") == 0 ||
+		    strcasecmp(v, "default") == 0)
+			v = "UTC";
+		struct alx_arena tmp;
+		alx_arena_init(&tmp, s->db->rt, 0);
+		struct alx_tz *tz;
+		int rc = alx_tz_load(&tmp, v, strlen(v), &tz, &s->diag);
+		alx_arena_fini(&tmp);
+		if (rc != 0)
+			return bad_value(s, k->name, v);
+		snprintf(out, outsz, "%s", v);
+		if (apply) {
+			alx_arena_reset(&s->tza);
+			rc = alx_tz_load(&s->tza, v, strlen(v), &tz, &s->diag);
+			if (rc != 0)
+				return rc;
+			s->fmt.tz = tz;
+			s->fmt.tz_offset_sec = 0;
+		}
+		return 0;
+	}
+	case K_FLOATDIGITS:
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0')
+			return alx_session_err(s, "22023",
+					       "invalid value for parameter "
+					       "\"%s\": \"%s\"",
+					       k->name, v);
+		if (n < -15 || n > 3)
+			return alx_session_err(
+				s, "22023",
+				"%ld is outside the valid range "
+				"for parameter \"%s\" (-15 .. 3)",
+				n, k->name);
+		if (apply)
+			s->fmt.extra_float_digits = (int)n;
+		snprintf(out, outsz, "%ld", n);
+		return 0;
+	case K_TIMEOUT: {
+		int64_t ms;
+		if (parse_ms(v, &ms) != 0)
+			return bad_value(s, k->name, v);
+		if (apply && strcmp(k->name, "statement_timeout") == 0)
+			s->timeout_ms = ms;
+		if (ms == 0)
+			snprintf(out, outsz, "0");
+		else if (ms % 1000 == 0)
+			snprintf(out, outsz, "%llds", (long long)(ms / 1000));
+		else
+			snprintf(out, outsz, "%lldms", (long long)ms);
+		return 0;
+	}
+	case K_PATH:
+		return apply ? parse_path(s, v) : 0;
+	case K_EFSEARCH:
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0')
+			return alx_session_err(s, "22023",
+					       "invalid value for parameter "
+					       "\"%s\": \"%s\"",
+					       k->name, v);
+		if (n < 1 || n > 1000)
+			return alx_session_err(
+				s, "22023",
+				"%ld is outside the valid range "
+				"for parameter \"%s\" (1 .. 1000)",
+				n, k->name);
+		return 0;
+	case K_ISOLATION:
+		if (strcasecmp(v, "serializable") == 0)
+			return alx_session_err(
+				s, "0A000",
+				"SERIALIZABLE isolation is not supported\n"
+				"Alopex transactions are snapshot isolation "
+				"(REPEATABLE READ).");
+		if (strcasecmp(v, "repeatable read") != 0 &&
+		    strcasecmp(v, "read committed") != 0 &&
+		    strcasecmp(v, "read uncommitted") != 0)
+			return bad_value(s, k->name, v);
+		/* Every level runs as a snapshot (stronger than asked). */
+		snprintf(out, outsz, "repeatable read");
+		return 0;
+	case K_BOOL:
+		if (strcasecmp(v, "on") == 0 || strcasecmp(v, "true") == 0 ||
+		    strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0)
+			snprintf(out, outsz, "on");
+		else if (strcasecmp(v, "off") == 0 ||
+			 strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0 ||
+			 strcasecmp(v, "no") == 0)
+			snprintf(out, outsz, "off");
+		else
+			return alx_session_err(s, "22023",
+					       "parameter \"%s\" requires a "
+					       "Boolean value",
+					       k->name);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int alx_session_settings_init(struct alx_session *s)
+{
+	for (size_t i = 0; i < NKNOWN; i++) {
+		char out[256];
+		int rc = store(s, known[i].name, known[i].def);
+		if (rc == 0 && known[i].kind != K_READONLY)
+			rc = check_value(s, &known[i], known[i].def, out,
+					 sizeof(out), true);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- SET, RESET, SHOW ------------------------------------------------------------- */
+
+static int value_text(struct alx_session *s, const struct alx_sql_set *st,
+		      char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < st->nvalues; i++) {
+		const struct alx_sql_val *v = &st->values[i];
+		const char *t = v->text.ptr ? v->text.ptr : "";
+		bool quote = v->kind == ALX_SQL_VAL_WORD && st->nvalues > 1 &&
+			     strcmp(st->name.ptr, "search_path") == 0;
+		if (v->kind == ALX_SQL_VAL_LIST || v->kind == ALX_SQL_VAL_STAR)
+			return alx_session_err(s, "22023",
+					       "invalid value for parameter "
+					       "\"%s\"",
+					       st->name.ptr);
+		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s",
+				      i ? ", " : "", quote ? "" : "");
+		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s",
+				      t);
+	}
+	if (n >= size)
+		return alx_session_err(s, "22023", "value too long");
+	return 0;
+}
+
+static int remember_local(struct alx_session *s, const char *name)
+{
+	if (s->nlocals == s->caplocals) {
+		uint32_t cap = s->caplocals ? s->caplocals * 2 : 8;
+		struct alx_local_undo *p =
+			alx_realloc(s->db->rt, s->locals, cap * sizeof(*p));
+		if (p == NULL)
+			return oom(s);
+		s->locals = p;
+		s->caplocals = cap;
+	}
+	const char *old = alx_session_setting(s, name);
+	struct alx_local_undo *u = &s->locals[s->nlocals];
+	u->name = alx_arena_strdup(&s->sa, name);
+	u->old = old ? alx_arena_strdup(&s->sa, old) : NULL;
+	if (u->name == NULL || (old && u->old == NULL))
+		return oom(s);
+	s->nlocals++;
+	return 0;
+}
+
+void alx_session_local_end(struct alx_session *s)
+{
+	while (s->nlocals > 0) {
+		struct alx_local_undo *u = &s->locals[--s->nlocals];
+		const struct known *k = find_known(u->name);
+		if (u->old == NULL) {
+			forget(s, u->name);
+			continue;
+		}
+		char out[256];
+		if (k != NULL)
+			check_value(s, k, u->old, out, sizeof(out), true);
+		store(s, u->name, u->old);
+	}
+}
+
+static int set_one(struct alx_session *s, const char *name, const char *value,
+		   bool local)
+{
+	const struct known *k = find_known(name);
+	if (k == NULL) {
+		const char *dot = strchr(name, '.');
+		if (dot == NULL)
+			return alx_session_err(s, "42704",
+					       "unrecognized configuration "
+					       "parameter \"%s\"",
+					       name);
+		if (strncasecmp(name, "hnsw.", 5) == 0)
+			return alx_session_err(
+				s, "42602",
+				"invalid configuration parameter name \"%s\"\n"
+				"\"hnsw\" is a reserved prefix.",
+				name);
+	}
+	char out[512];
+	if (k != NULL) {
+		int rc = check_value(s, k, value, out, sizeof(out), false);
+		if (rc != 0)
+			return rc;
+	} else {
+		snprintf(out, sizeof(out), "%s", value);
+	}
+	if (local) {
+		if (s->state == ALX_TXN_IDLE && !s->implicit) {
+			alx_session_notice(s, "WARNING", "25P01",
+					   "SET LOCAL can only be used in "
+					   "transaction blocks");
+			return 0;
+		}
+		int rc = remember_local(s, k ? k->name : name);
+		if (rc != 0)
+			return rc;
+	}
+	if (k != NULL) {
+		char tmp[512];
+		int rc = check_value(s, k, value, tmp, sizeof(tmp), true);
+		if (rc != 0)
+			return rc;
+	}
+	return store(s, k ? k->name : name, out);
+}
+
+int alx_session_set(struct alx_session *s, const struct alx_sql_set *st,
+		    char *tag, size_t tagsz)
+{
+	char value[512];
+	int rc;
+	switch (st->kind) {
+	case ALX_SQL_SET_VALUE:
+		snprintf(tag, tagsz, "SET");
+		rc = value_text(s, st, value, sizeof(value));
+		if (rc != 0)
+			return rc;
+		return set_one(s, st->name.ptr, value, st->local);
+	case ALX_SQL_SET_DEFAULT:
+	case ALX_SQL_SET_RESET: {
+		snprintf(tag, tagsz,
+			 st->kind == ALX_SQL_SET_RESET ? "RESET" : "SET");
+		const struct known *k = find_known(st->name.ptr);
+		if (k != NULL)
+			return set_one(s, st->name.ptr, k->def, st->local);
+		if (strchr(st->name.ptr, '.') == NULL)
+			return alx_session_err(s, "42704",
+					       "unrecognized configuration "
+					       "parameter \"%s\"",
+					       st->name.ptr);
+		forget(s, st->name.ptr);
+		return 0;
+	}
+	case ALX_SQL_SET_RESET_ALL:
+		snprintf(tag, tagsz, "RESET");
+		for (size_t i = 0; i < NKNOWN; i++) {
+			if (known[i].kind == K_READONLY)
+				continue;
+			rc = set_one(s, known[i].name, known[i].def, false);
+			if (rc != 0)
+				return rc;
+		}
+		return 0;
+	case ALX_SQL_SET_TRANSACTION:
+	case ALX_SQL_SET_SESSION_DEFAULTS:
+		snprintf(tag, tagsz, "SET");
+		if (st->modes.isolation == ALX_SQL_ISO_SERIALIZABLE)
+			return alx_session_err(
+				s, "0A000",
+				"SERIALIZABLE isolation is not supported\n"
+				"Alopex transactions are snapshot isolation "
+				"(REPEATABLE READ).");
+		if (st->modes.read_only == 1 && s->state != ALX_TXN_IDLE)
+			s->read_only = true;
+		return 0;
+	default:
+		return alx_session_err(s, "0A000",
+				       "SET FROM CURRENT is not supported");
+	}
+}
+
+int alx_session_show(struct alx_session *s, const char *name, const char **col,
+		     const char **value)
+{
+	const struct known *k = find_known(name);
+	struct alx_setting *st = find(s, name);
+	if (st == NULL)
+		return alx_session_err(s, "42704",
+				       "unrecognized configuration parameter "
+				       "\"%s\"",
+				       name);
+	*col = k ? k->name : st->name;
+	*value = st->value;
+	return 0;
+}

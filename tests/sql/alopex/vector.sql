@@ -1,0 +1,35 @@
+-- Vectors end to end (pgvector's operators and Alopex's functions).
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE TABLE docs (id int PRIMARY KEY, title text, emb vector(3));
+INSERT INTO docs VALUES (1, 'a', '[1,0,0]'), (2, 'b', '[0,1,0]'), (3, 'c', '[0,0,1]'),
+  (4, 'd', '[1,1,0]'), (5, 'e', [0.5, 0.5, 0.5]), (6, 'f', NULL);
+INSERT INTO docs VALUES (7, 'bad', '[1,2]');
+INSERT INTO docs VALUES (8, 'bad', '[1,nan,2]');
+SELECT * FROM docs ORDER BY id;
+SELECT id, emb <-> '[1,0,0]' AS l2 FROM docs ORDER BY emb <-> '[1,0,0]' LIMIT 3;
+SELECT id, emb <=> '[1,0,0]' AS cos FROM docs WHERE id <> 1 ORDER BY emb <=> '[1,0,0]', id LIMIT 2;
+SELECT id, emb <#> '[1,1,1]' AS nip FROM docs ORDER BY 2, id LIMIT 2;
+SELECT l2_distance(emb, '[0,0,0]'), cosine_distance(emb, '[1,1,0]'), inner_product(emb, '[2,2,2]') FROM docs WHERE id = 4;
+SELECT vector_dims(emb), vector_norm(emb) FROM docs WHERE id = 5;
+SELECT id, vector_distance(emb, '[1,0,0]', 'l2'), vector_distance(emb, '[1,0,0]', 'cosine'), vector_distance(emb, '[1,0,0]', 'inner') FROM docs WHERE id IN (1, 2) ORDER BY id;
+SELECT id, round(vector_similarity(emb, '[1,1,0]')::numeric, 4) AS sim FROM docs WHERE emb IS NOT NULL ORDER BY vector_similarity(emb, '[1,1,0]') DESC, id LIMIT 3;
+SELECT vector_distance(emb, '[1,0,0]', 'manhattan') FROM docs WHERE id = 1;
+SELECT emb <-> '[1,0]' FROM docs WHERE id = 1;
+SELECT '[1,2,3]'::vector, '[1.5, -2, 3e2]'::vector(3), [4, 5]::vector;
+SELECT '[1,2,3]'::vector(2);
+SELECT '[1,2' ::vector;
+SELECT emb + '[1,1,1]', emb - '[1,1,1]' FROM docs WHERE id = 1;
+SELECT sum(emb), avg(emb) FROM docs WHERE id <= 3;
+CREATE INDEX docs_emb_idx ON docs USING hnsw (emb vector_cosine_ops) WITH (m = 16, ef_construction = 64);
+CREATE INDEX docs_emb2 ON docs (emb) USING HNSW WITH (m = 8);
+CREATE INDEX docs_title_hnsw ON docs USING hnsw (title);
+SET hnsw.ef_search = 100;
+SHOW hnsw.ef_search;
+SET hnsw.ef_search = 0;
+SET hnsw.nosuch = 1;
+EXPLAIN SELECT id FROM docs WHERE title <> 'x' ORDER BY emb <-> '[1,0,0]' LIMIT 2;
+SELECT id FROM docs WHERE title <> 'a' ORDER BY emb <-> '[1,0,0]' LIMIT 2;
+UPDATE docs SET emb = '[9,9,9]' WHERE id = 1;
+SELECT id FROM docs ORDER BY emb <-> '[9,9,9]' LIMIT 1;
+DELETE FROM docs WHERE id = 1;
+SELECT count(*) FROM docs;

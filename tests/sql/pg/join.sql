@@ -1,0 +1,25 @@
+-- Stage 3: joins.
+CREATE TABLE dept (id int PRIMARY KEY, name text);
+CREATE TABLE emp (id int PRIMARY KEY, name text, dept_id int, salary int);
+INSERT INTO dept VALUES (1, 'eng'), (2, 'ops'), (3, 'empty');
+INSERT INTO emp VALUES (1, 'ann', 1, 100), (2, 'bob', 1, 90), (3, 'cat', 2, 80), (4, 'dan', NULL, 70);
+SELECT e.name, d.name FROM emp e JOIN dept d ON e.dept_id = d.id ORDER BY e.name;
+SELECT e.name, d.name FROM emp e INNER JOIN dept d ON d.id = e.dept_id WHERE d.name = 'eng' ORDER BY 1;
+SELECT e.name, d.name FROM emp e LEFT JOIN dept d ON e.dept_id = d.id ORDER BY e.name;
+SELECT d.name, e.name FROM dept d LEFT JOIN emp e ON e.dept_id = d.id ORDER BY 1, 2;
+SELECT d.name, e.name FROM emp e RIGHT JOIN dept d ON e.dept_id = d.id ORDER BY 1, 2;
+SELECT d.name, count(e.id) FROM dept d LEFT JOIN emp e ON e.dept_id = d.id GROUP BY d.name ORDER BY 1;
+SELECT e.name, d.name FROM emp e, dept d WHERE e.dept_id = d.id AND e.salary > 85 ORDER BY 1;
+SELECT count(*) FROM emp CROSS JOIN dept;
+SELECT e.name, d.name FROM emp e CROSS JOIN dept d WHERE d.id = 3 ORDER BY 1;
+SELECT * FROM emp JOIN dept USING (id) ORDER BY id;
+SELECT * FROM emp NATURAL JOIN dept ORDER BY id;
+SELECT id, e.name FROM emp e JOIN dept d USING (id) ORDER BY id;
+SELECT name FROM emp JOIN dept ON emp.dept_id = dept.id;
+SELECT e.name, m.name FROM emp e JOIN emp m ON e.salary < m.salary AND m.dept_id = e.dept_id ORDER BY 1, 2;
+SELECT e.name FROM emp e LEFT JOIN dept d ON e.dept_id = d.id AND d.name = 'ops' WHERE d.id IS NULL ORDER BY 1;
+SELECT a.x, b.y FROM (VALUES (1), (2)) a(x) JOIN (VALUES (2), (3)) b(y) ON a.x = b.y;
+SELECT e.name, d.name, x.n FROM emp e JOIN dept d ON d.id = e.dept_id JOIN (VALUES (1, 'one'), (2, 'two')) x(k, n) ON x.k = d.id ORDER BY 1;
+SELECT * FROM emp e JOIN dept d ON true WHERE e.id = 1 AND d.id = 2;
+SELECT * FROM emp JOIN nosuch ON true;
+SELECT * FROM emp e JOIN dept e ON true;

@@ -1,0 +1,14 @@
+SELECT pg_typeof(1 + 1.5), pg_typeof('1' + 1), pg_typeof(2::int2 * 3), pg_typeof(2::int2 * 3::int2), pg_typeof(1.5::float4 * 2), pg_typeof(1 / 2.0::float8);
+SELECT pg_typeof(10 % 3), pg_typeof(2 ^ 3), pg_typeof('a' || 'b'), pg_typeof('a'::varchar || 'b'), pg_typeof(current_date + 1), pg_typeof(current_date - current_date);
+SELECT pg_typeof(coalesce(1, 2.5)), pg_typeof(CASE WHEN true THEN 1 ELSE 2::int8 END), pg_typeof(greatest(1, 2.5::float8)), pg_typeof(nullif(1, 2));
+SELECT pg_typeof(abs(-1)), pg_typeof(round(1.5)), pg_typeof(round(1.5::float8)), pg_typeof(length('x')), pg_typeof(count(*)), pg_typeof(sum(1::int8));
+SELECT pg_typeof(now()), pg_typeof(current_timestamp), pg_typeof(localtimestamp), pg_typeof(date_trunc('day', now())), pg_typeof(extract(year from now()));
+SELECT 1 + 1.5, '1' + 1, 7 / 2.0, 1.0 * 3, 0.1 + 0.2, 1e3, 1.5e-3::numeric, 100.0 / 3.0;
+SELECT 5 > 3.5, 'abc' = 'abc'::varchar, 'a '::char(3) = 'a', 1 = 1.0, 2::float4 = 2.0::float8;
+SELECT '2024-01-01'::date < '2024-01-02 00:00:01'::timestamp, '2024-01-01'::date = '2024-01-01 00:00:00'::timestamp;
+SELECT max(x), min(x), sum(x) FROM (VALUES (1::int2), (3::int2)) v(x);
+SELECT pg_typeof(max(x)), pg_typeof(sum(x)), pg_typeof(avg(x)) FROM (VALUES (1::int2), (3::int2)) v(x);
+SELECT sum(x), avg(x) FROM (VALUES (1.5::float4), (3::float4)) v(x);
+SELECT -2147483648::int, (-2147483648)::int, - 2147483648;
+SELECT 'infinity'::date, '-infinity'::timestamp, 'NaN'::numeric, '-Infinity'::float8;
+SELECT round(2.345, 2), round(-2.345, 2), trunc(2.345, 2), 12345.6789::numeric(8,2), 0.000001::float8, 1e-300::float8 * 1e-300;
