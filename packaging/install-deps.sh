@@ -9,8 +9,8 @@ PACKAGES=(
 	build-essential cmake pkg-config git
 	# storage engine, config, tests
 	libwiredtiger-dev wiredtiger libyaml-dev libcunit1-dev
-	# benchmark peer
-	libsqlite3-dev sqlite3
+	# benchmark and differential-test peers
+	libsqlite3-dev sqlite3 postgresql-15
 	# layout check, fuzzing (libFuzzer + sanitizer runtimes)
 	clang clang-format libclang-rt-14-dev
 )

@@ -33,6 +33,16 @@ if [ -x "$root/tests/fuzz/run-fuzz.sh" ]; then
 	"$root/tests/fuzz/run-fuzz.sh" "${ALOPEX_FUZZ_SECONDS:-30}"
 fi
 
+# Differential check: the expected output of tests/sql/pg must be exactly
+# what PostgreSQL 15 prints for the same scripts, so it cannot drift.
+echo "== tests/sql/pg expectations vs PostgreSQL 15"
+sh "$root/tests/sql/regen-expected.sh" >/dev/null
+if ! git -C "$root" diff --exit-code --stat -- tests/sql/pg; then
+	echo "tests/sql/pg/*.out differ from what PostgreSQL 15 prints (diff above)" >&2
+	exit 1
+fi
+echo "tests/sql/pg: expectations match PostgreSQL 15"
+
 echo "== ctest"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
