@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "alopex.h"
+#include "bench_util.h"
 
 #define VAL_LEN 16
 #define SEED 20240601u
@@ -74,19 +75,11 @@ static const char *const metric_sync[M_COUNT] = {
 
 /* ---- random data -------------------------------------------------------- */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* The value of a row: 16 lowercase hex digits of a hash of its id. */
 static void value_of(int64_t id, char out[VAL_LEN + 1])
 {
 	uint64_t x = (uint64_t)id ^ SEED;
-	snprintf(out, VAL_LEN + 1, "%016" PRIx64, splitmix64(&x));
+	snprintf(out, VAL_LEN + 1, "%016" PRIx64, bench_splitmix64(&x));
 }
 
 static void data_free(struct data *d)
@@ -112,13 +105,13 @@ static int data_init(struct data *d, const struct opts *o)
 		d->ids[i] = (int64_t)i + 1;
 	/* Fisher-Yates. */
 	for (size_t i = d->nrows - 1; i > 0; i--) {
-		size_t j = (size_t)(splitmix64(&r) % (i + 1));
+		size_t j = (size_t)(bench_splitmix64(&r) % (i + 1));
 		int64_t t = d->ids[i];
 		d->ids[i] = d->ids[j];
 		d->ids[j] = t;
 	}
 	for (size_t i = 0; i < d->nselects; i++)
-		d->lookups[i] = (int64_t)(splitmix64(&r) % d->nrows) + 1;
+		d->lookups[i] = (int64_t)(bench_splitmix64(&r) % d->nrows) + 1;
 	return 0;
 }
 
@@ -130,46 +123,7 @@ static int64_t fsync_id(const struct data *d, size_t j)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-static void rm_tree(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static uint64_t du_total;
-
-static int du_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)path;
-	(void)ftw;
-	if (flag == FTW_F)
-		du_total += (uint64_t)st->st_size;
-	return 0;
-}
-
 /* Bytes in regular files under path (single-threaded, so a static sum). */
-static uint64_t du_bytes(const char *path)
-{
-	du_total = 0;
-	nftw(path, du_entry, 16, FTW_PHYS);
-	return du_total;
-}
 
 static int check_value(const char *who, int64_t id, const char *v, size_t vlen)
 {
@@ -222,13 +176,6 @@ static int ours_fail(struct side *s, const char *what, int rc)
  * level is also filtered here because the config's log_level wins over
  * the open option.
  */
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
 
 static void ours_close(struct side *s)
 {
@@ -245,7 +192,7 @@ static int ours_open(struct side *s, const char *dir)
 {
 	alopex_diag diag = {0};
 	alopex_open_options opt = {.size = sizeof(opt),
-				   .log_fn = quiet_log,
+				   .log_fn = bench_quiet_log,
 				   .log_level = ALOPEX_LOG_WARN,
 				   .create_if_missing = 1};
 	int rc = alopex_open_ex(dir, NULL, &opt, &s->db, &diag);
@@ -314,7 +261,7 @@ static int ours_fsync_inserts(struct side *s, const struct data *d, size_t max,
 			      double deadline, size_t *done)
 {
 	size_t j = 0;
-	for (; j < max && (j % 64 != 0 || now_s() < deadline); j++) {
+	for (; j < max && (j % 64 != 0 || bench_now_s() < deadline); j++) {
 		if (ours_insert(s, fsync_id(d, j)))
 			return -1;
 	}
@@ -452,7 +399,7 @@ static int lite_fsync_inserts(struct side *s, const struct data *d, size_t max,
 			      double deadline, size_t *done)
 {
 	size_t j = 0;
-	for (; j < max && (j % 64 != 0 || now_s() < deadline); j++) {
+	for (; j < max && (j % 64 != 0 || bench_now_s() < deadline); j++) {
 		if (lite_insert(s, fsync_id(d, j)))
 			return -1;
 	}
@@ -512,24 +459,24 @@ static int run_side(const struct side_ops *ops, const struct opts *o,
 	if (ops->open(&s, dir))
 		return -1;
 
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (ops->bulk_insert(&s, d))
 		goto fail;
-	t1 = now_s();
+	t1 = bench_now_s();
 	res->v[M_BULK] = (double)d->nrows / (t1 - t0);
 
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (ops->fsync_inserts(&s, d, o->fsync_max, t0 + o->fsync_secs, &done))
 		goto fail;
-	t1 = now_s();
+	t1 = bench_now_s();
 	res->v[M_FSYNC] = done ? (double)done / (t1 - t0) : 0;
 
 	if (ops->selects(&s, d->lookups, warm))
 		goto fail;
-	t0 = now_s();
+	t0 = bench_now_s();
 	if (ops->selects(&s, d->lookups, d->nselects))
 		goto fail;
-	t1 = now_s();
+	t1 = bench_now_s();
 	res->v[M_SELECT] = (double)d->nselects / (t1 - t0);
 
 	/* Untimed: every single-row insert is there. */
@@ -539,7 +486,7 @@ static int run_side(const struct side_ops *ops, const struct opts *o,
 			goto fail;
 	}
 	ops->close(&s);
-	res->disk = du_bytes(dir);
+	res->disk = bench_du_bytes(dir);
 	return 0;
 fail:
 	ops->close(&s);
@@ -547,20 +494,6 @@ fail:
 }
 
 /* ---- report ----------------------------------------------------------------- */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, unsigned n)
-{
-	double tmp[MAX_ROUNDS];
-	memcpy(tmp, v, n * sizeof(double));
-	qsort(tmp, n, sizeof(double), cmp_double);
-	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
-}
 
 static void print_round(unsigned r, const char *name, const struct result *x)
 {
@@ -585,8 +518,8 @@ static void print_summary(const struct opts *o, struct result *ours,
 			a[r] = ours[r].v[m];
 			b[r] = lite[r].v[m];
 		}
-		double ma = o->run_ours ? median(a, n) : 0;
-		double mb = o->run_lite ? median(b, n) : 0;
+		double ma = o->run_ours ? bench_median(a, n) : 0;
+		double mb = o->run_lite ? bench_median(b, n) : 0;
 		printf("%-32s %-26s %12.0f %12.0f ", metric_name[m],
 		       metric_sync[m], ma, mb);
 		if (ma > 0 && mb > 0)
@@ -610,17 +543,6 @@ static void usage(const char *argv0)
 		argv0);
 }
 
-static int parse_size(const char *s, size_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end != '\0')
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -634,20 +556,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		if (v == NULL)
 			return -1;
 		i++;
-		if (strcmp(a, "--rows") == 0 && !parse_size(v, &n) && n > 0 &&
-		    n <= UINT32_MAX)
+		if (strcmp(a, "--rows") == 0 && !bench_parse_size(v, &n) &&
+		    n > 0 && n <= UINT32_MAX)
 			o->nrows = n;
-		else if (strcmp(a, "--selects") == 0 && !parse_size(v, &n) &&
-			 n > 0)
+		else if (strcmp(a, "--selects") == 0 &&
+			 !bench_parse_size(v, &n) && n > 0)
 			o->nselects = n;
-		else if (strcmp(a, "--rounds") == 0 && !parse_size(v, &n) &&
-			 n > 0 && n <= MAX_ROUNDS)
+		else if (strcmp(a, "--rounds") == 0 &&
+			 !bench_parse_size(v, &n) && n > 0 && n <= MAX_ROUNDS)
 			o->rounds = (unsigned)n;
 		else if (strcmp(a, "--fsync-commits") == 0 &&
-			 !parse_size(v, &n))
+			 !bench_parse_size(v, &n))
 			o->fsync_max = n;
 		else if (strcmp(a, "--fsync-seconds") == 0 &&
-			 !parse_size(v, &n))
+			 !bench_parse_size(v, &n))
 			o->fsync_secs = (double)n;
 		else if (strcmp(a, "--dir") == 0)
 			o->base = v;
@@ -706,7 +628,7 @@ int main(int argc, char **argv)
 				print_round(r, "alopex", &ours[r]);
 			else
 				failed = 1;
-			rm_tree(dir);
+			bench_rm_tree(dir);
 		}
 		if (o.run_lite && !failed) {
 			snprintf(dir, sizeof(dir), "%s/sqlite-%u", tmp, r);
@@ -714,11 +636,11 @@ int main(int argc, char **argv)
 				print_round(r, "sqlite", &lite[r]);
 			else
 				failed = 1;
-			rm_tree(dir);
+			bench_rm_tree(dir);
 		}
 		fflush(stdout);
 	}
-	rm_tree(tmp);
+	bench_rm_tree(tmp);
 	if (!failed)
 		print_summary(&o, ours, lite);
 	else

@@ -105,7 +105,7 @@ int nv_from_int(struct nctx *c, int64_t val, struct nvar *v)
 		tmp[n++] = (int16_t)(u % NBASE);
 		u /= NBASE;
 	}
-	struct nvar r;
+	struct nvar r = {0};
 	int rc = nv_alloc(c, &r, n);
 	if (rc != 0)
 		return rc;
@@ -218,7 +218,7 @@ static int add_abs(struct nctx *c, const struct nvar *x, const struct nvar *y,
 	int nd = rs + w + 1;
 	if (nd <= 0)
 		nd = 1;
-	struct nvar r;
+	struct nvar r = {0};
 	int rc = nv_alloc(c, &r, nd);
 	if (rc != 0)
 		return rc;
@@ -257,7 +257,7 @@ static int sub_abs(struct nctx *c, const struct nvar *x, const struct nvar *y,
 	int nd = rs + w + 1;
 	if (nd <= 0)
 		nd = 1;
-	struct nvar r;
+	struct nvar r = {0};
 	int rc = nv_alloc(c, &r, nd);
 	if (rc != 0)
 		return rc;
@@ -289,7 +289,7 @@ int nv_add(struct nctx *c, const struct nvar *x, const struct nvar *y,
 	   struct nvar *res)
 {
 	int rc, sign;
-	struct nvar r;
+	struct nvar r = {0};
 	if (x->sign == y->sign) {
 		rc = add_abs(c, x, y, &r);
 		sign = x->sign;
@@ -421,7 +421,7 @@ int nv_mul(struct nctx *c, const struct nvar *x, const struct nvar *y,
 	   struct nvar *res, int rscale)
 {
 	int n1 = x->ndigits, n2 = y->ndigits;
-	struct nvar r;
+	struct nvar r = {0};
 	if (n1 == 0 || n2 == 0) {
 		nv_zero(&r);
 		r.dscale = rscale;
@@ -485,7 +485,7 @@ int nv_div(struct nctx *c, const struct nvar *x, const struct nvar *y,
 	int n1 = x->ndigits, n2 = y->ndigits;
 	if (n2 == 0 || y->digits[0] == 0)
 		return divzero_error(c);
-	struct nvar r;
+	struct nvar r = {0};
 	if (n1 == 0) {
 		nv_zero(&r);
 		r.dscale = rscale;
@@ -744,7 +744,7 @@ static int nv_unpack(struct nctx *c, struct alx_num_ref n, struct nvar *v)
 	if (n.len < 5 || (n.len - 5) % 2 != 0)
 		return corrupt_error(c->diag);
 	int nd = (int)((n.len - 5) / 2);
-	struct nvar r;
+	struct nvar r = {0};
 	int rc = nv_alloc(c, &r, nd);
 	if (rc != 0)
 		return rc;
@@ -952,7 +952,7 @@ static int nv_parse(struct nctx *c, const char *text, size_t len,
 		weight = (int)-((-dweight - 1) / DEC_DIGITS + 1);
 	int offset = (weight + 1) * DEC_DIGITS - (int)(dweight + 1);
 	int nd = (int)((ddigits + offset + DEC_DIGITS - 1) / DEC_DIGITS);
-	struct nvar r;
+	struct nvar r = {0};
 	int rc = nv_alloc(c, &r, nd);
 	if (rc != 0)
 		return rc;
@@ -1358,7 +1358,7 @@ int alx_numeric_from_int(struct alx_arena *a, int64_t v,
 			 struct alx_num_ref *out)
 {
 	struct nctx c = {a, NULL};
-	struct nvar r;
+	struct nvar r = {0};
 	int rc = nv_from_int(&c, v, &r);
 	if (rc == 0)
 		rc = nv_pack(&c, &r, out);
