@@ -23,6 +23,11 @@ echo "-- kv get greeting"
 "$bin/alopex-cli" --data "$data" kv get greeting
 echo "-- kv scan fox:"
 "$bin/alopex-cli" --data "$data" kv scan fox:
+echo "-- SQL"
+"$bin/alopex-cli" --data "$data" sql "CREATE TABLE IF NOT EXISTS foxes (id serial PRIMARY KEY, name text NOT NULL, emb vector(3));
+INSERT INTO foxes (name, emb) VALUES ('arctic', '[0.9,0.1,0]'), ('red', '[0.1,0.9,0]'), ('fennec', '[0.5,0.5,0.1]');
+SELECT name, round((emb <-> '[1,0,0]')::numeric, 3) AS l2 FROM foxes ORDER BY emb <-> '[1,0,0]' LIMIT 2;
+SELECT count(*) AS foxes FROM foxes"
 echo "-- last commit batches"
 "$bin/alopex-cli" --data "$data" log | tail -n 6
 echo "== alopex-server --data $data"

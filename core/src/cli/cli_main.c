@@ -7,6 +7,7 @@
  *   alopex-cli [--data DIR] [--config FILE] kv scan [PREFIX] [--reverse]
  *                                                   [--limit N]
  *   alopex-cli [--data DIR] [--config FILE] log [--after N]
+ *   alopex-cli [--data DIR] [--config FILE] sql "STATEMENT; ..."
  *
  * Keys and values are taken as given; output escapes non-printable bytes
  * as \xNN so binary data stays readable and unambiguous.
@@ -18,6 +19,9 @@
 #include <string.h>
 
 #include "alopex.h"
+#include "runtime/alx_arena.h"
+#include "runtime/alx_runtime.h"
+#include "sql/sql_ast.h"
 
 static void usage(FILE *out)
 {
@@ -31,6 +35,8 @@ static void usage(FILE *out)
 		"  kv scan [PREFIX] [--reverse] [--limit N]\n"
 		"                            print keys and values in order\n"
 		"  log [--after N]           print retained commit batches\n"
+		"  sql \"STATEMENTS\"          run SQL; rows print as psql -A "
+		"does\n"
 		"  version                   print the version\n");
 }
 
@@ -217,6 +223,79 @@ static int show_log(alopex_db *db, int argc, char **argv)
 	return rc == 0 ? 0 : fail(db, "log");
 }
 
+/* Rows as psql's unaligned output: a header, rows with '|', a count. */
+static int run_statement(alopex_db *db, const char *text)
+{
+	alopex_stmt *st;
+	if (alopex_prepare(db, text, &st) != 0) {
+		fprintf(stderr, "ERROR:  %s: %s\n", alopex_sqlstate(db),
+			alopex_errmsg(db));
+		return 1;
+	}
+	int ncols = alopex_column_count(st), rc;
+	long rows = 0;
+	for (int c = 0; c < ncols; c++)
+		printf("%s%s", c ? "|" : "", alopex_column_name(st, c));
+	if (ncols > 0)
+		putchar('\n');
+	while ((rc = alopex_step(st)) == ALOPEX_ROW) {
+		for (int c = 0; c < ncols; c++) {
+			const char *v = alopex_column_text(st, c);
+			printf("%s%s", c ? "|" : "", v != NULL ? v : "");
+		}
+		putchar('\n');
+		rows++;
+	}
+	if (rc != ALOPEX_DONE) {
+		fprintf(stderr, "ERROR:  %s: %s\n", alopex_sqlstate(db),
+			alopex_errmsg(db));
+		alopex_finalize(st);
+		return 1;
+	}
+	if (ncols > 0)
+		printf("(%ld row%s)\n", rows, rows == 1 ? "" : "s");
+	alopex_finalize(st);
+	return 0;
+}
+
+/* Split the text into statements with the parser, run each in turn. */
+static int run_sql(alopex_db *db, const char *sql)
+{
+	struct alx_runtime *rt = NULL;
+	if (alx_runtime_create(NULL, &rt, NULL) != 0)
+		return 1;
+	struct alx_arena a;
+	alx_arena_init(&a, rt, 0);
+	size_t len = strlen(sql), off = 0, next;
+	int status = 0;
+	for (;;) {
+		struct alx_sql_stmt *stmt;
+		struct alx_sql_error err;
+		alopex_diag d;
+		alx_arena_reset(&a);
+		int rc = alx_sql_parse_next(&a, sql, len, off, NULL, &stmt,
+					    &next, &err, &d);
+		if (rc == ALOPEX_DONE)
+			break;
+		if (rc != 0) {
+			fprintf(stderr, "ERROR:  %s: %s\n", d.sqlstate,
+				d.message);
+			status = 1;
+			break;
+		}
+		char *text = alx_arena_strndup(&a, sql + stmt->start,
+					       stmt->end - stmt->start);
+		if (text == NULL || run_statement(db, text) != 0) {
+			status = 1;
+			break;
+		}
+		off = next;
+	}
+	alx_arena_fini(&a);
+	alx_runtime_destroy(rt);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -255,7 +334,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	int is_kv = strcmp(argv[0], "kv") == 0;
-	if (!(is_kv && argc >= 2) && strcmp(argv[0], "log") != 0) {
+	int is_sql = strcmp(argv[0], "sql") == 0;
+	if (!(is_kv && argc >= 2) && !(is_sql && argc == 2) &&
+	    strcmp(argv[0], "log") != 0) {
 		usage(stderr);
 		return 2;
 	}
@@ -273,7 +354,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int rc = 2;
-	if (!is_kv)
+	if (is_sql)
+		rc = run_sql(db, argv[1]);
+	else if (!is_kv)
 		rc = show_log(db, argc - 1, argv + 1);
 	else if (strcmp(argv[1], "put") == 0 && argc == 4)
 		rc = kv_write(db, argv[2], argv[3]);

@@ -59,6 +59,13 @@ check del 0 "" -- "$cli" --data "$d" kv del owl
 check del-missing 1 "not found" -- "$cli" --data "$d" kv del owl
 check log 0 "batch 4: 1 mutation" -- "$cli" --data "$d" log
 check log-after 0 "batch 4" -- "$cli" --data "$d" log --after 3
+# SQL through alopex-cli: several statements, rows as psql -A prints them.
+check sql-create 0 "" -- "$cli" --data "$d" sql "CREATE TABLE t (id int PRIMARY KEY, name text, price numeric(6,2)); INSERT INTO t VALUES (1, 'fox', 2.5), (2, 'owl', NULL)"
+check sql-select 0 "^id\|name\|price$" -- "$cli" --data "$d" sql "SELECT * FROM t ORDER BY id"
+check sql-rows 0 "^1\|fox\|2\.50$" -- "$cli" --data "$d" sql "SELECT * FROM t ORDER BY id"
+check sql-count 0 "^\(2 rows\)$" -- "$cli" --data "$d" sql "SELECT * FROM t ORDER BY id"
+check sql-error 1 "ERROR:  42P01: relation \"nosuch\" does not exist" -- "$cli" --data "$d" sql "SELECT * FROM nosuch"
+check sql-syntax 1 "ERROR:  42601: syntax error at or near \"FORM\"" -- "$cli" --data "$d" sql "SELECT * FORM t"
 # The server opens the directory and says why it does not serve yet.
 check server-serve 3 "nothing to serve" -- "$server" --data "$d"
 printf 'stray file\n' >"$tmp/notes.txt"
