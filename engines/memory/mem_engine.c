@@ -249,7 +249,8 @@ static uint64_t log_position(void *instance)
 
 static const struct alopex_engine_ops mem_ops = {
 	.size = sizeof(struct alopex_engine_ops),
-	.caps = ALOPEX_ENGINE_SNAPSHOT | ALOPEX_ENGINE_LOG,
+	.caps = ALOPEX_ENGINE_SNAPSHOT | ALOPEX_ENGINE_LOG |
+		ALOPEX_ENGINE_INSERT | ALOPEX_ENGINE_STMT_SNAPSHOT,
 	.open = engine_open,
 	.close = engine_close,
 	.txn_begin = alx_mem_txn_begin,
@@ -263,6 +264,8 @@ static const struct alopex_engine_ops mem_ops = {
 	.cursor_close = alx_mem_cursor_close,
 	.log_read = log_read,
 	.log_position = log_position,
+	.insert = alx_mem_insert,
+	.txn_snapshot = alx_mem_txn_snapshot,
 };
 
 static const struct alopex_plugin mem_plugin = {

@@ -131,6 +131,7 @@ struct alx_mem_version *alx_mem_visible(const struct alx_mem_node *node,
 void alx_mem_gc(struct alx_mem_engine *eng);
 
 /* mem_txn.c */
+int alx_mem_txn_snapshot(void *txn, alopex_diag *diag);
 int alx_mem_txn_begin(void *instance, unsigned flags, void **txn,
 		      alopex_diag *diag);
 int alx_mem_txn_commit(void *txn, alopex_slice log_record, uint64_t *position,
@@ -141,6 +142,8 @@ int alx_mem_get(void *txn, alopex_slice key, alopex_slice *value,
 int alx_mem_put(void *txn, alopex_slice key, alopex_slice value,
 		alopex_diag *diag);
 int alx_mem_del(void *txn, alopex_slice key, alopex_diag *diag);
+int alx_mem_insert(void *txn, alopex_slice key, alopex_slice value,
+		   alopex_diag *diag);
 int alx_mem_cursor_open(void *txn, alopex_slice lower, alopex_slice upper,
 			unsigned flags, void **cursor, alopex_diag *diag);
 int alx_mem_cursor_next(void *cursor, alopex_slice *key, alopex_slice *value,

@@ -135,6 +135,33 @@ static void undo_writes(struct alx_mem_txn *txn)
 	txn->writes = NULL;
 }
 
+int alx_mem_txn_snapshot(void *t, alopex_diag *diag)
+{
+	struct alx_mem_txn *txn = t;
+	struct alx_mem_engine *eng = txn->eng;
+	(void)diag;
+	if (!(txn->flags & ALOPEX_TXN_READ_COMMITTED))
+		return 0;
+	pthread_mutex_lock(&eng->mu);
+	txn->snap = eng->seq;
+	/* The newest snapshot now: move to the end, keeping the live list
+	 * sorted for the collector. */
+	if (eng->live_last != txn) {
+		if (txn->live_prev != NULL)
+			txn->live_prev->live_next = txn->live_next;
+		else
+			eng->live_first = txn->live_next;
+		txn->live_next->live_prev = txn->live_prev;
+		txn->live_prev = eng->live_last;
+		txn->live_next = NULL;
+		eng->live_last->live_next = txn;
+		eng->live_last = txn;
+		alx_mem_gc(eng);
+	}
+	pthread_mutex_unlock(&eng->mu);
+	return 0;
+}
+
 void alx_mem_txn_rollback(void *t)
 {
 	struct alx_mem_txn *txn = t;
@@ -352,6 +379,32 @@ int alx_mem_del(void *t, alopex_slice key, alopex_diag *diag)
 	else
 		rc = write_locked(txn, node, key, (alopex_slice){NULL, 0}, 1,
 				  diag);
+	pthread_mutex_unlock(&eng->mu);
+	return rc;
+}
+
+int alx_mem_insert(void *t, alopex_slice key, alopex_slice value,
+		   alopex_diag *diag)
+{
+	struct alx_mem_txn *txn = t;
+	struct alx_mem_engine *eng = txn->eng;
+	int rc = write_check(txn, key, diag);
+	if (rc != 0)
+		return rc;
+	if (value.len > ALOPEX_KV_MAX_VALUE)
+		return eng->host->diag_set(
+			diag, ALOPEX_EINVAL, NULL,
+			"value of %zu bytes is larger than the %u-byte limit",
+			value.len, ALOPEX_KV_MAX_VALUE);
+	pthread_mutex_lock(&eng->mu);
+	struct alx_mem_node *node = alx_mem_index_find(eng, key.ptr, key.len);
+	struct alx_mem_version *v = node ? alx_mem_visible(node, txn) : NULL;
+	/* Visibility first, as get-then-put would decide. */
+	if (v != NULL && !v->tombstone)
+		rc = eng->host->diag_set(diag, ALOPEX_EEXIST, NULL,
+					 "key exists");
+	else
+		rc = write_locked(txn, node, key, value, 0, diag);
 	pthread_mutex_unlock(&eng->mu);
 	return rc;
 }

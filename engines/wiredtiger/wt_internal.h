@@ -48,6 +48,8 @@ struct alx_wt_session {
 	WT_SESSION *session;
 	WT_CURSOR *data;
 	WT_CURSOR *log; /* opened on first use */
+	/* overwrite=false, for insert: reports duplicates in one search */
+	WT_CURSOR *data_new; /* opened on first use */
 };
 
 struct alx_wt_engine {
@@ -109,6 +111,7 @@ int alx_wt_session_log_cursor(struct alx_wt_engine *eng,
 			      struct alx_wt_session *ses, alopex_diag *diag);
 void alx_wt_pool_destroy(struct alx_wt_engine *eng);
 
+int alx_wt_txn_snapshot(void *txn, alopex_diag *diag);
 int alx_wt_txn_begin(void *instance, unsigned flags, void **txn,
 		     alopex_diag *diag);
 int alx_wt_txn_commit(void *txn, alopex_slice log_record, uint64_t *position,
@@ -119,6 +122,8 @@ int alx_wt_get(void *txn, alopex_slice key, alopex_slice *value,
 int alx_wt_put(void *txn, alopex_slice key, alopex_slice value,
 	       alopex_diag *diag);
 int alx_wt_del(void *txn, alopex_slice key, alopex_diag *diag);
+int alx_wt_insert(void *txn, alopex_slice key, alopex_slice value,
+		  alopex_diag *diag);
 int alx_wt_cursor_open(void *txn, alopex_slice lower, alopex_slice upper,
 		       unsigned flags, void **cursor, alopex_diag *diag);
 int alx_wt_cursor_next(void *cursor, alopex_slice *key, alopex_slice *value,

@@ -125,7 +125,17 @@ int alx_wt_txn_begin(void *instance, unsigned flags, void **out,
 	 * (WiredTiger parses it on every call).
 	 */
 	WT_SESSION *s = txn->ses->session;
-	int ret = s->begin_transaction(s, NULL);
+	/*
+	 * READ COMMITTED: WiredTiger 3.2.1's read-committed isolation takes a
+	 * new snapshot whenever no cursor of the session is positioned;
+	 * alx_wt_txn_snapshot resets ours so the next statement reads a fresh
+	 * one. It does not detect write conflicts (__wt_txn_update_check only
+	 * checks snapshot transactions): the core's row locks and version
+	 * check do (ALOPEX_TXN_READ_COMMITTED).
+	 */
+	int ret = s->begin_transaction(s, (flags & ALOPEX_TXN_READ_COMMITTED)
+						  ? "isolation=read-committed"
+						  : NULL);
 	if (ret != 0) {
 		rc = alx_wt_error(eng, diag, ret, "beginning a transaction");
 		alx_wt_session_put(eng, txn->ses);
@@ -164,6 +174,21 @@ static void txn_free(struct alx_wt_txn *txn)
 	eng->live_txns--;
 	pthread_mutex_unlock(&eng->pool_mu);
 	alx_wt_free(eng, txn);
+}
+
+int alx_wt_txn_snapshot(void *t, alopex_diag *diag)
+{
+	struct alx_wt_txn *txn = t;
+	(void)diag;
+	if (!(txn->flags & ALOPEX_TXN_READ_COMMITTED))
+		return 0;
+	/* With no cursor positioned WiredTiger drops the snapshot; the next
+	 * read takes a new one. Range cursors still open keep theirs. */
+	struct alx_wt_session *ses = txn->ses;
+	ses->data->reset(ses->data);
+	if (ses->data_new != NULL)
+		ses->data_new->reset(ses->data_new);
+	return 0;
 }
 
 void alx_wt_txn_rollback(void *t)
@@ -372,6 +397,48 @@ int alx_wt_del(void *t, alopex_slice key, alopex_diag *diag)
 	ret = c->remove(c);
 	if (ret != 0)
 		return txn_fail(txn, diag, ret, "delete");
+	txn->wrote = 1;
+	return 0;
+}
+
+int alx_wt_insert(void *t, alopex_slice key, alopex_slice value,
+		  alopex_diag *diag)
+{
+	struct alx_wt_txn *txn = t;
+	struct alx_wt_engine *eng = txn->eng;
+	int rc = txn_writable(txn, key, diag);
+	if (rc != 0)
+		return rc;
+	if (value.len > ALOPEX_KV_MAX_VALUE)
+		return eng->host->diag_set(
+			diag, ALOPEX_EINVAL, NULL,
+			"value of %zu bytes is larger than the %u-byte limit",
+			value.len, ALOPEX_KV_MAX_VALUE);
+	struct alx_wt_session *ses = txn->ses;
+	if (ses->data_new == NULL) {
+		/* Once per pooled session: config strings are parsed. */
+		int ret = ses->session->open_cursor(
+			ses->session, ALX_WT_DATA_URI, NULL, "overwrite=false",
+			&ses->data_new);
+		if (ret != 0) {
+			ses->data_new = NULL;
+			return alx_wt_error(eng, diag, ret,
+					    "opening the data table");
+		}
+	}
+	WT_CURSOR *c = ses->data_new;
+	WT_ITEM k = {.data = key.ptr, .size = key.len};
+	WT_ITEM v = {.data = value.ptr != NULL ? value.ptr : key.ptr,
+		     .size = value.len};
+	c->set_key(c, &k);
+	c->set_value(c, &v);
+	int ret = c->insert(c);
+	/* A visible value is there: an answer, not a failed write. */
+	if (ret == WT_DUPLICATE_KEY)
+		return eng->host->diag_set(diag, ALOPEX_EEXIST, NULL,
+					   "key exists");
+	if (ret != 0)
+		return txn_fail(txn, diag, ret, "write");
 	txn->wrote = 1;
 	return 0;
 }

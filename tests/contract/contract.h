@@ -129,6 +129,7 @@ extern const struct alx_test_case ct_kv_cases[];
 extern const struct alx_test_case ct_txn_cases[];
 extern const struct alx_test_case ct_log_cases[];
 extern const struct alx_test_case ct_special_cases[];
+extern const struct alx_test_case ct_insert_cases[];
 extern const struct alx_test_case ct_wt_cases[]; /* WiredTiger only */
 
 #endif

@@ -43,6 +43,7 @@ static void fill_cases(struct alx_test_case *dst, int wiredtiger)
 	n = add_cases(dst, n, ct_txn_cases);
 	n = add_cases(dst, n, ct_log_cases);
 	n = add_cases(dst, n, ct_special_cases);
+	n = add_cases(dst, n, ct_insert_cases);
 	if (wiredtiger)
 		add_cases(dst, n, ct_wt_cases);
 }

@@ -33,7 +33,9 @@ static int reserve(struct alx_batch_writer *w, size_t more)
 	if (w->cap - w->len >= more && w->buf != NULL)
 		return 0;
 	size_t need = w->len + more;
-	size_t cap = w->cap ? w->cap : 4096;
+	/* Small first: a one-row commit stays clear of malloc's large-chunk
+	 * path (which consolidates the fast bins on every call). */
+	size_t cap = w->cap ? w->cap : 512;
 	while (cap < need) {
 		if (cap > SIZE_MAX / 2)
 			return ALOPEX_ENOMEM;

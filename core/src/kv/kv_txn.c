@@ -1,5 +1,6 @@
 #include "kv/kv_txn.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "db/db_internal.h"
@@ -18,18 +19,36 @@ static int oom(struct alx_kv_txn *t)
 	return alx_diag_set(&t->diag, ALOPEX_ENOMEM, NULL, "out of memory");
 }
 
+/* Engines built before txn_snapshot stop short of it. */
+static int engine_has_snapshot(const struct alopex_engine_ops *e)
+{
+	return e->size >= offsetof(struct alopex_engine_ops, txn_snapshot) +
+				  sizeof(e->txn_snapshot) &&
+	       (e->caps & ALOPEX_ENGINE_STMT_SNAPSHOT) != 0 &&
+	       e->txn_snapshot != NULL;
+}
+
 int alx_kv_txn_begin(alopex_db *db, unsigned flags, struct alx_kv_txn **out,
 		     alopex_diag *diag)
 {
 	struct alx_kv_txn *t = alx_calloc(db->rt, 1, sizeof(*t));
 	if (t == NULL)
 		return alx_diag_set(diag, ALOPEX_ENOMEM, NULL, "out of memory");
+	/* Without statement snapshots READ COMMITTED runs as one snapshot:
+	 * stronger than asked, never weaker. */
+	if (!engine_has_snapshot(db->eng))
+		flags &= ~(unsigned)ALX_KV_TXN_READ_COMMITTED;
 	t->db = db;
 	t->flags = flags;
 	alx_diag_clear(&t->diag);
 	alx_batch_writer_init(&t->batch, db->rt);
+	alx_kv_lockowner_init(&t->lk, db->locks);
 	unsigned eflags =
 		(flags & ALX_KV_TXN_READONLY) ? ALOPEX_TXN_READONLY : 0;
+	if (flags & ALX_KV_TXN_READ_COMMITTED)
+		eflags |= ALOPEX_TXN_READ_COMMITTED;
+	/* Before the engine's snapshot: see alx_kv_txn_stmt_snapshot. */
+	t->stmt_seq = alx_kv_locks_seq(db->locks);
 	int rc = db->eng->txn_begin(db->einst, eflags, &t->etxn, diag);
 	if (rc != 0) {
 		alx_free(db->rt, t);
@@ -46,9 +65,24 @@ static void close_cursors(struct alx_kv_txn *t)
 		alx_kv_cursor_close(t->cursors);
 }
 
+int alx_kv_txn_stmt_snapshot(struct alx_kv_txn *t)
+{
+	t->restart = false;
+	if (!(t->flags & ALX_KV_TXN_READ_COMMITTED) || t->doomed)
+		return 0;
+	/*
+	 * The sequence first: every commit numbered up to it is in the new
+	 * snapshot, so a key whose recorded version is newer may be one we
+	 * did not see (kv_lock.h). Later commits can only look newer.
+	 */
+	t->stmt_seq = alx_kv_locks_seq(t->db->locks);
+	return t->db->eng->txn_snapshot(t->etxn, &t->diag);
+}
+
 static void txn_free(struct alx_kv_txn *t)
 {
 	alopex_db *db = t->db;
+	alx_kv_lockowner_fini(&t->lk);
 	alx_batch_writer_fini(&t->batch);
 	alx_free(db->rt, t->undo);
 	alx_free(db->rt, t->undo_buf);
@@ -73,6 +107,7 @@ int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 					  "transaction was aborted by an "
 					  "earlier error and has been rolled "
 					  "back");
+		alx_kv_unlock_all(&t->lk, 0);
 		txn_free(t);
 		return rc;
 	}
@@ -81,6 +116,11 @@ int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 				 diag);
 	if (rc == 0 && position != NULL)
 		*position = pos;
+	/* Numbered after the engine commit, recorded before the locks are
+	 * free: a READ COMMITTED writer that waited sees it is newer. */
+	alx_kv_unlock_all(&t->lk, rc == 0 && t->lk.nheld > 0
+					  ? alx_kv_locks_next_seq(db->locks)
+					  : 0);
 	txn_free(t);
 	return rc;
 }
@@ -91,6 +131,7 @@ void alx_kv_txn_rollback(struct alx_kv_txn *t)
 		return;
 	close_cursors(t);
 	t->db->eng->txn_rollback(t->etxn);
+	alx_kv_unlock_all(&t->lk, 0);
 	txn_free(t);
 }
 
@@ -180,7 +221,39 @@ static int undo_record(struct alx_kv_txn *t, alopex_slice key)
 	return 0;
 }
 
-static int check_write(struct alx_kv_txn *t)
+/*
+ * Lock the key (waiting per t->wait) and, READ COMMITTED, refuse a key
+ * committed by another transaction after the statement's snapshot: the
+ * statement must run again (not a doom: only its own writes are undone).
+ * Inserts skip that check (check_version false): an insert does not build
+ * on a version it read, and the engine's insert sees the newest committed
+ * key anyway (23505). Skipping it matters for big loads: a COPY cannot be
+ * re-run, and among a million keys some share a version slot with a
+ * recent commit (a false "changed").
+ */
+static int lock_key(struct alx_kv_txn *t, alopex_slice key, bool check_version)
+{
+	uint64_t h = alx_kv_lock_hash(key);
+	int rc = alx_kv_lock(&t->lk, h, t->wait, &t->diag);
+	if (rc != 0) {
+		/* Not waiting: the first writer wins, as without locks. */
+		if (rc == ALOPEX_ECONFLICT &&
+		    strcmp(t->diag.sqlstate, "40001") == 0)
+			return write_failed(t, rc);
+		return rc;
+	}
+	if (check_version && (t->flags & ALX_KV_TXN_READ_COMMITTED) &&
+	    alx_kv_locks_version(t->db->locks, h) > t->stmt_seq) {
+		t->restart = true;
+		return alx_diag_set(&t->diag, ALOPEX_ECONFLICT, "40001",
+				    "could not serialize access due to "
+				    "concurrent update");
+	}
+	return 0;
+}
+
+static int check_write(struct alx_kv_txn *t, alopex_slice key,
+		       bool check_version)
 {
 	int rc = check_usable(t);
 	if (rc != 0)
@@ -189,12 +262,13 @@ static int check_write(struct alx_kv_txn *t)
 		return alx_diag_set(&t->diag, ALOPEX_EREADONLY, "25006",
 				    "cannot execute a write in a read-only "
 				    "transaction");
-	return 0;
+	return lock_key(t, key, check_version);
 }
 
-int alx_kv_txn_put(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
+static int put_checked(struct alx_kv_txn *t, alopex_slice key, alopex_slice val,
+		       bool check_version)
 {
-	int rc = check_write(t);
+	int rc = check_write(t, key, check_version);
 	if (rc == 0)
 		rc = undo_record(t, key);
 	if (rc != 0)
@@ -208,9 +282,85 @@ int alx_kv_txn_put(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
 	return 0;
 }
 
+int alx_kv_txn_put(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
+{
+	return put_checked(t, key, val, true);
+}
+
+int alx_kv_txn_put_fresh(struct alx_kv_txn *t, alopex_slice key,
+			 alopex_slice val)
+{
+	return put_checked(t, key, val, false);
+}
+
+/* Engines built before the insert op stop short of it. */
+static int engine_has_insert(const struct alopex_engine_ops *e)
+{
+	return e->size >= offsetof(struct alopex_engine_ops, insert) +
+				  sizeof(e->insert) &&
+	       (e->caps & ALOPEX_ENGINE_INSERT) != 0 && e->insert != NULL;
+}
+
+int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
+{
+	int rc = check_write(t, key, false);
+	if (rc != 0)
+		return rc;
+	const struct alopex_engine_ops *e = t->db->eng;
+	if (!engine_has_insert(e)) {
+		alopex_slice old;
+		rc = e->get(t->etxn, key, &old, &t->diag);
+		if (rc == 0)
+			return alx_diag_set(&t->diag, ALOPEX_EEXIST, NULL,
+					    "key exists");
+		if (rc != ALOPEX_ENOTFOUND)
+			return rc;
+		return alx_kv_txn_put(t, key, val);
+	}
+	/*
+	 * A successful insert means the key was absent to us, so its undo
+	 * entry needs no lookup. Room first: recording cannot fail after the
+	 * write.
+	 */
+	if (t->nsavepoints > 0) {
+		rc = undo_reserve(t, key.len);
+		if (rc != 0)
+			return rc;
+	}
+	rc = e->insert(t->etxn, key, val, &t->diag);
+	if (rc == ALOPEX_EEXIST)
+		return rc;
+	if (rc == ALOPEX_ECONFLICT && !(t->flags & ALX_KV_TXN_READ_COMMITTED)) {
+		/*
+		 * A snapshot transaction inserting a key that another one
+		 * wrote and committed after the snapshot (row lock waited
+		 * for, engine conflict): PostgreSQL's unique check sees
+		 * committed rows whatever the snapshot and says 23505, so
+		 * answer "exists". The engine has given up the transaction.
+		 */
+		write_failed(t, rc);
+		return alx_diag_set(&t->diag, ALOPEX_EEXIST, NULL,
+				    "key exists");
+	}
+	if (rc != 0)
+		return write_failed(t, rc);
+	if (t->nsavepoints > 0) {
+		struct alx_kv_undo_entry *u = &t->undo[t->nundo++];
+		u->off = t->undo_len;
+		u->klen = (uint32_t)key.len;
+		u->vlen = -1;
+		memcpy(t->undo_buf + t->undo_len, key.ptr, key.len);
+		t->undo_len += key.len;
+	}
+	rc = alx_batch_add(&t->batch, ALOPEX_MUT_PUT, key, val);
+	if (rc != 0)
+		return write_failed(t, oom(t));
+	return 0;
+}
+
 int alx_kv_txn_del(struct alx_kv_txn *t, alopex_slice key)
 {
-	int rc = check_write(t);
+	int rc = check_write(t, key, true);
 	if (rc == 0)
 		rc = undo_record(t, key);
 	if (rc != 0)

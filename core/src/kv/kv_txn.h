@@ -23,11 +23,22 @@
 #include "alopex.h"
 #include "alopex_plugin.h"
 #include "kv/kv_batch.h"
+#include "kv/kv_lock.h"
 
 struct alx_kv_cursor;
 
 enum alx_kv_txn_flags {
 	ALX_KV_TXN_READONLY = 1 << 0,
+	/*
+	 * READ COMMITTED: alx_kv_txn_stmt_snapshot starts each statement on a
+	 * fresh snapshot, and a write to a key committed by another
+	 * transaction after it fails with alx_kv_txn_must_restart true: the
+	 * caller undoes the statement and runs it again on a new snapshot.
+	 * Without it (and on engines without statement snapshots) the
+	 * transaction is one snapshot (REPEATABLE READ); a write to a key
+	 * committed after it dooms the transaction (40001).
+	 */
+	ALX_KV_TXN_READ_COMMITTED = 1 << 1,
 };
 
 struct alx_kv_undo_entry {
@@ -45,6 +56,12 @@ struct alx_kv_txn {
 	struct alx_batch_writer batch;
 	struct alx_kv_cursor *cursors;
 	alopex_diag diag;
+	/* Row locks on every key written (kv_lock.h); how long a lock
+	 * request may wait (NULL: not at all, 40001 at once). */
+	struct alx_kv_lockowner lk;
+	const struct alx_kv_wait *wait;
+	uint64_t stmt_seq; /* READ COMMITTED: commit sequence at the snapshot */
+	bool restart;	   /* READ COMMITTED: the statement must run again */
 	/* savepoints */
 	uint32_t nsavepoints;
 	struct alx_kv_undo_entry *undo;
@@ -77,8 +94,25 @@ void alx_kv_txn_rollback(struct alx_kv_txn *t);
  * on the transaction. */
 int alx_kv_txn_get(struct alx_kv_txn *t, alopex_slice key, alopex_slice *val);
 int alx_kv_txn_put(struct alx_kv_txn *t, alopex_slice key, alopex_slice val);
+/*
+ * As alx_kv_txn_put for a key the statement creates (a new row's key, a new
+ * row's index entries): no READ COMMITTED "changed since the statement's
+ * snapshot" check, which only protects read-modify-writes; a COPY could not
+ * be re-run after a false alarm.
+ */
+int alx_kv_txn_put_fresh(struct alx_kv_txn *t, alopex_slice key,
+			 alopex_slice val);
 /* ALOPEX_ENOTFOUND when absent (nothing is recorded then). */
 int alx_kv_txn_del(struct alx_kv_txn *t, alopex_slice key);
+/*
+ * Put key only if the transaction sees no value there: ALOPEX_EEXIST
+ * (nothing written, the transaction stays usable) when it does. One engine
+ * lookup when the engine has the insert op, else get then put. Without
+ * READ COMMITTED, a key committed by another transaction after the
+ * snapshot is ALOPEX_EEXIST too, as PostgreSQL's unique checks see it,
+ * but the transaction is then doomed (the engine gave it up).
+ */
+int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val);
 
 /*
  * lower <= key < upper (a NULL ptr is unbounded); flags:
@@ -104,6 +138,24 @@ int alx_kv_txn_rollback_to(struct alx_kv_txn *t,
 			   const struct alx_kv_savepoint *sp);
 /* Forget a savepoint (RELEASE, or after ROLLBACK TO for inner ones). */
 void alx_kv_txn_release(struct alx_kv_txn *t);
+
+/*
+ * READ COMMITTED: a new snapshot for the next statement (a no-op for
+ * other transactions). Clears alx_kv_txn_must_restart.
+ */
+int alx_kv_txn_stmt_snapshot(struct alx_kv_txn *t);
+
+/* Whether the transaction runs READ COMMITTED (the engine can). */
+static inline int alx_kv_txn_read_committed(const struct alx_kv_txn *t)
+{
+	return (t->flags & ALX_KV_TXN_READ_COMMITTED) != 0;
+}
+
+/* After a failed write: the statement met a newer committed version. */
+static inline bool alx_kv_txn_must_restart(const struct alx_kv_txn *t)
+{
+	return t->restart;
+}
 
 /* Whether the transaction wrote anything. */
 static inline int alx_kv_txn_wrote(const struct alx_kv_txn *t)

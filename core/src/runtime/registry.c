@@ -15,6 +15,7 @@
 #include "runtime_internal.h"
 
 #include <dlfcn.h>
+#include <stddef.h>
 #include <string.h>
 
 struct registry_entry {
@@ -68,8 +69,10 @@ size_t alx_plugin_kind_ops_min_size(int kind)
 {
 	if (!kind_known(kind))
 		return 0;
+	/* ABI 1.0 ended before the appended ops (insert onwards); callers
+	 * check ops->size before using those, so 1.0 engines still load. */
 	if (kind == ALOPEX_PLUGIN_ENGINE)
-		return sizeof(struct alopex_engine_ops);
+		return offsetof(struct alopex_engine_ops, insert);
 	/* Kinds without an ops struct yet: the common header only. */
 	return sizeof(struct ops_header);
 }

@@ -7,6 +7,7 @@
 #include "alx_registry.h"
 #include "alx_runtime.h"
 #include "runtime_internal.h"
+#include "vector/vec_kernels.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -319,6 +320,7 @@ int alx_runtime_create(const alopex_open_options *options,
 		.timer_cancel = host_timer_cancel,
 		.lookup = host_lookup,
 		.diag_set = alx_diag_set,
+		.vector_kernels = alx_vec_kernels_detect(),
 	};
 
 	if ((rc = alx_registry_create(rt, &rt->registry, diag)) != 0)

@@ -1,0 +1,439 @@
+#include "kv/kv_lock.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "runtime/alx_diag.h"
+#include "runtime/alx_runtime.h"
+
+#define NSHARDS 64u
+/* 2^20 version slots (8 MiB): a collision costs a statement restart. */
+#define NVERSIONS (1u << 20)
+/* Waiters wake this often to see a cancel request. */
+#define WAKE_US 50000
+
+struct slot {
+	uint64_t h; /* 0: empty (hashes are never 0) */
+	struct alx_kv_lockowner *owner;
+};
+
+struct shard {
+	pthread_mutex_t mu;
+	struct slot *slots;
+	size_t cap, n; /* cap: 0 or a power of two */
+	char pad[64];  /* shards are locked by different threads */
+};
+
+struct alx_kv_locks {
+	struct alx_runtime *rt;
+	struct shard shards[NSHARDS];
+	_Atomic uint64_t seq;
+	_Atomic uint64_t next_xid;
+	_Atomic uint64_t *versions;
+	/* The waits-for graph and sleeping waiters. Lock order: wait_mu,
+	 * then a shard's mu. */
+	pthread_mutex_t wait_mu;
+	pthread_cond_t wait_cv;
+	int nwaiting; /* under wait_mu */
+	struct alx_kv_lockowner *waiters;
+};
+
+uint64_t alx_kv_lock_hash(alopex_slice key)
+{
+	/* 8 bytes a step, multiply-xorshift mixing; never 0. */
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ key.len;
+	const uint8_t *p = key.ptr;
+	size_t n = key.len;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		p += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 32;
+	return h != 0 ? h : 1;
+}
+
+int alx_kv_locks_create(struct alx_runtime *rt, struct alx_kv_locks **out)
+{
+	struct alx_kv_locks *l = alx_calloc(rt, 1, sizeof(*l));
+	if (l == NULL)
+		return ALOPEX_ENOMEM;
+	l->versions = alx_calloc(rt, NVERSIONS, sizeof(*l->versions));
+	if (l->versions == NULL) {
+		alx_free(rt, l);
+		return ALOPEX_ENOMEM;
+	}
+	l->rt = rt;
+	for (unsigned i = 0; i < NSHARDS; i++)
+		pthread_mutex_init(&l->shards[i].mu, NULL);
+	pthread_mutex_init(&l->wait_mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->wait_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	atomic_init(&l->seq, 0);
+	atomic_init(&l->next_xid, 0);
+	*out = l;
+	return 0;
+}
+
+void alx_kv_locks_destroy(struct alx_kv_locks *l)
+{
+	if (l == NULL)
+		return;
+	for (unsigned i = 0; i < NSHARDS; i++) {
+		pthread_mutex_destroy(&l->shards[i].mu);
+		alx_free(l->rt, l->shards[i].slots);
+	}
+	pthread_mutex_destroy(&l->wait_mu);
+	pthread_cond_destroy(&l->wait_cv);
+	alx_free(l->rt, (void *)l->versions);
+	alx_free(l->rt, l);
+}
+
+void alx_kv_lockowner_init(struct alx_kv_lockowner *o, struct alx_kv_locks *l)
+{
+	memset(o, 0, sizeof(*o));
+	o->locks = l;
+	if (l != NULL)
+		o->xid = atomic_fetch_add(&l->next_xid, 1) + 1;
+}
+
+void alx_kv_lockowner_fini(struct alx_kv_lockowner *o)
+{
+	if (o == NULL || o->locks == NULL)
+		return;
+	alx_free(o->locks->rt, o->held);
+	o->held = NULL;
+	o->nheld = o->cap = 0;
+}
+
+uint64_t alx_kv_locks_seq(struct alx_kv_locks *l)
+{
+	return atomic_load(&l->seq);
+}
+
+uint64_t alx_kv_locks_next_seq(struct alx_kv_locks *l)
+{
+	return atomic_fetch_add(&l->seq, 1) + 1;
+}
+
+uint64_t alx_kv_locks_version(struct alx_kv_locks *l, uint64_t h)
+{
+	return atomic_load(&l->versions[h & (NVERSIONS - 1)]);
+}
+
+/* ---- one shard's open-addressing table -------------------------------- */
+
+static struct shard *shard_of(struct alx_kv_locks *l, uint64_t h)
+{
+	return &l->shards[(h >> 58) & (NSHARDS - 1)];
+}
+
+/* The slot holding h, or the empty slot where it would go. */
+static struct slot *probe(struct shard *sh, uint64_t h)
+{
+	size_t mask = sh->cap - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		struct slot *s = &sh->slots[i];
+		if (s->h == h || s->h == 0)
+			return s;
+	}
+}
+
+static int grow(struct alx_runtime *rt, struct shard *sh)
+{
+	size_t cap = sh->cap ? sh->cap * 2 : 64;
+	struct slot *old = sh->slots;
+	size_t ocap = sh->cap;
+	struct slot *ns = alx_calloc(rt, cap, sizeof(*ns));
+	if (ns == NULL)
+		return ALOPEX_ENOMEM;
+	sh->slots = ns;
+	sh->cap = cap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].h != 0)
+			*probe(sh, old[i].h) = old[i];
+	alx_free(rt, old);
+	return 0;
+}
+
+/* Backward-shift deletion keeps probe chains without tombstones. */
+static void remove_slot(struct shard *sh, struct slot *s)
+{
+	size_t mask = sh->cap - 1;
+	size_t i = (size_t)(s - sh->slots);
+	for (size_t j = (i + 1) & mask;; j = (j + 1) & mask) {
+		struct slot *t = &sh->slots[j];
+		if (t->h == 0)
+			break;
+		size_t home = (size_t)t->h & mask;
+		/* t may move to i when i lies cyclically in [home, j) */
+		if ((j > i && (home <= i || home > j)) ||
+		    (j < i && (home <= i && home > j))) {
+			sh->slots[i] = *t;
+			i = j;
+		}
+	}
+	sh->slots[i].h = 0;
+	sh->slots[i].owner = NULL;
+	sh->n--;
+}
+
+static int remember(struct alx_kv_lockowner *o, uint64_t h)
+{
+	if (o->nheld == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 16;
+		uint64_t *p =
+			alx_realloc(o->locks->rt, o->held, cap * sizeof(*p));
+		if (p == NULL)
+			return ALOPEX_ENOMEM;
+		o->held = p;
+		o->cap = cap;
+	}
+	o->held[o->nheld++] = h;
+	return 0;
+}
+
+/*
+ * Under sh->mu: take h when free (1), find o already holds it (1), or
+ * report its holder (0, *holder set). < 0: out of memory.
+ */
+static int try_take(struct alx_kv_lockowner *o, struct shard *sh, uint64_t h,
+		    struct alx_kv_lockowner **holder)
+{
+	if (sh->cap == 0 || (sh->n + 1) * 2 > sh->cap) {
+		if (grow(o->locks->rt, sh) != 0)
+			return ALOPEX_ENOMEM;
+	}
+	struct slot *s = probe(sh, h);
+	if (s->h == h) {
+		if (s->owner == o)
+			return 1;
+		*holder = s->owner;
+		return 0;
+	}
+	if (remember(o, h) != 0)
+		return ALOPEX_ENOMEM;
+	s->h = h;
+	s->owner = o;
+	sh->n++;
+	return 1;
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int conflict_now(alopex_diag *diag)
+{
+	return alx_diag_set(diag, ALOPEX_ECONFLICT, "40001",
+			    "could not serialize access due to concurrent "
+			    "update");
+}
+
+/* Under wait_mu: whether o waiting for holder closes a cycle. */
+static bool closes_cycle(const struct alx_kv_lockowner *o,
+			 const struct alx_kv_lockowner *holder)
+{
+	/* Each owner waits for one other, so the walk is a path; the bound
+	 * only guards against a corrupted graph. */
+	size_t steps = 0;
+	for (const struct alx_kv_lockowner *p = holder;
+	     p != NULL && steps < 1000000; p = p->waits_for, steps++)
+		if (p == o)
+			return true;
+	return false;
+}
+
+/*
+ * Under wait_mu, o's wait for holder closing a cycle: 40P01 with
+ * PostgreSQL's DETAIL (after the message's newline), one line per waiter
+ * from o round to o. Lines that do not fit in the message are left out.
+ */
+static int deadlock_report(const struct alx_kv_lockowner *o,
+			   const struct alx_kv_lockowner *holder,
+			   alopex_diag *diag)
+{
+	char detail[400];
+	size_t n = 0;
+	detail[0] = '\0';
+	const struct alx_kv_lockowner *w = o, *b = holder;
+	for (size_t i = 0; b != NULL && i < 64; i++) {
+		int k = snprintf(detail + n, sizeof(detail) - n,
+				 "%sProcess %u waits for ShareLock on "
+				 "transaction %llu; blocked by process %u.",
+				 n > 0 ? "\n" : "", (unsigned)w->pid,
+				 (unsigned long long)b->xid, (unsigned)b->pid);
+		if (k < 0 || (size_t)k >= sizeof(detail) - n) {
+			detail[n] = '\0';
+			break;
+		}
+		n += (size_t)k;
+		if (b == o)
+			break;
+		w = b;
+		b = b->waits_for;
+	}
+	return alx_diag_set(diag, ALOPEX_ECONFLICT, "40P01",
+			    "deadlock detected\n%s", detail);
+}
+
+/* Why a wait must stop now (0: it may go on). */
+static int wait_over(const struct alx_kv_wait *w, int64_t now,
+		     alopex_diag *diag)
+{
+	if (w->cancel != NULL && atomic_exchange(w->cancel, 0) != 0)
+		return alx_diag_set(diag, ALOPEX_ESQL, "57014",
+				    "canceling statement due to user "
+				    "request");
+	if (w->stmt_deadline_us != 0 && now >= w->stmt_deadline_us &&
+	    (w->lock_deadline_us == 0 ||
+	     w->stmt_deadline_us <= w->lock_deadline_us))
+		return alx_diag_set(diag, ALOPEX_ESQL, "57014",
+				    "canceling statement due to statement "
+				    "timeout");
+	if (w->lock_deadline_us != 0 && now >= w->lock_deadline_us)
+		return alx_diag_set(diag, ALOPEX_ESQL, "55P03",
+				    "canceling statement due to lock "
+				    "timeout");
+	return 0;
+}
+
+int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
+		const struct alx_kv_wait *w, alopex_diag *diag)
+{
+	struct alx_kv_locks *l = o->locks;
+	struct shard *sh = shard_of(l, h);
+	struct alx_kv_lockowner *holder = NULL;
+	o->waited_commit = false;
+	pthread_mutex_lock(&sh->mu);
+	int rc = try_take(o, sh, h, &holder);
+	pthread_mutex_unlock(&sh->mu);
+	if (rc == 1)
+		return 0;
+	if (rc < 0)
+		return alx_diag_set(diag, ALOPEX_ENOMEM, "53200",
+				    "out of memory");
+	if (w == NULL || w->nowait)
+		return conflict_now(diag);
+
+	/* Slow path: under wait_mu a holder seen in its shard cannot finish
+	 * (its unlock passes wait_mu) nor be freed. */
+	pthread_mutex_lock(&l->wait_mu);
+	l->nwaiting++;
+	o->wprev = NULL;
+	o->wnext = l->waiters;
+	if (l->waiters != NULL)
+		l->waiters->wprev = o;
+	l->waiters = o;
+	for (;;) {
+		pthread_mutex_lock(&sh->mu);
+		rc = try_take(o, sh, h, &holder);
+		pthread_mutex_unlock(&sh->mu);
+		if (rc == 1) {
+			rc = 0;
+			break;
+		}
+		if (rc < 0) {
+			rc = alx_diag_set(diag, ALOPEX_ENOMEM, "53200",
+					  "out of memory");
+			break;
+		}
+		int64_t now = now_us();
+		rc = wait_over(w, now, diag);
+		if (rc != 0)
+			break;
+		if (closes_cycle(o, holder)) {
+			rc = deadlock_report(o, holder, diag);
+			break;
+		}
+		o->waits_for = holder;
+		int64_t until = now + WAKE_US;
+		if (w->lock_deadline_us != 0 && w->lock_deadline_us < until)
+			until = w->lock_deadline_us;
+		if (w->stmt_deadline_us != 0 && w->stmt_deadline_us < until)
+			until = w->stmt_deadline_us;
+		struct timespec ts = {(time_t)(until / 1000000),
+				      (long)(until % 1000000) * 1000};
+		int e = pthread_cond_timedwait(&l->wait_cv, &l->wait_mu, &ts);
+		(void)e; /* timeouts and wakeups are both rechecked above */
+		o->waits_for = NULL;
+		/* The holder ended; whether it committed is for the caller's
+		 * version check, which sees the recorded sequence. */
+		o->waited_commit = true;
+	}
+	o->waits_for = NULL;
+	if (o->wprev != NULL)
+		o->wprev->wnext = o->wnext;
+	else
+		l->waiters = o->wnext;
+	if (o->wnext != NULL)
+		o->wnext->wprev = o->wprev;
+	o->wnext = o->wprev = NULL;
+	l->nwaiting--;
+	pthread_mutex_unlock(&l->wait_mu);
+	return rc;
+}
+
+void alx_kv_unlock_all(struct alx_kv_lockowner *o, uint64_t commit_seq)
+{
+	struct alx_kv_locks *l = o->locks;
+	if (o->nheld == 0)
+		return;
+	for (size_t i = 0; i < o->nheld; i++) {
+		uint64_t h = o->held[i];
+		if (commit_seq != 0) {
+			/* Before the lock is free: a waiter that takes it
+			 * then sees this commit. */
+			_Atomic uint64_t *v = &l->versions[h & (NVERSIONS - 1)];
+			uint64_t cur = atomic_load(v);
+			while (cur < commit_seq &&
+			       !atomic_compare_exchange_weak(v, &cur,
+							     commit_seq))
+				;
+		}
+		struct shard *sh = shard_of(l, h);
+		pthread_mutex_lock(&sh->mu);
+		struct slot *s = probe(sh, h);
+		if (s->h == h && s->owner == o)
+			remove_slot(sh, s);
+		pthread_mutex_unlock(&sh->mu);
+	}
+	o->nheld = 0;
+	/* Passing wait_mu also orders us after any waiter that still looks
+	 * at o as a holder (see alx_kv_lock). */
+	pthread_mutex_lock(&l->wait_mu);
+	if (l->nwaiting > 0) {
+		/* No sleeping waiter may keep pointing at o, which its
+		 * transaction frees after this: deadlock checks walk it. */
+		for (struct alx_kv_lockowner *p = l->waiters; p != NULL;
+		     p = p->wnext)
+			if (p->waits_for == o)
+				p->waits_for = NULL;
+		pthread_cond_broadcast(&l->wait_cv);
+	}
+	pthread_mutex_unlock(&l->wait_mu);
+	/* Big transactions give their memory back at once. */
+	if (o->cap > 4096) {
+		alx_free(l->rt, o->held);
+		o->held = NULL;
+		o->cap = 0;
+	}
+}

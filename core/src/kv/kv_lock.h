@@ -1,0 +1,93 @@
+/*
+ * Row locks: one table per database. A transaction locks every key before
+ * it writes it and holds the lock until it commits or rolls back, so a
+ * second writer of the key waits for the first to finish (PostgreSQL's
+ * tuple locks) instead of failing at once. Waits end at the deadline
+ * (lock_timeout, statement_timeout), on cancel, or at once when waiting
+ * would close a cycle (40P01 "deadlock detected").
+ *
+ * Keys are locked by a 64-bit hash: two keys with one hash share a lock,
+ * which costs a needless wait, never a missed one.
+ *
+ * The table also remembers, per hash slot of a fixed-size array, the
+ * commit sequence of the last transaction that wrote a key there. A READ
+ * COMMITTED statement whose snapshot is older than that number must not
+ * apply its change on top of a version it did not see (kv_txn.c restarts
+ * it); a collision makes the check answer "changed" for an unchanged key,
+ * which only costs a restart.
+ */
+#ifndef ALX_KV_LOCK_H
+#define ALX_KV_LOCK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alopex.h"
+#include "alopex_plugin.h"
+
+struct alx_runtime;
+struct alx_kv_locks;
+
+/* How long a lock request may wait. */
+struct alx_kv_wait {
+	bool nowait; /* conflict: ALOPEX_ECONFLICT (40001) at once */
+	int64_t lock_deadline_us; /* CLOCK_MONOTONIC; 0: none (55P03) */
+	int64_t stmt_deadline_us; /* CLOCK_MONOTONIC; 0: none (57014) */
+	atomic_int *cancel;	  /* non-zero: stop (57014); NULL: none */
+};
+
+/* One transaction's locks (embedded in it). */
+struct alx_kv_lockowner {
+	struct alx_kv_locks *locks;
+	uint64_t *held; /* hashes, each once */
+	size_t nheld, cap;
+	/* Under the table's wait mutex: whom o waits for, and the list of
+	 * waiting owners. */
+	struct alx_kv_lockowner *waits_for;
+	struct alx_kv_lockowner *wnext, *wprev;
+	/* The last acquire waited for a transaction that committed. */
+	bool waited_commit;
+	/* Named in a deadlock's DETAIL as PostgreSQL names backends and
+	 * transactions: pid is the owner's session (set by it; 0: none),
+	 * xid is handed out per owner by the table. */
+	uint32_t pid;
+	uint64_t xid;
+};
+
+int alx_kv_locks_create(struct alx_runtime *rt, struct alx_kv_locks **out);
+/* NULL-safe. Every owner must have released first. */
+void alx_kv_locks_destroy(struct alx_kv_locks *l);
+
+uint64_t alx_kv_lock_hash(alopex_slice key);
+
+void alx_kv_lockowner_init(struct alx_kv_lockowner *o, struct alx_kv_locks *l);
+
+/*
+ * Lock hash h for o (a no-op when o holds it). When another owner holds it:
+ * ALOPEX_ECONFLICT "40001" at once with w->nowait (or w NULL); else wait
+ * until it is free. Errors, in diag: ALOPEX_ECONFLICT "40P01" deadlock,
+ * ALOPEX_ESQL "55P03" lock timeout, ALOPEX_ESQL "57014" statement timeout
+ * or cancel, ALOPEX_ENOMEM. Nothing is held for h on error.
+ */
+int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
+		const struct alx_kv_wait *w, alopex_diag *diag);
+
+/*
+ * Release every lock of o and wake the waiters. commit_seq (from
+ * alx_kv_locks_next_seq, after the engine committed) is recorded for each
+ * hash first; 0 after a rollback. o can be used again afterwards.
+ */
+void alx_kv_unlock_all(struct alx_kv_lockowner *o, uint64_t commit_seq);
+/* Frees o's memory (after alx_kv_unlock_all). NULL-safe. */
+void alx_kv_lockowner_fini(struct alx_kv_lockowner *o);
+
+/* The last commit sequence handed out; read it before taking a snapshot. */
+uint64_t alx_kv_locks_seq(struct alx_kv_locks *l);
+/* A new commit sequence, for a write transaction that just committed. */
+uint64_t alx_kv_locks_next_seq(struct alx_kv_locks *l);
+/* The newest commit sequence recorded for h's slot (0: none). */
+uint64_t alx_kv_locks_version(struct alx_kv_locks *l, uint64_t h);
+
+#endif
