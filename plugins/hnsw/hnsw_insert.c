@@ -1,0 +1,360 @@
+/*
+ * INSERT (algorithm 1 of the paper) and removal.
+ *
+ * An insert runs in two phases: under the shared lock it walks the graph
+ * for the new vector and keeps each level's ef_construction nearest as a
+ * plan; under the exclusive lock it takes a slot, picks its neighbours
+ * from the plan with the heuristic (dropping any removed since) and links
+ * back. Nodes added between the phases are missed as candidates, which
+ * costs a little graph quality, not correctness; a vacuum in between (it
+ * frees slots) makes the insert plan again under the exclusive lock.
+ *
+ * The row's transaction gets only the node's own record (written before
+ * the graph changes, deleted again if linking fails), never a neighbour's:
+ * the links are saved by checkpoints (hnsw_store.c). So two transactions
+ * inserting or removing different ids never write the same key.
+ */
+#include <string.h>
+
+#include "hnsw_internal.h"
+
+/* Add `s` to the links of `e` on level lc, shrinking with the heuristic
+ * when the list is full. */
+static int link_back(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t e,
+		     uint32_t s, int lc)
+{
+	uint32_t *l = hnsw_links(x, e, lc);
+	uint32_t max = hnsw_max_links(x, lc);
+	for (uint32_t i = 1; i <= l[0]; i++)
+		if (l[i] == s)
+			return 0;
+	if (l[0] < max) {
+		l[++l[0]] = s;
+		hnsw_touch(x, e);
+		return 0;
+	}
+	const float *ev = hnsw_vec(x, e);
+	sc->nsel = 0;
+	int rc;
+	for (uint32_t i = 1; i <= l[0]; i++) {
+		struct vx_pair p = {hnsw_dist(x, ev, l[i]), l[i]};
+		if ((rc = hnsw_pair_push(x->host, &sc->sel, &sc->nsel,
+					 &sc->scap, p, false, false)) != 0)
+			return rc;
+	}
+	struct vx_pair p = {hnsw_dist(x, ev, s), s};
+	if ((rc = hnsw_pair_push(x->host, &sc->sel, &sc->nsel, &sc->scap, p,
+				 false, false)) != 0)
+		return rc;
+	hnsw_sort_pairs(sc->sel, sc->nsel);
+	uint32_t keep[2 * 100 + 1];
+	uint32_t n = hnsw_select(x, sc->sel, sc->nsel, max, keep);
+	l[0] = n;
+	memcpy(l + 1, keep, n * sizeof(uint32_t));
+	hnsw_touch(x, e);
+	return 0;
+}
+
+int hnsw_link_node(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
+		   int level)
+{
+	const float *q = hnsw_vec(x, s);
+	int rc;
+	hnsw_touch(x, s);
+	if (x->entry == HNSW_NONE) {
+		x->entry = s;
+		x->max_level = level;
+		return 0;
+	}
+	if ((rc = hnsw_scratch_begin(x, sc)) != 0)
+		return rc;
+	uint32_t ep = x->entry;
+	float epd = hnsw_dist(x, q, ep);
+	for (int lc = x->max_level; lc > level; lc--)
+		ep = hnsw_greedy(x, q, ep, &epd, lc);
+	sc->visited[s] = sc->epoch; /* never a neighbour of itself */
+	sc->visited[ep] = sc->epoch;
+	if ((rc = hnsw_pair_push(x->host, &sc->res, &sc->nres, &sc->rcap,
+				 (struct vx_pair){epd, ep}, true, true)) != 0)
+		return rc;
+	int top = level < x->max_level ? level : x->max_level;
+	for (int lc = top; lc >= 0; lc--) {
+		/* Each level starts a fresh walk from the last one's W. */
+		if (lc != top) {
+			uint32_t nres = sc->nres;
+			if ((rc = hnsw_scratch_begin(x, sc)) != 0)
+				return rc;
+			sc->nres = nres;
+			sc->visited[s] = sc->epoch;
+			for (uint32_t i = 0; i < nres; i++)
+				sc->visited[sc->res[i].slot] = sc->epoch;
+		}
+		if ((rc = hnsw_search_layer(x, sc, q, x->efc, lc, NULL, NULL,
+					    0)) != 0)
+			return rc;
+		/* W sorted ascending; its copy feeds the heuristic. */
+		vx_heap_sort_ascending(sc->res, sc->nres);
+		uint32_t *l = hnsw_links(x, s, lc);
+		l[0] = hnsw_select(x, sc->res, sc->nres, x->M, l + 1);
+		for (uint32_t i = 1; i <= l[0]; i++)
+			if ((rc = link_back(x, sc, l[i], s, lc)) != 0)
+				return rc;
+		/* sc->res stays sorted: a valid max-heap it is not, but the
+		 * next level only reads it as a list of entry points. */
+	}
+	if (level > x->max_level) {
+		x->entry = s;
+		x->max_level = level;
+	}
+	return 0;
+}
+
+/*
+ * Phase one (shared lock): the candidates of levels min(level, top)..0
+ * for the prepared vector in sc->q. *top gets that first level, or -1
+ * for an empty graph.
+ */
+static int plan_links(struct hnsw_index *x, struct hnsw_scratch *sc, int level,
+		      int *top)
+{
+	const float *q = sc->q;
+	int rc;
+	sc->nplan = 0;
+	if (x->entry == HNSW_NONE) {
+		*top = -1;
+		return 0;
+	}
+	if ((rc = hnsw_scratch_begin(x, sc)) != 0)
+		return rc;
+	uint32_t ep = x->entry;
+	float epd = hnsw_dist(x, q, ep);
+	for (int lc = x->max_level; lc > level; lc--)
+		ep = hnsw_greedy(x, q, ep, &epd, lc);
+	sc->visited[ep] = sc->epoch;
+	if ((rc = hnsw_pair_push(x->host, &sc->res, &sc->nres, &sc->rcap,
+				 (struct vx_pair){epd, ep}, true, true)) != 0)
+		return rc;
+	int t = level < x->max_level ? level : x->max_level;
+	for (int lc = t; lc >= 0; lc--) {
+		if (lc != t) {
+			uint32_t nres = sc->nres;
+			if ((rc = hnsw_scratch_begin(x, sc)) != 0)
+				return rc;
+			sc->nres = nres;
+			for (uint32_t i = 0; i < nres; i++)
+				sc->visited[sc->res[i].slot] = sc->epoch;
+		}
+		if ((rc = hnsw_search_layer(x, sc, q, x->efc, lc, NULL, NULL,
+					    0)) != 0)
+			return rc;
+		vx_heap_sort_ascending(sc->res, sc->nres);
+		sc->plan_off[lc] = sc->nplan;
+		sc->plan_n[lc] = sc->nres;
+		for (uint32_t i = 0; i < sc->nres; i++)
+			if ((rc = hnsw_pair_push(x->host, &sc->plan, &sc->nplan,
+						 &sc->pcap, sc->res[i], false,
+						 false)) != 0)
+				return rc;
+	}
+	*top = t;
+	return 0;
+}
+
+/* Phase two (exclusive lock): link slot s from the plan. */
+static int apply_plan(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
+		      int level, int top)
+{
+	int rc;
+	hnsw_touch(x, s);
+	for (int lc = top; lc >= 0; lc--) {
+		const struct vx_pair *c = sc->plan + sc->plan_off[lc];
+		sc->nres = 0;
+		for (uint32_t i = 0; i < sc->plan_n[lc]; i++)
+			if (!(x->flags[c[i].slot] & HNSW_DEAD) &&
+			    (rc = hnsw_pair_push(x->host, &sc->res, &sc->nres,
+						 &sc->rcap, c[i], false,
+						 false)) != 0)
+				return rc;
+		uint32_t *l = hnsw_links(x, s, lc);
+		l[0] = hnsw_select(x, sc->res, sc->nres, x->M, l + 1);
+		for (uint32_t i = 1; i <= l[0]; i++)
+			if ((rc = link_back(x, sc, l[i], s, lc)) != 0)
+				return rc;
+	}
+	if (level > x->max_level) {
+		x->entry = s;
+		x->max_level = level;
+	}
+	return 0;
+}
+
+int hnsw_insert(void *index, const struct alopex_index_kv *kv, uint64_t id,
+		const float *vec, alopex_diag *diag)
+{
+	struct hnsw_index *x = index;
+	const struct alopex_host *h = x->host;
+	struct hnsw_scratch *sc = NULL;
+	int rc;
+	if ((rc = hnsw_scratch_get(x, &sc)) != 0)
+		return h->diag_set(diag, rc, NULL, "hnsw: out of memory");
+	if (vx_prepare(x->k, x->metric, vec, sc->q, x->dim) != 0) {
+		hnsw_scratch_put(x, sc);
+		return h->diag_set(diag, ALOPEX_EINVAL, NULL,
+				   "hnsw: vector %llu cannot be indexed for "
+				   "this metric (zero or non-finite)",
+				   (unsigned long long)id);
+	}
+
+	int level = hnsw_random_level(x), top = -1;
+	pthread_rwlock_rdlock(&x->lock);
+	uint64_t gen = x->gen;
+	uint32_t old = vx_idmap_get(&x->map, id);
+	rc = old != VX_MAP_EMPTY && !(x->flags[old] & HNSW_DEAD)
+		     ? ALOPEX_EEXIST
+		     : plan_links(x, sc, level, &top);
+	pthread_rwlock_unlock(&x->lock);
+	if (rc == ALOPEX_EEXIST) {
+		hnsw_scratch_put(x, sc);
+		return h->diag_set(diag, rc, NULL,
+				   "hnsw: id %llu is already indexed",
+				   (unsigned long long)id);
+	}
+	if (rc == ALOPEX_ENOMEM) {
+		hnsw_scratch_put(x, sc);
+		return h->diag_set(diag, rc, NULL, "hnsw: out of memory");
+	}
+	/* The record first, outside the lock: a KV write may wait. */
+	uint64_t stamp = hnsw_next_stamp(x);
+	if (kv != NULL &&
+	    (rc = hnsw_store_node(x, kv, id, level, stamp, sc->q)) != 0) {
+		hnsw_scratch_put(x, sc);
+		return h->diag_set(diag, rc, NULL,
+				   "hnsw: cannot store node %llu",
+				   (unsigned long long)id);
+	}
+
+	pthread_rwlock_wrlock(&x->lock);
+	old = vx_idmap_get(&x->map, id);
+	if (old != VX_MAP_EMPTY && !(x->flags[old] & HNSW_DEAD)) {
+		/* Only memory-only inserts of one id can race here: with
+		 * KV the second writer of the record gets ECONFLICT. */
+		rc = h->diag_set(diag, ALOPEX_EEXIST, NULL,
+				 "hnsw: id %llu is already indexed",
+				 (unsigned long long)id);
+		goto out;
+	}
+	uint32_t s;
+	if ((rc = hnsw_slot_alloc(x, level, &s)) != 0) {
+		rc = h->diag_set(diag, rc, NULL, "hnsw: out of memory");
+		goto out;
+	}
+	memcpy(x->vecs + (size_t)s * x->dim, sc->q, x->dim * sizeof(float));
+	x->ids[s] = id;
+	x->stamps[s] = stamp;
+	/* Planned on an empty graph or before a vacuum: plan again now. */
+	if (top < 0 || gen != x->gen)
+		rc = hnsw_link_node(x, sc, s, level);
+	else
+		rc = apply_plan(x, sc, s, level, top);
+	if (rc == 0)
+		rc = vx_idmap_put(h, &x->map, id, s);
+	if (rc != 0) {
+		/* Half linked: keep it as a removed node (vacuum frees it). */
+		x->flags[s] = HNSW_DEAD | HNSW_ORPHAN | HNSW_VOID;
+		x->dead++;
+		rc = h->diag_set(diag, rc, NULL, "hnsw: out of memory");
+		goto out;
+	}
+	/* Inserted again after a remove: the old node loses its id, vacuum
+	 * frees it; until then old snapshots may still find it. */
+	if (old != VX_MAP_EMPTY)
+		x->flags[old] |= HNSW_ORPHAN;
+	x->live++;
+out:
+	pthread_rwlock_unlock(&x->lock);
+	hnsw_scratch_put(x, sc);
+	/* Failed: take the record back out of the caller's transaction. */
+	if (rc != 0 && kv != NULL)
+		(void)hnsw_drop_node(x, kv, id);
+	return rc;
+}
+
+int hnsw_remove(void *index, const struct alopex_index_kv *kv, uint64_t id,
+		alopex_diag *diag)
+{
+	struct hnsw_index *x = index;
+	pthread_rwlock_wrlock(&x->lock);
+	uint32_t s = vx_idmap_get(&x->map, id);
+	if (s == VX_MAP_EMPTY || (x->flags[s] & HNSW_DEAD)) {
+		pthread_rwlock_unlock(&x->lock);
+		return x->host->diag_set(diag, ALOPEX_ENOTFOUND, NULL,
+					 "hnsw: id %llu is not indexed",
+					 (unsigned long long)id);
+	}
+	/* Links stay: the node is walked through, and old snapshots may
+	 * still find it, until a vacuum reclaims it. */
+	x->flags[s] |= HNSW_DEAD;
+	x->live--;
+	x->dead++;
+	pthread_rwlock_unlock(&x->lock);
+	int rc = kv != NULL ? hnsw_drop_node(x, kv, id) : 0;
+	if (rc != 0) {
+		hnsw_restore(x, id);
+		rc = x->host->diag_set(diag, rc, NULL,
+				       "hnsw: cannot remove node %llu",
+				       (unsigned long long)id);
+	}
+	return rc;
+}
+
+void hnsw_forget(void *index, uint64_t id)
+{
+	struct hnsw_index *x = index;
+	pthread_rwlock_wrlock(&x->lock);
+	uint32_t s = vx_idmap_get(&x->map, id);
+	if (s != VX_MAP_EMPTY) {
+		if (!(x->flags[s] & HNSW_DEAD)) {
+			x->live--;
+			x->dead++;
+		}
+		/* Never committed: never returned, always reclaimable. */
+		x->flags[s] |= HNSW_DEAD | HNSW_ORPHAN | HNSW_VOID;
+		vx_idmap_del(&x->map, id);
+	}
+	pthread_rwlock_unlock(&x->lock);
+}
+
+void hnsw_restore(void *index, uint64_t id)
+{
+	struct hnsw_index *x = index;
+	pthread_rwlock_wrlock(&x->lock);
+	uint32_t s = vx_idmap_get(&x->map, id);
+	if (s != VX_MAP_EMPTY && (x->flags[s] & HNSW_DEAD) &&
+	    !(x->flags[s] & HNSW_ORPHAN)) {
+		x->flags[s] &= (uint8_t)~HNSW_DEAD;
+		x->live++;
+		x->dead--;
+	}
+	pthread_rwlock_unlock(&x->lock);
+}
+
+int hnsw_build(void *index, const struct alopex_index_kv *kv,
+	       alopex_index_source_fn source, void *source_arg,
+	       alopex_index_progress_fn progress, void *progress_arg,
+	       alopex_diag *diag)
+{
+	uint64_t id, done = 0;
+	const float *v;
+	int rc;
+	while ((rc = source(source_arg, &id, &v)) == ALOPEX_ROW) {
+		if ((rc = hnsw_insert(index, kv, id, v, diag)) != 0)
+			return rc;
+		if (++done % 1024 == 0 && progress != NULL)
+			progress(progress_arg, done, 0);
+	}
+	if (rc != ALOPEX_DONE)
+		return rc;
+	if (progress != NULL)
+		progress(progress_arg, done, done);
+	return 0;
+}
