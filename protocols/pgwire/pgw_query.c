@@ -1,0 +1,774 @@
+/*
+ * pgwire query phase: simple query (several statements, each with its own
+ * CommandComplete; an error ends the rest), extended query (Parse, Bind,
+ * Describe, Execute with a row limit and PortalSuspended, Close, Flush),
+ * text and binary formats, and COPY FROM STDIN / TO STDOUT.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgw_binary.h"
+#include "pgw_int.h"
+
+enum run_result {
+	R_IO = -1,   /* the client is gone or out of memory: close */
+	R_DONE = 0,  /* CommandComplete sent */
+	R_SUSPENDED, /* row limit reached: PortalSuspended sent */
+	R_COPY_IN,   /* CopyInResponse sent: waiting for CopyData */
+	R_ERROR,     /* ErrorResponse sent */
+};
+
+static char *slice_dup(struct pgw_slice s)
+{
+	char *p = malloc(s.n + 1);
+	if (p != NULL) {
+		memcpy(p, s.p, s.n);
+		p[s.n] = '\0';
+	}
+	return p;
+}
+
+static bool name_eq(const char *a, struct pgw_slice b)
+{
+	return strlen(a) == b.n && memcmp(a, b.p, b.n) == 0;
+}
+
+static int sql_error(struct pgw_conn *pc)
+{
+	pgw_send_notice(pc);
+	return pgw_send_diag(pc, pc->ph->sql_diag(pc->sess)) != 0 ? R_IO
+								  : R_ERROR;
+}
+
+/* ---- rows ------------------------------------------------------------------- */
+
+static int put_row_desc(struct pgw_conn *pc, alopex_sql_portal *pt,
+			alopex_sql_prep *prep, uint32_t ncols,
+			const int16_t *fmts)
+{
+	struct pgw_coldesc *cd = calloc(ncols ? ncols : 1, sizeof(*cd));
+	if (cd == NULL)
+		return ALOPEX_ENOMEM;
+	for (uint32_t i = 0; i < ncols; i++) {
+		struct alopex_sql_coldesc c;
+		int rc = pt ? pc->ph->sql_portal_col(pt, i, &c)
+			    : pc->ph->sql_prep_col(prep, i, &c);
+		if (rc != 0) {
+			memset(&c, 0, sizeof(c));
+			c.name = "?column?";
+			c.type_oid = 25;
+			c.typlen = -1;
+			c.typmod = -1;
+		}
+		cd[i].name = c.name;
+		cd[i].table_oid = c.table_oid;
+		cd[i].attnum = c.attnum;
+		cd[i].type_oid = c.type_oid;
+		cd[i].typlen = c.typlen;
+		cd[i].typmod = c.typmod;
+		cd[i].format = fmts ? fmts[i] : 0;
+	}
+	int rc = pgw_put_row_desc(&pc->out, cd, (uint16_t)ncols);
+	free(cd);
+	return rc != 0 ? ALOPEX_ENOMEM : 0;
+}
+
+static int put_data_row(struct pgw_conn *pc, alopex_sql_portal *pt,
+			const alopex_sql_row *row, uint32_t ncols,
+			const uint32_t *oids, const int16_t *fmts)
+{
+	size_t off = pgw_row_begin(&pc->out, (uint16_t)ncols);
+	if (off == SIZE_MAX)
+		return ALOPEX_ENOMEM;
+	for (uint32_t i = 0; i < ncols; i++) {
+		size_t len = 0;
+		const char *t = pc->ph->sql_value_text(pt, row, i, &len);
+		int rc;
+		if (t == NULL) {
+			rc = pgw_row_col(&pc->out, NULL, -1);
+		} else if (fmts != NULL && fmts[i] == 1) {
+			char err[160] = "";
+			pc->tmp.len = 0;
+			rc = pgw_text_to_binary(oids[i], t, len, &pc->tmp, err,
+						sizeof(err));
+			if (rc == -ENOTSUP) {
+				pc->out.len = off;
+				pgw_send_error(pc, "ERROR", "42883",
+					       "no binary output function "
+					       "available for type %u",
+					       oids[i]);
+				return ALOPEX_ENOTSUP;
+			}
+			if (rc != 0) {
+				pc->out.len = off;
+				pgw_send_error(pc, "ERROR", "22P03",
+					       "cannot send value in binary "
+					       "format: %s",
+					       err);
+				return ALOPEX_EINVAL;
+			}
+			rc = pgw_row_col(&pc->out, pc->tmp.p,
+					 (int32_t)pc->tmp.len);
+		} else {
+			rc = pgw_row_col(&pc->out, t, (int32_t)len);
+		}
+		if (rc != 0)
+			return ALOPEX_ENOMEM;
+	}
+	pgw_row_end(&pc->out, off);
+	return 0;
+}
+
+static int copy_out(struct pgw_conn *pc, alopex_sql_portal *pt,
+		    const struct alopex_sql_copy_info *ci)
+{
+	if (pgw_put_copy_response(&pc->out, 'H', 0, (uint16_t)ci->ncols) != 0)
+		return R_IO;
+	for (;;) {
+		const void *data;
+		size_t len;
+		int rc = pc->ph->sql_copy_out(pt, &data, &len);
+		if (rc == ALOPEX_DONE)
+			break;
+		if (rc != ALOPEX_ROW) {
+			/* CopyDone is not sent after an error */
+			return sql_error(pc);
+		}
+		if (pgw_put_copy_data(&pc->out, data, len) != 0)
+			return R_IO;
+		if (pgw_flush_some(pc) != 0)
+			return R_IO;
+	}
+	if (pgw_put_simple(&pc->out, 'c') != 0 ||
+	    pgw_put_complete(&pc->out, pc->ph->sql_portal_tag(pt)) != 0)
+		return R_IO;
+	return R_DONE;
+}
+
+/*
+ * Run (or resume) a portal. Simple query sends RowDescription itself;
+ * extended query leaves it to Describe. max_rows 0: all.
+ */
+static int run_portal(struct pgw_conn *pc, alopex_sql_portal *pt,
+		      const int16_t *fmts, int32_t max_rows, bool simple)
+{
+	const struct alopex_proto_host *ph = pc->ph;
+	const alopex_sql_row *row = NULL;
+	int rc = ph->sql_portal_next(pt, &row);
+	if (rc == ALOPEX_AGAIN) {
+		struct alopex_sql_copy_info ci;
+		if (ph->sql_copy_info(pt, &ci) != 0)
+			return sql_error(pc);
+		if (!ci.from)
+			return copy_out(pc, pt, &ci);
+		if (pgw_put_copy_response(&pc->out, 'G', 0,
+					  (uint16_t)ci.ncols) != 0)
+			return R_IO;
+		return R_COPY_IN;
+	}
+	uint32_t ncols = ph->sql_portal_ncols(pt);
+	uint32_t *oids = NULL;
+	if (ncols > 0) {
+		oids = calloc(ncols, sizeof(*oids));
+		if (oids == NULL)
+			return R_IO;
+		for (uint32_t i = 0; i < ncols; i++) {
+			struct alopex_sql_coldesc c;
+			oids[i] = ph->sql_portal_col(pt, i, &c) == 0
+					  ? c.type_oid
+					  : 25;
+		}
+	}
+	int result = R_DONE;
+	if (simple && ncols > 0 && (rc == ALOPEX_ROW || rc == ALOPEX_DONE) &&
+	    put_row_desc(pc, pt, NULL, ncols, NULL) != 0) {
+		result = R_IO;
+		goto out;
+	}
+	int64_t sent = 0;
+	while (rc == ALOPEX_ROW) {
+		int r = put_data_row(pc, pt, row, ncols, oids, fmts);
+		if (r == ALOPEX_ENOMEM) {
+			result = R_IO;
+			goto out;
+		}
+		if (r != 0) {
+			result = R_ERROR;
+			goto out;
+		}
+		if (pgw_flush_some(pc) != 0) {
+			result = R_IO;
+			goto out;
+		}
+		sent++;
+		if (max_rows > 0 && sent >= max_rows) {
+			result = pgw_put_simple(&pc->out, 's') ? R_IO
+							       : R_SUSPENDED;
+			goto out;
+		}
+		rc = ph->sql_portal_next(pt, &row);
+	}
+	if (rc != ALOPEX_DONE) {
+		result = sql_error(pc);
+		goto out;
+	}
+	const char *tag = ph->sql_portal_tag(pt);
+	char part[32];
+	if (!simple && ncols > 0 && strncmp(tag, "SELECT ", 7) == 0) {
+		/* PostgreSQL counts the rows of this Execute: a portal run
+		 * in pieces ends with "SELECT <rest>", then "SELECT 0" */
+		snprintf(part, sizeof(part), "SELECT %lld", (long long)sent);
+		tag = part;
+	}
+	if (pgw_send_notice(pc) != 0 ||
+	    (tag[0] == '\0' && ncols == 0
+		     ? pgw_put_simple(&pc->out, 'I')
+		     : pgw_put_complete(&pc->out, tag)) != 0)
+		result = R_IO;
+out:
+	free(oids);
+	return result;
+}
+
+/* ---- simple query ------------------------------------------------------------- */
+
+static int finish_query(struct pgw_conn *pc)
+{
+	atomic_store(&pc->busy, 0);
+	/* a simple query after Executes without Sync ends their implicit
+	 * transaction too, as in PostgreSQL */
+	if (pc->ph->sql_xact_end(pc->sess) != 0 && sql_error(pc) == R_IO)
+		return ALOPEX_EIO;
+	return pgw_send_ready(pc);
+}
+
+/* Run the script's remaining statements; ran: statements so far. */
+static int run_script(struct pgw_conn *pc, alopex_sql_script *sc, int ran)
+{
+	const struct alopex_proto_host *ph = pc->ph;
+	for (;;) {
+		alopex_sql_portal *pt = NULL;
+		int rc = ph->sql_script_next(sc, &pt);
+		if (rc == ALOPEX_DONE)
+			break;
+		if (rc != ALOPEX_ROW) {
+			int r = sql_error(pc);
+			ph->sql_script_close(sc, 0);
+			return r == R_IO ? ALOPEX_EIO : finish_query(pc);
+		}
+		ran++;
+		int r = run_portal(pc, pt, NULL, 0, true);
+		if (r == R_COPY_IN) {
+			pc->copy_pt = pt;
+			pc->copy_script = sc;
+			pc->copy_failed = false;
+			pc->state = PGW_ST_COPY_IN;
+			return pgw_flush(pc);
+		}
+		if (r != R_DONE) {
+			ph->sql_script_close(sc, 0);
+			return r == R_IO ? ALOPEX_EIO : finish_query(pc);
+		}
+	}
+	if (ran == 0 && pgw_put_simple(&pc->out, 'I') != 0) {
+		ph->sql_script_close(sc, 0);
+		return ALOPEX_ENOMEM;
+	}
+	if (ph->sql_script_close(sc, 1) != 0 && sql_error(pc) == R_IO)
+		return ALOPEX_EIO;
+	return finish_query(pc);
+}
+
+int pgw_simple_query(struct pgw_conn *pc, struct pgw_slice sql)
+{
+	const struct alopex_proto_host *ph = pc->ph;
+	ph->sql_cancel_clear(pc->sess);
+	atomic_store(&pc->busy, 1);
+	alopex_sql_script *sc = NULL;
+	if (ph->sql_script_open(pc->sess, (const char *)sql.p, sql.n, &sc) !=
+	    0) {
+		if (sql_error(pc) == R_IO)
+			return ALOPEX_EIO;
+		return finish_query(pc);
+	}
+	return run_script(pc, sc, 0);
+}
+
+/* ---- COPY FROM STDIN ----------------------------------------------------------- */
+
+static int copy_finish(struct pgw_conn *pc, bool ok)
+{
+	alopex_sql_script *sc = pc->copy_script;
+	pc->copy_script = NULL;
+	pc->copy_pt = NULL;
+	pc->state = PGW_ST_READY;
+	if (sc != NULL) {
+		if (ok)
+			return run_script(pc, sc, 1);
+		pc->ph->sql_script_close(sc, 0);
+		return finish_query(pc);
+	}
+	atomic_store(&pc->busy, 0);
+	if (!ok) {
+		pc->skip_to_sync = true;
+		pc->ph->sql_xact_fail(pc->sess);
+	}
+	return 0;
+}
+
+int pgw_copy_msg(struct pgw_conn *pc, const struct pgw_fe_msg *m)
+{
+	const struct alopex_proto_host *ph = pc->ph;
+	alopex_sql_portal *pt = pc->copy_pt;
+	switch (m->kind) {
+	case PGW_FE_COPY_DATA:
+		if (!pc->copy_failed &&
+		    ph->sql_copy_in(pt, m->u.copy_data.data.p,
+				    m->u.copy_data.data.n) != 0) {
+			pc->copy_failed = true;
+			if (sql_error(pc) == R_IO)
+				return ALOPEX_EIO;
+		}
+		return 0;
+	case PGW_FE_COPY_DONE:
+		if (pc->copy_failed)
+			return copy_finish(pc, false);
+		if (ph->sql_copy_done(pt) != 0) {
+			if (sql_error(pc) == R_IO)
+				return ALOPEX_EIO;
+			return copy_finish(pc, false);
+		}
+		if (pgw_send_notice(pc) != 0 ||
+		    pgw_put_complete(&pc->out, ph->sql_portal_tag(pt)) != 0)
+			return ALOPEX_ENOMEM;
+		return copy_finish(pc, true);
+	case PGW_FE_COPY_FAIL: {
+		if (!pc->copy_failed) {
+			char *why = slice_dup(m->u.copy_fail.msg);
+			ph->sql_copy_fail(pt, why ? why : "");
+			free(why);
+			if (sql_error(pc) == R_IO)
+				return ALOPEX_EIO;
+		}
+		return copy_finish(pc, false);
+	}
+	case PGW_FE_FLUSH:
+	case PGW_FE_SYNC:
+		return 0;
+	case PGW_FE_TERMINATE:
+		pc->state = PGW_ST_CLOSED;
+		ph->conn_close(pc->c);
+		return 0;
+	default:
+		if (!pc->copy_failed)
+			ph->sql_copy_fail(pt, "unexpected message");
+		pgw_send_error(pc, "ERROR", "08P01",
+			       "unexpected message type %d during COPY from "
+			       "stdin",
+			       (int)m->kind);
+		return copy_finish(pc, false);
+	}
+}
+
+/* ---- extended query ------------------------------------------------------------ */
+
+static struct pgw_stmt *find_stmt(struct pgw_conn *pc, struct pgw_slice name)
+{
+	for (struct pgw_stmt *s = pc->stmts; s != NULL; s = s->next)
+		if (name_eq(s->name, name))
+			return s;
+	return NULL;
+}
+
+static struct pgw_portal *find_portal(struct pgw_conn *pc,
+				      struct pgw_slice name)
+{
+	for (struct pgw_portal *p = pc->portals; p != NULL; p = p->next)
+		if (name_eq(p->name, name))
+			return p;
+	return NULL;
+}
+
+static void portal_drop(struct pgw_conn *pc, struct pgw_portal *p)
+{
+	for (struct pgw_portal **pp = &pc->portals; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	pc->ph->sql_portal_destroy(p->pt);
+	free(p->fmts);
+	free(p->name);
+	free(p);
+}
+
+static void stmt_drop(struct pgw_conn *pc, struct pgw_stmt *s)
+{
+	/* a portal needs its statement */
+	struct pgw_portal *p = pc->portals;
+	while (p != NULL) {
+		struct pgw_portal *next = p->next;
+		if (p->stmt == s)
+			portal_drop(pc, p);
+		p = next;
+	}
+	for (struct pgw_stmt **sp = &pc->stmts; *sp; sp = &(*sp)->next) {
+		if (*sp == s) {
+			*sp = s->next;
+			break;
+		}
+	}
+	pc->ph->sql_prep_destroy(s->prep);
+	free(s->param_oids);
+	free(s->name);
+	free(s);
+}
+
+void pgw_query_free(struct pgw_conn *pc)
+{
+	if (pc->copy_script != NULL) {
+		pc->ph->sql_script_close(pc->copy_script, 0);
+		pc->copy_script = NULL;
+	}
+	while (pc->portals != NULL)
+		portal_drop(pc, pc->portals);
+	while (pc->stmts != NULL)
+		stmt_drop(pc, pc->stmts);
+}
+
+static int ext_error(struct pgw_conn *pc)
+{
+	pc->skip_to_sync = true;
+	atomic_store(&pc->busy, 0);
+	/* any error fails the transaction, the implicit one too */
+	pc->ph->sql_xact_fail(pc->sess);
+	return 0;
+}
+
+void pgw_portals_drop(struct pgw_conn *pc)
+{
+	while (pc->portals != NULL)
+		portal_drop(pc, pc->portals);
+}
+
+int pgw_sync(struct pgw_conn *pc)
+{
+	pc->skip_to_sync = false;
+	/* the Executes since the last Sync commit together */
+	if (pc->ph->sql_xact_end(pc->sess) != 0 && sql_error(pc) == R_IO)
+		return ALOPEX_EIO;
+	return pgw_send_ready(pc);
+}
+
+static int describe_stmt(struct pgw_conn *pc, struct pgw_stmt *s)
+{
+	uint32_t np, nc;
+	if (pc->ph->sql_prep_describe(s->prep, &np, &nc) != 0)
+		return ALOPEX_ESQL;
+	uint32_t *oids = np ? calloc(np, sizeof(*oids)) : NULL;
+	if (np > 0 && oids == NULL)
+		return ALOPEX_ENOMEM;
+	for (uint32_t i = 0; i < np; i++)
+		oids[i] = pc->ph->sql_prep_param_oid(s->prep, i);
+	free(s->param_oids);
+	s->param_oids = oids;
+	s->nparams = np;
+	s->ncols = nc;
+	return 0;
+}
+
+static int on_parse(struct pgw_conn *pc, const struct pgw_fe_msg *m)
+{
+	struct pgw_slice name = m->u.parse.name;
+	struct pgw_stmt *old = find_stmt(pc, name);
+	if (old != NULL && name.n > 0) {
+		char *n = slice_dup(name);
+		pgw_send_error(pc, "ERROR", "42P05",
+			       "prepared statement \"%s\" already exists",
+			       n ? n : "");
+		free(n);
+		return ext_error(pc);
+	}
+	if (old != NULL)
+		stmt_drop(pc, old);
+	uint32_t *oids = NULL;
+	if (m->u.parse.ntypes > 0) {
+		oids = calloc(m->u.parse.ntypes, sizeof(*oids));
+		if (oids == NULL)
+			return ALOPEX_ENOMEM;
+		for (uint16_t i = 0; i < m->u.parse.ntypes; i++)
+			oids[i] = pgw_get_u32(m->u.parse.types + 4 * i);
+	}
+	struct pgw_stmt *s = calloc(1, sizeof(*s));
+	char *sname = slice_dup(name);
+	if (s == NULL || sname == NULL) {
+		free(oids);
+		free(s);
+		free(sname);
+		return ALOPEX_ENOMEM;
+	}
+	s->name = sname;
+	int rc = pc->ph->sql_prepare(pc->sess, (const char *)m->u.parse.sql.p,
+				     m->u.parse.sql.n, oids, m->u.parse.ntypes,
+				     &s->prep);
+	free(oids);
+	if (rc == 0)
+		rc = describe_stmt(pc, s);
+	if (rc != 0) {
+		pc->ph->sql_prep_destroy(s->prep);
+		free(s->param_oids);
+		free(s->name);
+		free(s);
+		if (rc == ALOPEX_ENOMEM)
+			return rc;
+		if (sql_error(pc) == R_IO)
+			return ALOPEX_EIO;
+		return ext_error(pc);
+	}
+	s->next = pc->stmts;
+	pc->stmts = s;
+	return pgw_put_simple(&pc->out, '1') ? ALOPEX_ENOMEM : 0;
+}
+
+static int on_bind(struct pgw_conn *pc, const struct pgw_fe_msg *m)
+{
+	const struct alopex_proto_host *ph = pc->ph;
+	struct pgw_stmt *s = find_stmt(pc, m->u.bind.stmt);
+	if (s == NULL) {
+		char *n = slice_dup(m->u.bind.stmt);
+		pgw_send_error(pc, "ERROR", "26000",
+			       "prepared statement \"%s\" does not exist",
+			       n ? n : "");
+		free(n);
+		return ext_error(pc);
+	}
+	struct pgw_portal *old = find_portal(pc, m->u.bind.portal);
+	if (old != NULL && m->u.bind.portal.n > 0) {
+		char *n = slice_dup(m->u.bind.portal);
+		pgw_send_error(pc, "ERROR", "42P03",
+			       "portal \"%s\" already exists", n ? n : "");
+		free(n);
+		return ext_error(pc);
+	}
+	if (old != NULL)
+		portal_drop(pc, old);
+	if (describe_stmt(pc, s) != 0) {
+		if (sql_error(pc) == R_IO)
+			return ALOPEX_EIO;
+		return ext_error(pc);
+	}
+	if (m->u.bind.nparams != s->nparams) {
+		pgw_send_error(pc, "ERROR", "08P01",
+			       "bind message supplies %u parameters, but "
+			       "prepared statement \"%s\" requires %u",
+			       (unsigned)m->u.bind.nparams, s->name,
+			       (unsigned)s->nparams);
+		return ext_error(pc);
+	}
+	uint16_t nr = m->u.bind.nrfmts;
+	if (nr > 1 && nr != s->ncols) {
+		pgw_send_error(pc, "ERROR", "08P01",
+			       "bind message has %u result formats but query "
+			       "has %u columns",
+			       (unsigned)nr, (unsigned)s->ncols);
+		return ext_error(pc);
+	}
+	uint32_t np = s->nparams;
+	alopex_slice *vals = np ? calloc(np, sizeof(*vals)) : NULL;
+	size_t *offs = np ? calloc(np, sizeof(*offs)) : NULL;
+	struct pgw_buf conv = {0};
+	int rc = 0;
+	if (np > 0 && (vals == NULL || offs == NULL)) {
+		rc = ALOPEX_ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < np; i++) {
+		int is_null = 0;
+		struct pgw_slice v;
+		if (pgw_bind_param(m, (uint16_t)i, &is_null, &v) != 0) {
+			pgw_send_error(pc, "ERROR", "08P01",
+				       "invalid bind message");
+			rc = 1;
+			goto out;
+		}
+		offs[i] = SIZE_MAX;
+		if (is_null)
+			continue;
+		if (pgw_bind_param_format(m, (uint16_t)i) == 1) {
+			char err[160] = "";
+			offs[i] = conv.len;
+			int r = pgw_binary_to_text(s->param_oids[i], v.p, v.n,
+						   &conv, err, sizeof(err));
+			if (r == -ENOTSUP) {
+				/* unknown type: the bytes are its text */
+				if (pgw_buf_reserve(&conv, v.n + 1) != 0) {
+					rc = ALOPEX_ENOMEM;
+					goto out;
+				}
+				memcpy(conv.p + conv.len, v.p, v.n);
+				conv.len += v.n;
+				conv.p[conv.len++] = '\0';
+			} else if (r != 0) {
+				pgw_send_error(pc, "ERROR", "22P03",
+					       "incorrect binary data format "
+					       "in bind parameter %u: %s",
+					       i + 1, err);
+				rc = 1;
+				goto out;
+			}
+			/* keep the NUL out of the value */
+			continue;
+		}
+		vals[i].ptr = v.p ? v.p : (const uint8_t *)"";
+		vals[i].len = v.n;
+	}
+	/* binary values converted to text live in conv, NUL-separated */
+	for (uint32_t i = 0; i < np; i++) {
+		if (offs[i] == SIZE_MAX)
+			continue;
+		vals[i].ptr = conv.p + offs[i];
+		vals[i].len = strlen((const char *)conv.p + offs[i]);
+	}
+	struct pgw_portal *p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		rc = ALOPEX_ENOMEM;
+		goto out;
+	}
+	p->name = slice_dup(m->u.bind.portal);
+	p->stmt = s;
+	p->ncols = s->ncols;
+	p->fmts = calloc(s->ncols ? s->ncols : 1, sizeof(*p->fmts));
+	if (p->name == NULL || p->fmts == NULL) {
+		free(p->name);
+		free(p->fmts);
+		free(p);
+		rc = ALOPEX_ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < s->ncols; i++)
+		p->fmts[i] = (int16_t)pgw_bind_result_format(m, (uint16_t)i);
+	if (ph->sql_portal_create(s->prep, vals, np, &p->pt) != 0) {
+		free(p->name);
+		free(p->fmts);
+		free(p);
+		if (sql_error(pc) == R_IO)
+			rc = ALOPEX_EIO;
+		else
+			rc = 1;
+		goto out;
+	}
+	p->next = pc->portals;
+	pc->portals = p;
+	rc = pgw_put_simple(&pc->out, '2') ? ALOPEX_ENOMEM : 0;
+out:
+	free(vals);
+	free(offs);
+	pgw_buf_free(&conv);
+	if (rc == 1)
+		return ext_error(pc);
+	return rc;
+}
+
+static int on_describe(struct pgw_conn *pc, const struct pgw_fe_msg *m)
+{
+	if (m->u.describe.what == 'S') {
+		struct pgw_stmt *s = find_stmt(pc, m->u.describe.name);
+		if (s == NULL) {
+			char *n = slice_dup(m->u.describe.name);
+			pgw_send_error(pc, "ERROR", "26000",
+				       "prepared statement \"%s\" does not "
+				       "exist",
+				       n ? n : "");
+			free(n);
+			return ext_error(pc);
+		}
+		if (describe_stmt(pc, s) != 0) {
+			if (sql_error(pc) == R_IO)
+				return ALOPEX_EIO;
+			return ext_error(pc);
+		}
+		if (pgw_put_param_desc(&pc->out, s->param_oids,
+				       (uint16_t)s->nparams) != 0)
+			return ALOPEX_ENOMEM;
+		if (s->ncols == 0)
+			return pgw_put_no_data(&pc->out) ? ALOPEX_ENOMEM : 0;
+		return put_row_desc(pc, NULL, s->prep, s->ncols, NULL);
+	}
+	struct pgw_portal *p = find_portal(pc, m->u.describe.name);
+	if (p == NULL) {
+		char *n = slice_dup(m->u.describe.name);
+		pgw_send_error(pc, "ERROR", "34000",
+			       "portal \"%s\" does not exist", n ? n : "");
+		free(n);
+		return ext_error(pc);
+	}
+	if (p->ncols == 0)
+		return pgw_put_no_data(&pc->out) ? ALOPEX_ENOMEM : 0;
+	return put_row_desc(pc, NULL, p->stmt->prep, p->ncols, p->fmts);
+}
+
+static int on_execute(struct pgw_conn *pc, const struct pgw_fe_msg *m)
+{
+	struct pgw_portal *p = find_portal(pc, m->u.execute.portal);
+	if (p == NULL) {
+		char *n = slice_dup(m->u.execute.portal);
+		pgw_send_error(pc, "ERROR", "34000",
+			       "portal \"%s\" does not exist", n ? n : "");
+		free(n);
+		return ext_error(pc);
+	}
+	pc->ph->sql_cancel_clear(pc->sess);
+	if (pc->ph->sql_xact_begin(p->stmt->prep) != 0) {
+		if (sql_error(pc) == R_IO)
+			return ALOPEX_EIO;
+		return ext_error(pc);
+	}
+	atomic_store(&pc->busy, 1);
+	int r = run_portal(pc, p->pt, p->fmts, m->u.execute.max_rows, false);
+	if (r == R_COPY_IN) {
+		pc->copy_pt = p->pt;
+		pc->copy_script = NULL;
+		pc->copy_failed = false;
+		pc->state = PGW_ST_COPY_IN;
+		return pgw_flush(pc);
+	}
+	atomic_store(&pc->busy, 0);
+	if (r == R_IO)
+		return ALOPEX_EIO;
+	if (r == R_ERROR)
+		return ext_error(pc);
+	/* an empty query: no CommandComplete tag */
+	return 0;
+}
+
+int pgw_extended(struct pgw_conn *pc, const struct pgw_fe_msg *m)
+{
+	switch (m->kind) {
+	case PGW_FE_PARSE:
+		return on_parse(pc, m);
+	case PGW_FE_BIND:
+		return on_bind(pc, m);
+	case PGW_FE_DESCRIBE:
+		return on_describe(pc, m);
+	case PGW_FE_EXECUTE:
+		return on_execute(pc, m);
+	case PGW_FE_CLOSE:
+		if (m->u.close.what == 'S') {
+			struct pgw_stmt *s = find_stmt(pc, m->u.close.name);
+			if (s != NULL)
+				stmt_drop(pc, s);
+		} else {
+			struct pgw_portal *p = find_portal(pc, m->u.close.name);
+			if (p != NULL)
+				portal_drop(pc, p);
+		}
+		return pgw_put_simple(&pc->out, '3') ? ALOPEX_ENOMEM : 0;
+	case PGW_FE_FLUSH:
+		return pgw_flush(pc);
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Usage: pgbench_smoke_test.sh ALOPEX_SERVER PGBENCH
+# pgbench against alopex-server on a free loopback port: pgbench -i -s 1
+# (default steps: drop, create, client-side COPY, VACUUM, primary keys),
+# then -S with -M simple, extended and prepared and the TPC-B-like script
+# with 4 clients for 3 s each. Every run must report zero failed
+# transactions, and afterwards the money must add up:
+# sum(abalance) = sum(bbalance) = sum(tbalance) = sum(delta of history),
+# with one history row per committed TPC-B transaction. Waits are bounded.
+set -uo pipefail
+server=$1 pgbench=$2
+tmp=$(mktemp -d)
+pid=""
+cleanup() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+failed=0
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+"$server" --port 0 --data "$tmp/data" 2>"$tmp/server.log" &
+pid=$!
+port=""
+for _ in $(seq 1 200); do
+	port=$(sed -n 's/.*msg="listening" proto=pgwire addr=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/server.log")
+	[ -n "$port" ] && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.05
+done
+if [ -z "$port" ]; then
+	echo "FAIL: server did not start"; cat "$tmp/server.log"; exit 1
+fi
+conn=(-h 127.0.0.1 -p "$port" -U postgres)
+psql_() { timeout 60 psql -X -At "${conn[@]}" -d alopex -c "$1" 2>&1; }
+
+if ! timeout 120 "$pgbench" "${conn[@]}" -i -s 1 alopex >"$tmp/init.log" 2>&1; then
+	fail "pgbench -i -s 1"; cat "$tmp/init.log"
+fi
+grep -q '^done in' "$tmp/init.log" || fail "pgbench -i did not finish"
+[ "$(psql_ 'SELECT count(*) FROM pgbench_accounts')" = 100000 ] ||
+	fail "pgbench_accounts does not hold 100000 rows"
+[ "$(psql_ 'SELECT count(*) FROM pgbench_tellers')" = 10 ] ||
+	fail "pgbench_tellers does not hold 10 rows"
+# The primary keys exist: a duplicate is refused.
+out=$(psql_ 'INSERT INTO pgbench_branches VALUES (1, 0, NULL)')
+case "$out" in
+*"duplicate key value violates unique constraint"*) ;;
+*) fail "no primary key on pgbench_branches: $out" ;;
+esac
+
+# run NAME ARGS...: pgbench for 3 s; zero failures and some transactions.
+run() {
+	local name=$1
+	shift
+	if ! timeout 60 "$pgbench" "${conn[@]}" -n -c 4 -j 2 -T 3 "$@" alopex \
+		>"$tmp/$name.log" 2>&1; then
+		fail "$name: pgbench exited non-zero"; tail -n 20 "$tmp/$name.log"
+		return
+	fi
+	local done_ failed_
+	done_=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$tmp/$name.log")
+	failed_=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$tmp/$name.log")
+	[ "${failed_:-x}" = 0 ] || { fail "$name: $failed_ failed transactions"; tail -n 20 "$tmp/$name.log"; }
+	[ "${done_:-0}" -gt 0 ] || fail "$name: no transactions processed"
+	echo "$name: ${done_:-0} transactions, ${failed_:-?} failed"
+}
+run select-simple -S -M simple
+run select-extended -S -M extended
+run select-prepared -S -M prepared
+run tpcb -M prepared
+tpcb_done=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$tmp/tpcb.log")
+
+a=$(psql_ 'SELECT sum(abalance) FROM pgbench_accounts')
+b=$(psql_ 'SELECT sum(bbalance) FROM pgbench_branches')
+t=$(psql_ 'SELECT sum(tbalance) FROM pgbench_tellers')
+h=$(psql_ 'SELECT sum(delta) FROM pgbench_history')
+n=$(psql_ 'SELECT count(*) FROM pgbench_history')
+echo "sums: accounts $a, branches $b, tellers $t, history $h; history rows $n"
+[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$t" ] && [ "$a" = "$h" ] ||
+	fail "balances disagree: accounts $a, branches $b, tellers $t, history $h"
+[ "$n" = "${tpcb_done:-x}" ] ||
+	fail "history has $n rows for $tpcb_done committed transactions"
+
+kill -TERM "$pid"
+for _ in $(seq 1 200); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.05
+done
+if kill -0 "$pid" 2>/dev/null; then
+	fail "server did not stop on SIGTERM"
+else
+	wait "$pid" || fail "server exited with status $?"
+	pid=""
+fi
+if [ "$failed" -ne 0 ]; then
+	echo "pgbench smoke: $failed failure(s)"; tail -n 30 "$tmp/server.log"; exit 1
+fi
+echo "pgbench smoke: ok"
