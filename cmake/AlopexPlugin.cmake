@@ -6,6 +6,8 @@
 # SHARED: its own module alopex-<name>.so, loaded from plugin_dirs.
 set_property(GLOBAL PROPERTY ALOPEX_STATIC_PLUGINS "")
 set_property(GLOBAL PROPERTY ALOPEX_STATIC_PLUGIN_LIBS "")
+# pkg-config modules of the static plugins: alopex.pc's Requires.private.
+set_property(GLOBAL PROPERTY ALOPEX_STATIC_PLUGIN_PKGS "")
 set_property(GLOBAL PROPERTY ALOPEX_SHARED_PLUGINS "")
 
 function(alopex_plugin)
@@ -38,6 +40,7 @@ function(alopex_plugin)
     target_link_libraries(${target} PUBLIC ${deps})
     set_property(GLOBAL APPEND PROPERTY ALOPEX_STATIC_PLUGINS ${P_NAME})
     set_property(GLOBAL APPEND PROPERTY ALOPEX_STATIC_PLUGIN_LIBS ${deps})
+    set_property(GLOBAL APPEND PROPERTY ALOPEX_STATIC_PLUGIN_PKGS ${P_PKG})
   elseif(mode STREQUAL "SHARED")
     add_library(${target} MODULE ${P_SOURCES})
     target_include_directories(${target} PRIVATE ${CMAKE_SOURCE_DIR}/core/include)

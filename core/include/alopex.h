@@ -295,6 +295,81 @@ ALOPEX_API int alopex_log_read(alopex_db *db, uint64_t after,
 /* Position of the last committed batch (0 when none). */
 ALOPEX_API uint64_t alopex_log_position(alopex_db *db);
 
+/* ---- COPY ------------------------------------------------------------- */
+
+/*
+ * COPY ... FROM STDIN and COPY ... TO STDOUT on the database's default
+ * session, streamed as PostgreSQL's protocol streams them (text and CSV
+ * formats, the options PostgreSQL's COPY takes):
+ *
+ *   alopex_copy *cp;
+ *   alopex_copy_begin(db, "COPY t FROM STDIN (FORMAT csv)", &cp);
+ *   alopex_copy_write(cp, "1,one\n2,t", 9);   any chunking: rows may
+ *   alopex_copy_write(cp, "wo\n", 3);          break anywhere
+ *   alopex_copy_end(cp);                       checks the end, commits
+ *
+ *   alopex_copy_begin(db, "COPY (SELECT ...) TO STDOUT", &cp);
+ *   while (alopex_copy_read(cp, &data, &len) == ALOPEX_ROW) ...
+ *   alopex_copy_end(cp);
+ *
+ * Outside BEGIN ... COMMIT a COPY is one transaction: a bad row (or an
+ * abort) leaves the table as it was. Inside a block, a failed COPY fails
+ * the block as any statement does. Errors carry PostgreSQL's SQLSTATE
+ * and message; a row's error ends with the line PostgreSQL prints as
+ * CONTEXT, after the DETAIL if any:
+ *   invalid input syntax for type integer: "x"
+ *   CONTEXT:  COPY t, line 3, column b: "x"
+ * While a COPY is open, other SQL calls on the handle (alopex_exec,
+ * alopex_prepare, alopex_step) fail with ALOPEX_EMISUSE and
+ * alopex_close with ALOPEX_EBUSY; the KV API is not affected.
+ */
+typedef struct alopex_copy alopex_copy;
+
+enum alopex_copy_flags {
+	ALOPEX_COPY_FROM = 1 << 0, /* FROM STDIN: write; else TO STDOUT: read */
+	ALOPEX_COPY_CSV = 1 << 1,  /* CSV format; else text */
+};
+
+/*
+ * Starts one COPY statement. Anything but COPY ... FROM STDIN or
+ * COPY ... TO STDOUT fails with ALOPEX_EINVAL and runs nothing; errors of
+ * the statement itself (an unknown table, 42P01) are ALOPEX_ESQL.
+ */
+ALOPEX_API int alopex_copy_begin(alopex_db *db, const char *sql,
+				 alopex_copy **out);
+/* ALOPEX_COPY_* flags of a started COPY. */
+ALOPEX_API unsigned alopex_copy_flags(const alopex_copy *copy);
+/*
+ * FROM STDIN: the next bytes of data, in any chunking. Complete rows are
+ * checked and written as they arrive; "\." alone on a line ends the data
+ * early. After an error the COPY is failed: every later write returns the
+ * same error; finish with alopex_copy_end or alopex_copy_abort.
+ */
+ALOPEX_API int alopex_copy_write(alopex_copy *copy, const void *data,
+				 size_t len);
+/*
+ * TO STDOUT: ALOPEX_ROW with the next line of output, newline included
+ * (valid until the next call on the copy), ALOPEX_DONE after the last
+ * one, or a negative error.
+ */
+ALOPEX_API int alopex_copy_read(alopex_copy *copy, const void **data,
+				size_t *len);
+/* Rows written (FROM) or read (TO) so far. */
+ALOPEX_API uint64_t alopex_copy_rows(const alopex_copy *copy);
+/*
+ * Finishes and frees the COPY, whatever the result. FROM STDIN: the last
+ * row needs no newline; the rows are committed (outside a block) and 0
+ * returned, or the COPY's error. TO STDOUT: stopping before ALOPEX_DONE
+ * discards the rest; returns 0.
+ */
+ALOPEX_API int alopex_copy_end(alopex_copy *copy);
+/*
+ * Abandons and frees the COPY. FROM STDIN: nothing of it is written and
+ * the handle's error is PostgreSQL's 57014 "COPY from stdin failed: msg"
+ * (msg may be NULL); inside a block the block fails. NULL is a no-op.
+ */
+ALOPEX_API void alopex_copy_abort(alopex_copy *copy, const char *msg);
+
 #ifdef __cplusplus
 }
 #endif

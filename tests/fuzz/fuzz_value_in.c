@@ -1,6 +1,7 @@
 /*
  * Fuzz target for SQL values. The first byte picks what to do:
- *  - text input of one of the types (with and without modifiers): when the
+ *  - text input of one of the types (with and without modifiers, INTERVAL
+ *    with fields and precision too): when the
  *    bytes are accepted, the output must read back to an equal value with
  *    the same output, survive key and row encoding, and arithmetic with
  *    itself must not crash (only small values, so ^ stays cheap);
@@ -40,18 +41,34 @@ static void check_error(int rc, const alopex_diag *d)
 }
 
 static const struct alx_type types[] = {
-	{ALX_T_BOOL, -1, 0},	   {ALX_T_INT2, -1, 0},
-	{ALX_T_INT4, -1, 0},	   {ALX_T_INT8, -1, 0},
-	{ALX_T_FLOAT4, -1, 0},	   {ALX_T_FLOAT8, -1, 0},
-	{ALX_T_NUMERIC, -1, 0},	   {ALX_T_NUMERIC, 5, 2},
-	{ALX_T_NUMERIC, 3, -2},	   {ALX_T_NUMERIC, 4, 6},
-	{ALX_T_TEXT, -1, 0},	   {ALX_T_VARCHAR, -1, 0},
-	{ALX_T_VARCHAR, 3, 0},	   {ALX_T_BPCHAR, -1, 0},
-	{ALX_T_BPCHAR, 4, 0},	   {ALX_T_BYTEA, -1, 0},
-	{ALX_T_DATE, -1, 0},	   {ALX_T_TIMESTAMP, -1, 0},
-	{ALX_T_TIMESTAMPTZ, 3, 0}, {ALX_T_JSON, -1, 0},
-	{ALX_T_JSONB, -1, 0},	   {ALX_T_VECTOR, -1, 0},
+	{ALX_T_BOOL, -1, 0},
+	{ALX_T_INT2, -1, 0},
+	{ALX_T_INT4, -1, 0},
+	{ALX_T_INT8, -1, 0},
+	{ALX_T_FLOAT4, -1, 0},
+	{ALX_T_FLOAT8, -1, 0},
+	{ALX_T_NUMERIC, -1, 0},
+	{ALX_T_NUMERIC, 5, 2},
+	{ALX_T_NUMERIC, 3, -2},
+	{ALX_T_NUMERIC, 4, 6},
+	{ALX_T_TEXT, -1, 0},
+	{ALX_T_VARCHAR, -1, 0},
+	{ALX_T_VARCHAR, 3, 0},
+	{ALX_T_BPCHAR, -1, 0},
+	{ALX_T_BPCHAR, 4, 0},
+	{ALX_T_BYTEA, -1, 0},
+	{ALX_T_DATE, -1, 0},
+	{ALX_T_TIMESTAMP, -1, 0},
+	{ALX_T_TIMESTAMPTZ, 3, 0},
+	{ALX_T_JSON, -1, 0},
+	{ALX_T_JSONB, -1, 0},
+	{ALX_T_VECTOR, -1, 0},
 	{ALX_T_UNKNOWN, -1, 0},
+	{ALX_T_INTERVAL, -1, 0},
+	{ALX_T_INTERVAL, 2,
+	 ALX_IV_DAY | ALX_IV_HOUR | ALX_IV_MINUTE | ALX_IV_SECOND},
+	{ALX_T_INTERVAL, -1, ALX_IV_YEAR | ALX_IV_MONTH},
+	{ALX_T_INTERVAL, 0, ALX_IV_MINUTE | ALX_IV_SECOND},
 };
 #define NTYPES (sizeof(types) / sizeof(types[0]))
 
@@ -61,7 +78,7 @@ static const int stored[] = {
 	ALX_T_FLOAT4,	 ALX_T_FLOAT8,	    ALX_T_NUMERIC, ALX_T_TEXT,
 	ALX_T_VARCHAR,	 ALX_T_BPCHAR,	    ALX_T_BYTEA,   ALX_T_DATE,
 	ALX_T_TIMESTAMP, ALX_T_TIMESTAMPTZ, ALX_T_JSON,	   ALX_T_JSONB,
-	ALX_T_VECTOR,
+	ALX_T_VECTOR,	 ALX_T_INTERVAL,
 };
 #define NSTORED (sizeof(stored) / sizeof(stored[0]))
 
@@ -113,6 +130,11 @@ static void fuzz_input(struct alx_arena *a, struct alx_type t, const char *text,
 	check(rc == 0, "output of an accepted value failed");
 	check(strlen(out) == olen, "output length");
 	rc = alx_value_in(a, t, out, olen, NULL, &w, &d);
+	/* PostgreSQL's interval of time INT64_MIN prints as hours that
+	 * overflow before their sign applies: it does not read back there
+	 * either. */
+	if (rc != 0 && t.id == ALX_T_INTERVAL && v.u.iv.time == INT64_MIN)
+		return;
 	if (rc != 0)
 		fprintf(stderr, "re-input of \"%s\": %s\n", out, d.message);
 	check(rc == 0, "output does not read back");

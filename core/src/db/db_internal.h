@@ -30,6 +30,8 @@ struct alopex_db {
 	int lock_fd;
 
 	atomic_long open_txns;
+	/* Row locks of the writing transactions (kv/kv_lock.h). */
+	struct alx_kv_locks *locks;
 
 	pthread_mutex_t err_mu;
 	alopex_diag err;
@@ -42,11 +44,15 @@ struct alopex_db {
 	 * created on first use. */
 	pthread_mutex_t sql_mu;
 	struct alx_sql_db *sql;
+	/* The COPY running on the default session (db_copy.c), under the
+	 * session's def_mu: other SQL calls wait for its end. */
+	struct alopex_copy *copy;
 };
 
 struct alopex_kv_cursor;
 struct alx_kv_txn;
 struct alx_sql_db;
+struct alx_session;
 
 /* The public KV transaction: a core transaction (kv/kv_txn.h) seen
  * through the ALOPEX_SPACE_KV prefix. */
@@ -75,6 +81,12 @@ void alx_db_clear_error(alopex_db *db);
  */
 int alx_db_sql_busy(alopex_db *db);
 void alx_db_sql_close(alopex_db *db);
+/* The default session, created on first use. */
+int alx_db_default_session(alopex_db *db, struct alx_session **out);
+/* Copy a session's error to the handle; returns rc. */
+int alx_db_session_fail(alopex_db *db, struct alx_session *s, int rc);
+/* ALOPEX_EMISUSE on the handle: a COPY holds the default session. */
+int alx_db_copy_busy(alopex_db *db);
 
 /* The engine's commit hook: decode and fan out to subscribers. */
 void alx_db_on_commit(void *arg, uint64_t position, alopex_slice record);

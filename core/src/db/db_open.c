@@ -20,6 +20,7 @@
 
 #include "config/alx_config.h"
 #include "db/db_internal.h"
+#include "kv/kv_lock.h"
 #include "runtime/alx_diag.h"
 #include "runtime/alx_registry.h"
 #include "runtime/alx_runtime.h"
@@ -332,6 +333,7 @@ static void db_destroy(alopex_db *db)
 		close(db->lock_fd); /* releases the flock */
 	alx_config_destroy(db->cfg);
 	alx_free(rt, db->dir);
+	alx_kv_locks_destroy(db->locks);
 	pthread_rwlock_destroy(&db->sub_lock);
 	pthread_mutex_destroy(&db->sql_mu);
 	pthread_mutex_destroy(&db->err_mu);
@@ -375,6 +377,11 @@ int alopex_open_ex(const char *dir, const char *config_path,
 	pthread_rwlock_init(&db->sub_lock, NULL);
 	alx_diag_clear(&db->err);
 	atomic_init(&db->open_txns, 0);
+
+	if (alx_kv_locks_create(rt, &db->locks) != 0) {
+		rc = alx_diag_set(d, ALOPEX_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
 
 	rc = alx_config_load(rt, config_path, &db->cfg, d);
 	if (rc != 0)

@@ -42,7 +42,7 @@ void alx_db_sql_close(alopex_db *db)
 	db->sql = NULL;
 }
 
-static int session_fail(alopex_db *db, struct alx_session *s, int rc)
+int alx_db_session_fail(alopex_db *db, struct alx_session *s, int rc)
 {
 	const alopex_diag *d = alx_session_diag(s);
 	if (d->code != 0)
@@ -50,8 +50,7 @@ static int session_fail(alopex_db *db, struct alx_session *s, int rc)
 	return alx_db_failf(db, rc, NULL, "%s", alopex_code_str(rc));
 }
 
-/* The default session, created on first use. */
-static int default_session(alopex_db *db, struct alx_session **out)
+int alx_db_default_session(alopex_db *db, struct alx_session **out)
 {
 	if (db->sql != NULL && db->sql->def != NULL) {
 		*out = db->sql->def;
@@ -79,15 +78,19 @@ int alopex_exec(alopex_db *db, const char *sql)
 	if (db == NULL || sql == NULL)
 		return ALOPEX_EINVAL;
 	struct alx_session *s;
-	int rc = default_session(db, &s);
+	int rc = alx_db_default_session(db, &s);
 	if (rc != 0)
 		return rc;
 	pthread_mutex_lock(&db->sql->def_mu);
-	rc = alx_session_execute(s, sql, strlen(sql), NULL, NULL);
-	if (rc != 0)
-		session_fail(db, s, rc);
-	else
-		alx_db_clear_error(db);
+	if (db->copy != NULL) {
+		rc = alx_db_copy_busy(db);
+	} else {
+		rc = alx_session_execute(s, sql, strlen(sql), NULL, NULL);
+		if (rc != 0)
+			alx_db_session_fail(db, s, rc);
+		else
+			alx_db_clear_error(db);
+	}
 	pthread_mutex_unlock(&db->sql->def_mu);
 	return rc;
 }
@@ -97,7 +100,7 @@ int alopex_prepare(alopex_db *db, const char *sql, alopex_stmt **out)
 	if (db == NULL || sql == NULL || out == NULL)
 		return ALOPEX_EINVAL;
 	struct alx_session *s;
-	int rc = default_session(db, &s);
+	int rc = alx_db_default_session(db, &s);
 	if (rc != 0)
 		return rc;
 	alopex_stmt *st = alx_calloc(db->rt, 1, sizeof(*st));
@@ -107,9 +110,12 @@ int alopex_prepare(alopex_db *db, const char *sql, alopex_stmt **out)
 	st->db = db;
 	st->s = s;
 	pthread_mutex_lock(&db->sql->def_mu);
-	rc = alx_session_prepare(s, sql, strlen(sql), NULL, 0, &st->prep);
+	if (db->copy != NULL)
+		rc = alx_db_copy_busy(db);
+	else if ((rc = alx_session_prepare(s, sql, strlen(sql), NULL, 0,
+					   &st->prep)) != 0)
+		alx_db_session_fail(db, s, rc);
 	if (rc != 0) {
-		session_fail(db, s, rc);
 		pthread_mutex_unlock(&db->sql->def_mu);
 		alx_free(db->rt, st);
 		return rc;
@@ -250,10 +256,28 @@ int alopex_step(alopex_stmt *stmt)
 	alopex_db *db = stmt->db;
 	pthread_mutex_lock(&db->sql->def_mu);
 	int rc = 0;
+	if (db->copy != NULL) {
+		rc = alx_db_copy_busy(db);
+		pthread_mutex_unlock(&db->sql->def_mu);
+		return rc;
+	}
 	if (stmt->pt != NULL && stmt->done) {
-		/* stepping a finished statement runs it again */
-		alx_portal_destroy(stmt->pt);
-		stmt->pt = NULL;
+		/* Stepping a finished statement runs it again: in the same
+		 * portal, its memory kept, when its kind allows. */
+		stmt->done = false;
+		stmt->row = NULL;
+		if (alx_portal_recycle(stmt->pt)) {
+			rc = alx_portal_rebind(stmt->pt, stmt->params,
+					       stmt->nparams);
+			if (rc != 0) {
+				alx_portal_destroy(stmt->pt);
+				stmt->pt = NULL;
+				goto fail;
+			}
+		} else {
+			alx_portal_destroy(stmt->pt);
+			stmt->pt = NULL;
+		}
 	}
 	if (stmt->pt == NULL) {
 		stmt->done = false;
@@ -288,7 +312,7 @@ int alopex_step(alopex_stmt *stmt)
 	}
 	stmt->done = true;
 fail:
-	session_fail(db, stmt->s, rc);
+	alx_db_session_fail(db, stmt->s, rc);
 	pthread_mutex_unlock(&db->sql->def_mu);
 	return rc;
 }
@@ -298,10 +322,15 @@ int alopex_reset(alopex_stmt *stmt)
 	if (stmt == NULL)
 		return ALOPEX_EMISUSE;
 	pthread_mutex_lock(&stmt->db->sql->def_mu);
-	alx_portal_destroy(stmt->pt);
-	stmt->pt = NULL;
+	/* A kept portal counts as finished: the next step runs it again. */
+	if (stmt->pt != NULL && alx_portal_recycle(stmt->pt)) {
+		stmt->done = true;
+	} else {
+		alx_portal_destroy(stmt->pt);
+		stmt->pt = NULL;
+		stmt->done = false;
+	}
 	stmt->row = NULL;
-	stmt->done = false;
 	pthread_mutex_unlock(&stmt->db->sql->def_mu);
 	return 0;
 }

@@ -795,6 +795,10 @@ struct alx_sql_role {
 	uint32_t noptions;
 	/* ALTER ROLE name RENAME TO newname */
 	struct alx_sql_str newname;
+	/* ALTER ROLE CURRENT_USER ...: ALX_SQL_V_CURRENT_USER,
+	 * _SESSION_USER or _CURRENT_ROLE (name is then the keyword); 0 for
+	 * a role named by name */
+	uint8_t spec;
 };
 
 struct alx_sql_create_extension {
@@ -929,6 +933,17 @@ enum alx_sql_stmt_kind {
 	ALX_SQL_STMT_EXECUTE,	       /* u.execute */
 	ALX_SQL_STMT_DEALLOCATE,       /* u.deallocate */
 	ALX_SQL_STMT_DISCARD, /* u.discard: enum alx_sql_discard_kind */
+	ALX_SQL_STMT_VACUUM,  /* u.vacuum (VACUUM and ANALYZE) */
+};
+
+/* VACUUM / ANALYZE [options] [table [(columns)], ...]: no tables: all. */
+struct alx_sql_vacuum {
+	struct alx_sql_names *tables;
+	struct alx_sql_names *columns; /* per table; n == 0: none given */
+	uint32_t ntables;
+	bool vacuum;  /* VACUUM (else ANALYZE) */
+	bool analyze; /* VACUUM ANALYZE, or ANALYZE */
+	bool full;
 };
 
 struct alx_sql_stmt {
@@ -962,6 +977,7 @@ struct alx_sql_stmt {
 		struct alx_sql_execute *execute;
 		struct alx_sql_deallocate *deallocate;
 		uint8_t discard;
+		struct alx_sql_vacuum *vacuum;
 	} u;
 };
 

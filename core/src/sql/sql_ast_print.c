@@ -1351,6 +1351,24 @@ static void stmt(struct pbuf *b, const struct alx_sql_stmt *s)
 		putf(b, "(DISCARD %s)", k[s->u.discard < 5 ? s->u.discard : 0]);
 		return;
 	}
+	case ALX_SQL_STMT_VACUUM: {
+		const struct alx_sql_vacuum *v = s->u.vacuum;
+		puts_(b, v->vacuum ? "(VACUUM" : "(ANALYZE");
+		if (v->full)
+			puts_(b, " FULL");
+		if (v->vacuum && v->analyze)
+			puts_(b, " ANALYZE");
+		for (uint32_t i = 0; i < v->ntables; i++) {
+			put(b, " ", 1);
+			for (uint32_t k = 0; k < v->tables[i].n; k++) {
+				if (k > 0)
+					put(b, ".", 1);
+				name(b, v->tables[i].v[k]);
+			}
+		}
+		put(b, ")", 1);
+		return;
+	}
 	default:
 		puts_(b, "(?)");
 		return;

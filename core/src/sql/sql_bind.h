@@ -146,6 +146,7 @@ enum alx_rte_kind {
 	ALX_RTE_SUBQUERY, /* also CTE references and VALUES in FROM */
 	ALX_RTE_FUNCTION, /* generate_series */
 	ALX_RTE_VALUES,
+	ALX_RTE_SYSCAT, /* a pg_catalog/information_schema table (syscat) */
 };
 
 struct alx_rte {
@@ -171,6 +172,8 @@ struct alx_rte {
 	bool *hidden;
 	/* the slots a column of this RTE takes: off + i; hidden columns of
 	 * a table (dropped ones) keep their slots */
+	/* SYSCAT: rows computed when the scan opens (sql_syscat.h) */
+	const struct alx_syscat_def *syscat;
 };
 
 enum alx_from_kind {
@@ -276,6 +279,9 @@ struct alx_bind_ctx {
 	 * outputs stay unknown until the operation resolves them */
 	bool keep_unknown;
 	alopex_diag *d;
+	/* 1 + the byte offset (sql_ast.h loc) of the name an error is
+	 * about, for ErrorResponse's position; 0: none */
+	uint32_t err_pos;
 };
 
 struct alx_scope; /* name resolution state of one query level */
@@ -390,6 +396,9 @@ int alx_bind_typename(struct alx_bind_ctx *b, const struct alx_sql_typename *tn,
 int alx_bind_err(struct alx_bind_ctx *b, const char *sqlstate, const char *fmt,
 		 ...) __attribute__((format(printf, 3, 4)));
 int alx_bind_oom(struct alx_bind_ctx *b);
+/* After rc from binding the name at loc: remember loc for the error's
+ * position (undefined table or column, ambiguous column). */
+void alx_bind_note_pos(struct alx_bind_ctx *b, int rc, int32_t loc);
 const char *alx_type_sqlname(struct alx_type t, char *buf, size_t size);
 
 #endif

@@ -24,6 +24,18 @@ int alx_bind_err(struct alx_bind_ctx *b, const char *sqlstate, const char *fmt,
 	return alx_diag_set(b->d, ALOPEX_ESQL, sqlstate, "%s", msg);
 }
 
+void alx_bind_note_pos(struct alx_bind_ctx *b, int rc, int32_t loc)
+{
+	/* the innermost name wins; only "does not exist" and "ambiguous"
+	 * errors point at a name, as PostgreSQL's do */
+	const char *st = b->d->sqlstate;
+	if (rc == 0 || b->err_pos != 0 || loc < 0)
+		return;
+	if (strcmp(st, "42P01") == 0 || strcmp(st, "42703") == 0 ||
+	    strcmp(st, "42702") == 0)
+		b->err_pos = (uint32_t)loc + 1;
+}
+
 int alx_bind_oom(struct alx_bind_ctx *b)
 {
 	return alx_diag_set(b->d, ALOPEX_ENOMEM, "53200", "out of memory");
@@ -250,8 +262,11 @@ int alx_bind_coerce(struct alx_bind_ctx *b, struct alx_bx **e,
 		*e = c;
 		return 0;
 	}
+	/* INTERVAL's fields are a modifier too (INTERVAL YEAR). */
+	bool iv = t.id == ALX_T_INTERVAL;
 	if (x->type.id == t.id &&
-	    (t.mod < 0 || x->type.mod == t.mod ||
+	    ((t.mod < 0 && !(iv && t.scale != 0)) ||
+	     (x->type.mod == t.mod && (!iv || x->type.scale == t.scale)) ||
 	     (min_ctx != ALX_CAST_EXPLICIT && min_ctx != ALX_CAST_ASSIGN)))
 		return 0;
 	int ctx = alx_cast_context(x->type.id, t.id);
@@ -540,6 +555,15 @@ static int make_call(struct alx_bind_ctx *b, const char *name,
 	return fold(b, out);
 }
 
+/* A parameter's type from the other operand: its own type, or what
+ * timestamps and intervals take (timestamp + $1: interval). */
+static int param_operand_type(int op, int known, bool known_left)
+{
+	if (known == ALX_T_DATE)
+		return known;
+	return alx_binop_unknown_type(op, known, known_left);
+}
+
 static int bind_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 		   const struct alx_sql_expr *x, int ectx, struct alx_bx **out)
 {
@@ -570,7 +594,9 @@ static int bind_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 					     alx_type_make(ALX_T_NUMERIC),
 					     ALX_CAST_IMPLICIT, NULL);
 		if (rc == 0 &&
-		    !(r->type.id >= ALX_T_INT2 && r->type.id <= ALX_T_NUMERIC))
+		    !(r->type.id >= ALX_T_INT2 &&
+		      r->type.id <= ALX_T_NUMERIC) &&
+		    r->type.id != ALX_T_INTERVAL)
 			return alx_bind_err(b, "42883",
 					    "operator does not exist: - %s",
 					    tname(r->type, b1));
@@ -590,10 +616,14 @@ static int bind_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 		 * resolves unknown + integer to integer + integer. */
 		if (l->kind == ALX_BX_PARAM && l->type.id == ALX_T_UNKNOWN &&
 		    r->type.id != ALX_T_UNKNOWN)
-			set_param_type(b, l, alx_type_make(r->type.id));
+			set_param_type(b, l,
+				       alx_type_make(param_operand_type(
+					       bop, r->type.id, false)));
 		if (r->kind == ALX_BX_PARAM && r->type.id == ALX_T_UNKNOWN &&
 		    l->type.id != ALX_T_UNKNOWN)
-			set_param_type(b, r, alx_type_make(l->type.id));
+			set_param_type(b, r,
+				       alx_type_make(param_operand_type(
+					       bop, l->type.id, true)));
 		struct alx_type rt;
 		rc = alx_binop_result_type(bop, l->type, r->type, &rt, b->d);
 		if (rc != 0)
@@ -618,16 +648,14 @@ static int bind_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 			if (l->type.id == ALX_T_UNKNOWN)
 				rc = alx_bind_coerce(
 					b, &l,
-					alx_type_make(r->type.id == ALX_T_DATE
-							      ? ALX_T_INT4
-							      : r->type.id),
+					alx_type_make(alx_binop_unknown_type(
+						bop, r->type.id, false)),
 					ALX_CAST_IMPLICIT, NULL);
 			if (rc == 0 && r->type.id == ALX_T_UNKNOWN)
 				rc = alx_bind_coerce(
 					b, &r,
-					alx_type_make(l->type.id == ALX_T_DATE
-							      ? ALX_T_INT4
-							      : l->type.id),
+					alx_type_make(alx_binop_unknown_type(
+						bop, l->type.id, true)),
 					ALX_CAST_IMPLICIT, NULL);
 		}
 		if (rc != 0)
@@ -690,10 +718,20 @@ static int bind_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 		return 0;
 	}
 	default:
-		return alx_bind_err(
-			b, "42883", "operator does not exist: %s %s %s",
-			tname(l->type, b1), name, tname(r->type, b2));
+		break;
 	}
+	/* ~ !~ ~* !~*: POSIX regular expressions (psql's \d patterns) */
+	static const char *const re_ops[][2] = {
+		{"~", "textregexeq"},
+		{"!~", "textregexne"},
+		{"~*", "texticregexeq"},
+		{"!~*", "texticregexne"},
+	};
+	for (size_t i = 0; i < sizeof(re_ops) / sizeof(re_ops[0]); i++)
+		if (strcmp(name, re_ops[i][0]) == 0)
+			return make_call(b, re_ops[i][1], args, 2, out);
+	return alx_bind_err(b, "42883", "operator does not exist: %s %s %s",
+			    tname(l->type, b1), name, tname(r->type, b2));
 }
 
 /* ---- the rest -------------------------------------------------------- */
@@ -987,7 +1025,69 @@ int alx_bind_typename(struct alx_bind_ctx *b, const struct alx_sql_typename *tn,
 	}
 	int32_t mod = tn->nmods > 0 ? tn->mods[0] : -1;
 	int32_t scale = tn->nmods > 1 ? tn->mods[1] : 0;
+	if (tn->interval_fields != 0)
+		scale = tn->interval_fields; /* INTERVAL DAY TO SECOND */
 	return alx_type_from_name(name, mod, scale, out, b->d);
+}
+
+/*
+ * Casts to the catalog types tools use (sql_syscat.h): oid and reg* values
+ * are bigint OIDs; text to reg* looks the name up, an OID to reg* gives its
+ * name as text; array casts keep the array literal text. 1: not one of
+ * those.
+ */
+static int bind_syscat_cast(struct alx_bind_ctx *b,
+			    const struct alx_sql_typename *tn, struct alx_bx *e,
+			    struct alx_bx **out)
+{
+	const char *name = tn->names.v[tn->names.n - 1].ptr;
+	bool from_text = e->type.id == ALX_T_UNKNOWN ||
+			 e->type.id == ALX_T_TEXT ||
+			 e->type.id == ALX_T_VARCHAR;
+	bool from_int = e->type.id == ALX_T_INT2 || e->type.id == ALX_T_INT4 ||
+			e->type.id == ALX_T_INT8;
+	struct alx_bx *args[1] = {e};
+	if (tn->array_dims > 0) {
+		if (!from_text)
+			return alx_bind_err(
+				b, "0A000",
+				"array types are not supported yet");
+		int rc = alx_bind_coerce(b, &args[0], alx_type_make(ALX_T_TEXT),
+					 ALX_CAST_EXPLICIT, NULL);
+		*out = args[0];
+		return rc;
+	}
+	if (strcmp(name, "oid") == 0 || strcmp(name, "regproc") == 0) {
+		int rc = alx_bind_coerce(b, &args[0], alx_type_make(ALX_T_INT8),
+					 ALX_CAST_EXPLICIT, NULL);
+		*out = args[0];
+		return rc;
+	}
+	static const char *const reg[][3] = {
+		{"regclass", "regclassin", "regclassout"},
+		{"regtype", "regtypein", "regtypeout"},
+		{"regnamespace", NULL, "regnamespaceout"},
+		{"regrole", NULL, "regroleout"},
+	};
+	for (size_t i = 0; i < sizeof(reg) / sizeof(reg[0]); i++) {
+		if (strcmp(name, reg[i][0]) != 0)
+			continue;
+		if (from_text && reg[i][1] != NULL)
+			return make_call(b, reg[i][1], args, 1, out);
+		if (from_int)
+			return make_call(b, reg[i][2], args, 1, out);
+		return alx_bind_err(b, "42846", "cannot cast to %s", name);
+	}
+	/* 'name'::regclass::text: the name again, as PostgreSQL prints it */
+	if (e->kind == ALX_BX_FUNC &&
+	    (strcmp(name, "text") == 0 || strcmp(name, "varchar") == 0)) {
+		const char *fn = e->u.func.def->name;
+		if (strcmp(fn, "regclassin") == 0)
+			return make_call(b, "regclassout", args, 1, out);
+		if (strcmp(fn, "regtypein") == 0)
+			return make_call(b, "regtypeout", args, 1, out);
+	}
+	return 1;
 }
 
 static int bind_cast(struct alx_bind_ctx *b, struct alx_scope *sc,
@@ -995,16 +1095,20 @@ static int bind_cast(struct alx_bind_ctx *b, struct alx_scope *sc,
 		     struct alx_bx **out)
 {
 	struct alx_type t;
-	int rc = alx_bind_typename(b, x->u.cast.type, &t);
+	struct alx_bx *e;
+	int rc = alx_bind_expr(b, sc, x->u.cast.arg, ectx, &e);
 	if (rc != 0)
 		return rc;
-	struct alx_bx *e;
-	rc = alx_bind_expr(b, sc, x->u.cast.arg, ectx, &e);
+	rc = bind_syscat_cast(b, x->u.cast.type, e, out);
+	if (rc <= 0)
+		return rc;
+	rc = alx_bind_typename(b, x->u.cast.type, &t);
 	if (rc != 0)
 		return rc;
 	if (e->kind == ALX_BX_PARAM && e->type.id == ALX_T_UNKNOWN)
 		set_param_type(b, e, t);
-	if (e->type.id == t.id && e->type.mod == t.mod) {
+	if (e->type.id == t.id && e->type.mod == t.mod &&
+	    e->type.scale == t.scale) {
 		*out = e;
 		return 0;
 	}
@@ -1092,18 +1196,70 @@ int alx_bind_func(struct alx_bind_ctx *b, struct alx_scope *sc,
 	return make_call(b, name, args, n, out);
 }
 
+/* x op ANY|ALL (array) and arr[i] over array literal text (the catalogs'
+ * array columns, ARRAY(subquery)). */
+static int bind_array_op(struct alx_bind_ctx *b, struct alx_scope *sc,
+			 const struct alx_sql_expr *x, int ectx,
+			 struct alx_bx **out)
+{
+	struct alx_bx *args[3];
+	char tb[64];
+	int rc;
+	if (x->kind == ALX_SQL_E_SUBSCRIPT) {
+		if (x->u.subscript.slice)
+			return alx_bind_err(b, "0A000",
+					    "array slices are not supported");
+		rc = alx_bind_expr(b, sc, x->u.subscript.base, ectx, &args[0]);
+		if (rc == 0)
+			rc = alx_bind_expr(b, sc, x->u.subscript.lo, ectx,
+					   &args[1]);
+		if (rc != 0)
+			return rc;
+		if (args[0]->type.id != ALX_T_TEXT &&
+		    args[0]->type.id != ALX_T_UNKNOWN)
+			return alx_bind_err(b, "42804",
+					    "cannot subscript type %s because "
+					    "it does not support subscripting",
+					    tname(args[0]->type, tb));
+		return make_call(b, "alx_array_elem", args, 2, out);
+	}
+	int cmp = alx_cmp_from_op(x->u.array_cmp.op_code);
+	if (cmp == 0)
+		return alx_bind_err(b, "0A000",
+				    "operator %s in ANY/ALL is not supported",
+				    x->u.array_cmp.op_name.ptr);
+	rc = alx_bind_expr(b, sc, x->u.array_cmp.l, ectx, &args[0]);
+	if (rc == 0)
+		rc = alx_bind_expr(b, sc, x->u.array_cmp.r, ectx, &args[1]);
+	if (rc != 0)
+		return rc;
+	if (args[1]->type.id != ALX_T_TEXT && args[1]->type.id != ALX_T_UNKNOWN)
+		return alx_bind_err(b, "42809",
+				    "op ANY/ALL (array) requires array on "
+				    "right side");
+	struct alx_value code =
+		alx_value_int(ALX_T_INT4, cmp + (x->u.array_cmp.all ? 16 : 0));
+	args[2] = alx_bx_const(b, code, alx_type_make(ALX_T_INT4));
+	if (args[2] == NULL)
+		return alx_bind_oom(b);
+	return make_call(b, "alx_any_array", args, 3, out);
+}
+
 int alx_bind_expr(struct alx_bind_ctx *b, struct alx_scope *sc,
 		  const struct alx_sql_expr *x, int ectx, struct alx_bx **out)
 {
 	switch (x->kind) {
 	case ALX_SQL_E_CONST:
 		return bind_const(b, x, out);
-	case ALX_SQL_E_COLUMN:
+	case ALX_SQL_E_COLUMN: {
 		if (ectx == ALX_ECTX_DEFAULT_EXPR)
 			return alx_bind_err(b, "0A000",
 					    "cannot use column reference in "
 					    "DEFAULT expression");
-		return alx_bind_column(b, sc, x, out);
+		int rc = alx_bind_column(b, sc, x, out);
+		alx_bind_note_pos(b, rc, x->loc);
+		return rc;
+	}
 	case ALX_SQL_E_PARAM: {
 		uint32_t n = x->u.param.number;
 		if (n == 0 || n > b->nparams)
@@ -1176,9 +1332,10 @@ int alx_bind_expr(struct alx_bind_ctx *b, struct alx_scope *sc,
 	case ALX_SQL_E_DEFAULT:
 		return alx_bind_err(b, "42601",
 				    "DEFAULT is not allowed in this context");
-	case ALX_SQL_E_ARRAY:
 	case ALX_SQL_E_ARRAY_CMP:
 	case ALX_SQL_E_SUBSCRIPT:
+		return bind_array_op(b, sc, x, ectx, out);
+	case ALX_SQL_E_ARRAY:
 		return alx_bind_err(b, "0A000", "arrays are not supported yet");
 	case ALX_SQL_E_ROW:
 		return alx_bind_err(b, "0A000",

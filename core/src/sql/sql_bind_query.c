@@ -7,6 +7,7 @@
 #include "sql/sql_bind.h"
 #include "sql/sql_func.h"
 #include "sql/sql_session.h"
+#include "sql/sql_syscat.h"
 
 #include "sql/sql_bind_int.h"
 
@@ -344,6 +345,24 @@ static int bind_table_rte(struct alx_bind_ctx *b, struct alx_scope *sc,
 			return bind_cte_rte(b, sc, where, idx, cte, alias,
 					    &f->alias, out);
 	}
+	bool sys_miss;
+	const struct alx_syscat_def *sys = alx_syscat_find(nm, &sys_miss);
+	if (sys != NULL || sys_miss) {
+		if (sys_miss)
+			return alx_bind_err(
+				b, "42P01", "relation \"%s.%s\" does not exist",
+				nm->v[nm->n - 2].ptr, nm->v[nm->n - 1].ptr);
+		struct alx_rte *r = alx_arena_calloc(b->a, 1, sizeof(*r));
+		if (r == NULL)
+			return alx_bind_oom(b);
+		int rc = alx_syscat_bind_rte(b, sys, alias, r);
+		if (rc != 0)
+			return rc;
+		for (uint32_t i = 0; i < f->alias.ncols && i < r->ncols; i++)
+			r->colnames[i] = (char *)f->alias.cols[i].ptr;
+		*out = r;
+		return 0;
+	}
 	const struct alx_cat_table *t;
 	int rc = alx_bind_resolve_table(b, nm, &t);
 	if (rc != 0)
@@ -384,7 +403,7 @@ static int bind_func_rte(struct alx_bind_ctx *b, struct alx_scope *sc,
 {
 	const struct alx_sql_expr *x = f->func;
 	const char *name = x->u.func.name.v[x->u.func.name.n - 1].ptr;
-	if (strcmp(name, "generate_series") != 0)
+	if (strcmp(name, "generate_series") != 0 && strcmp(name, "unnest") != 0)
 		return alx_bind_err(b, "0A000",
 				    "function %s in FROM is not supported",
 				    name);
@@ -554,6 +573,7 @@ static int bind_from_item(struct alx_bind_ctx *b, struct alx_scope *sc,
 	switch (f->kind) {
 	case ALX_SQL_FROM_TABLE:
 		rc = bind_table_rte(b, sc, f, &r);
+		alx_bind_note_pos(b, rc, f->loc);
 		break;
 	case ALX_SQL_FROM_SUBQUERY:
 		if (f->alias.name.ptr == NULL)

@@ -376,6 +376,8 @@ int alx_bind_agg(struct alx_bind_ctx *b, struct alx_scope *sc,
 				ag->type = alx_type_make(ALX_T_FLOAT8);
 			else if (t == ALX_T_VECTOR)
 				ag->type = alx_type_make(ALX_T_VECTOR);
+			else if (t == ALX_T_INTERVAL)
+				ag->type = alx_type_make(ALX_T_INTERVAL);
 			else
 				return alx_bind_err(
 					b, "42883",
@@ -878,9 +880,6 @@ int alx_bind_sublink(struct alx_bind_ctx *b, struct alx_scope *sc,
 		     struct alx_bx **out)
 {
 	int kind = x->u.sublink.kind;
-	if (kind == ALX_SQL_SUB_ARRAY)
-		return alx_bind_err(b, "0A000",
-				    "ARRAY(subquery) is not supported yet");
 	struct alx_bq *sub;
 	int rc = alx_bind_select(b, x->u.sublink.query, sc, &sub);
 	if (rc != 0)
@@ -904,6 +903,9 @@ int alx_bind_sublink(struct alx_bind_ctx *b, struct alx_scope *sc,
 					    : "subquery has too few columns");
 	if (kind == ALX_SQL_SUB_EXPR) {
 		e->type = sub->types[0];
+	} else if (kind == ALX_SQL_SUB_ARRAY) {
+		/* arrays are their literal text (sql_syscat.h) */
+		e->type = alx_type_make(ALX_T_TEXT);
 	} else if (kind != ALX_SQL_SUB_EXISTS) {
 		rc = alx_bind_expr(b, sc, x->u.sublink.test, ectx, &e->args[0]);
 		if (rc != 0)

@@ -11,6 +11,7 @@
 #include "runtime/alx_arena.h"
 #include "runtime/alx_diag.h"
 #include "sql/sql_datetime.h"
+#include "sql/sql_interval.h"
 #include "sql/sql_json.h"
 #include "sql/sql_numeric.h"
 #include "sql/sql_value.h"
@@ -48,6 +49,8 @@ static int apply_typmod(struct alx_arena *a, struct alx_value *v,
 			struct alx_type to, bool explicit_cast,
 			alopex_diag *diag)
 {
+	if (to.id == ALX_T_INTERVAL)
+		return alx_interval_typmod(&v->u.iv, to.mod, to.scale, diag);
 	if (to.mod < 0)
 		return 0;
 	switch (to.id) {
@@ -319,14 +322,21 @@ int alx_value_cast(struct alx_arena *a, const struct alx_value *in,
 
 	struct alx_type base = to;
 	base.mod = -1;
+	if (to.id == ALX_T_INTERVAL)
+		base.scale = 0; /* the fields too are applied afterwards */
 	struct alx_value v = *in;
 	int rc = 0;
 	if (from == to.id) {
 		/* only the modifier to apply */
 	} else if (from == ALX_T_UNKNOWN ||
 		   (alx_type_is_string(from) && !alx_type_is_string(to.id))) {
-		/* Through the target's input function. */
+		/* Through the target's input function. A literal cast to
+		 * INTERVAL DAY TO HOUR reads '1 2' with those fields, as
+		 * PostgreSQL passes the typmod to interval_in there. */
 		size_t len = in->u.s.len;
+		if (from == ALX_T_UNKNOWN && explicit_cast &&
+		    to.id == ALX_T_INTERVAL)
+			base = to;
 		rc = alx_value_in(a, base, (const char *)in->u.s.ptr, len, fmt,
 				  &v, diag);
 	} else if (alx_type_is_string(to.id)) {

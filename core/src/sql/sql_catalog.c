@@ -8,12 +8,14 @@
 #include "kv/kv_txn.h"
 #include "runtime/alx_diag.h"
 #include "runtime/alx_runtime.h"
+#include "sql/sql_roles.h"
 
 #define REC_VERSION 1
 #define KIND_META 'M'
 #define KIND_SCHEMA 'N'
 #define KIND_TABLE 'T'
 #define KIND_SEQ 'Q'
+#define KIND_ROLE 'R'
 #define NO_STR 0xffffffffu
 
 static int oom(alopex_diag *d)
@@ -283,6 +285,55 @@ static int dec_seq(struct rd *r, uint32_t id, struct alx_cat_sequence **out)
 	return 0;
 }
 
+enum {
+	ROLE_SUPER = 1 << 0,
+	ROLE_INHERIT = 1 << 1,
+	ROLE_CREATEROLE = 1 << 2,
+	ROLE_CREATEDB = 1 << 3,
+	ROLE_LOGIN = 1 << 4,
+	ROLE_REPLICATION = 1 << 5,
+	ROLE_BYPASSRLS = 1 << 6,
+};
+
+static int enc_role(struct alx_buf *b, const struct alx_cat_role *r)
+{
+	uint8_t f = (uint8_t)((r->superuser ? ROLE_SUPER : 0) |
+			      (r->inherit ? ROLE_INHERIT : 0) |
+			      (r->createrole ? ROLE_CREATEROLE : 0) |
+			      (r->createdb ? ROLE_CREATEDB : 0) |
+			      (r->can_login ? ROLE_LOGIN : 0) |
+			      (r->replication ? ROLE_REPLICATION : 0) |
+			      (r->bypassrls ? ROLE_BYPASSRLS : 0));
+	int e = w_u8(b, REC_VERSION) || w_str(b, r->name) || w_u8(b, f) ||
+		w_u32(b, (uint32_t)r->connlimit) || w_str(b, r->verifier);
+	return e ? ALOPEX_ENOMEM : 0;
+}
+
+static int dec_role(struct rd *r, uint32_t oid, struct alx_cat_role **out)
+{
+	struct alx_cat_role *x = alx_arena_calloc(r->a, 1, sizeof(*x));
+	if (x == NULL)
+		return ALOPEX_ENOMEM;
+	x->oid = oid;
+	if (r_u8(r) != REC_VERSION)
+		return ALOPEX_ECORRUPT;
+	x->name = r_str(r);
+	uint8_t f = r_u8(r);
+	x->superuser = f & ROLE_SUPER;
+	x->inherit = f & ROLE_INHERIT;
+	x->createrole = f & ROLE_CREATEROLE;
+	x->createdb = f & ROLE_CREATEDB;
+	x->can_login = f & ROLE_LOGIN;
+	x->replication = f & ROLE_REPLICATION;
+	x->bypassrls = f & ROLE_BYPASSRLS;
+	x->connlimit = (int32_t)r_u32(r);
+	x->verifier = r_str(r);
+	if (r->bad || x->name == NULL)
+		return r->bad == 2 ? ALOPEX_ENOMEM : ALOPEX_ECORRUPT;
+	*out = x;
+	return 0;
+}
+
 /* ---- the catalog object ------------------------------------------------- */
 
 static struct alx_catalog *cat_new(struct alx_runtime *rt, uint64_t version)
@@ -325,6 +376,44 @@ static int push_ptr(struct alx_catalog *c, void ***arr, uint32_t *n, void *p)
 	na[(*n)++] = p;
 	*arr = na;
 	return 0;
+}
+
+static struct alx_cat_role *role_copy(struct alx_catalog *c,
+				      const struct alx_cat_role *r)
+{
+	int bad = 0;
+	struct alx_cat_role *n = alx_arena_alloc(&c->arena, sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	*n = *r;
+	n->name = alx_arena_strdup(&c->arena, r->name);
+	if (r->verifier != NULL) {
+		n->verifier = alx_arena_strdup(&c->arena, r->verifier);
+		bad = n->verifier == NULL;
+	}
+	return n->name == NULL || bad ? NULL : n;
+}
+
+/* A database without role rows has the bootstrap superuser, as initdb
+ * creates it: every attribute, no password. */
+static int add_implicit_role(struct alx_catalog *c)
+{
+	struct alx_cat_role r = {
+		.oid = ALX_ROLE_BOOTSTRAP_OID,
+		.name = (char *)ALX_ROLE_BOOTSTRAP_DEFAULT,
+		.superuser = true,
+		.inherit = true,
+		.createrole = true,
+		.createdb = true,
+		.can_login = true,
+		.replication = true,
+		.bypassrls = true,
+		.connlimit = -1,
+	};
+	struct alx_cat_role *n = role_copy(c, &r);
+	if (n == NULL)
+		return ALOPEX_ENOMEM;
+	return push_ptr(c, (void ***)&c->roles, &c->nroles, n);
 }
 
 static struct alx_cat_schema *schema_copy(struct alx_catalog *c,
@@ -410,7 +499,8 @@ int alx_catalog_create(struct alx_runtime *rt, uint64_t version,
 	struct alx_cat_schema pub = {ALX_CAT_PUBLIC_SCHEMA_ID, "public"};
 	struct alx_cat_schema *s = schema_copy(c, &pub);
 	if (s == NULL ||
-	    push_ptr(c, (void ***)&c->schemas, &c->nschemas, s) != 0) {
+	    push_ptr(c, (void ***)&c->schemas, &c->nschemas, s) != 0 ||
+	    add_implicit_role(c) != 0) {
 		alx_catalog_unref(c);
 		return oom(d);
 	}
@@ -442,6 +532,13 @@ int alx_catalog_clone(const struct alx_catalog *src, uint64_t version,
 		struct alx_cat_sequence *s = seq_copy(c, src->sequences[i]);
 		if (s == NULL || push_ptr(c, (void ***)&c->sequences,
 					  &c->nsequences, s) != 0)
+			goto fail;
+	}
+	c->roles_stored = src->roles_stored;
+	for (uint32_t i = 0; i < src->nroles; i++) {
+		struct alx_cat_role *r = role_copy(c, src->roles[i]);
+		if (r == NULL ||
+		    push_ptr(c, (void ***)&c->roles, &c->nroles, r) != 0)
 			goto fail;
 	}
 	*out = c;
@@ -529,6 +626,18 @@ int alx_catalog_load(struct alx_runtime *rt, struct alx_kv_txn *txn,
 					     : corrupt(d, "sequence");
 				goto fail;
 			}
+		} else if (k.ptr[1] == KIND_ROLE) {
+			struct alx_cat_role *x = NULL;
+			rc = dec_role(&r, id, &x);
+			if (rc == 0)
+				rc = push_ptr(c, (void ***)&c->roles,
+					      &c->nroles, x);
+			if (rc != 0) {
+				rc = rc == ALOPEX_ENOMEM ? oom(d)
+							 : corrupt(d, "role");
+				goto fail;
+			}
+			c->roles_stored = true;
 		} else {
 			rc = corrupt(d, "unknown kind");
 			goto fail;
@@ -536,6 +645,10 @@ int alx_catalog_load(struct alx_runtime *rt, struct alx_kv_txn *txn,
 	}
 	alx_kv_cursor_close(cur);
 	cur = NULL;
+	if (c->nroles == 0 && add_implicit_role(c) != 0) {
+		rc = oom(d);
+		goto fail;
+	}
 	if (!meta_found) {
 		/* A database without DDL yet: just the public schema. */
 		struct alx_cat_schema pub = {ALX_CAT_PUBLIC_SCHEMA_ID,
@@ -832,5 +945,55 @@ int alx_cat_drop_sequence(struct alx_catalog *c, struct alx_kv_txn *txn,
 	if (rc == 0)
 		remove_ptr((void **)c->sequences, &c->nsequences,
 			   alx_cat_seq_by_id(c, id));
+	return rc;
+}
+
+int alx_cat_put_role(struct alx_catalog *c, struct alx_kv_txn *txn,
+		     const struct alx_cat_role *r, alopex_diag *d)
+{
+	struct alx_buf b;
+	alx_buf_init(&b, &c->arena);
+	struct alx_cat_role *n = role_copy(c, r);
+	if (n == NULL || enc_role(&b, n) != 0)
+		return oom(d);
+	int rc = write_meta(c, txn, d);
+	/* The first role row: the implicit bootstrap superuser must get
+	 * its row too, or it would vanish at the next load. */
+	struct alx_cat_role *boot = NULL;
+	for (uint32_t i = 0; i < c->nroles; i++)
+		if (c->roles[i]->oid == ALX_ROLE_BOOTSTRAP_OID)
+			boot = c->roles[i];
+	if (rc == 0 && !c->roles_stored && boot != NULL &&
+	    r->oid != ALX_ROLE_BOOTSTRAP_OID) {
+		struct alx_buf bb;
+		alx_buf_init(&bb, &c->arena);
+		if (enc_role(&bb, boot) != 0)
+			return oom(d);
+		rc = store(c, txn, KIND_ROLE, boot->oid, &bb, d);
+	}
+	if (rc == 0)
+		rc = store(c, txn, KIND_ROLE, r->oid, &b, d);
+	if (rc != 0)
+		return rc;
+	c->roles_stored = true;
+	const struct alx_cat_role *old = NULL;
+	for (uint32_t i = 0; i < c->nroles; i++)
+		if (c->roles[i]->oid == r->oid)
+			old = c->roles[i];
+	if (replace_or_push(c, (void ***)&c->roles, &c->nroles, old, n) != 0)
+		return oom(d);
+	return 0;
+}
+
+int alx_cat_drop_role(struct alx_catalog *c, struct alx_kv_txn *txn,
+		      uint32_t oid, alopex_diag *d)
+{
+	int rc = drop_row(c, txn, KIND_ROLE, oid, d);
+	for (uint32_t i = 0; rc == 0 && i < c->nroles; i++) {
+		if (c->roles[i]->oid == oid) {
+			remove_ptr((void **)c->roles, &c->nroles, c->roles[i]);
+			break;
+		}
+	}
 	return rc;
 }

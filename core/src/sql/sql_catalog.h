@@ -18,8 +18,9 @@
  *
  * Keys: 0x02 'M' -> meta (next object id); 0x02 'N' id -> schema;
  * 0x02 'T' id -> table with its columns, indexes and checks;
- * 0x02 'Q' id -> sequence definition. Ids are 4-byte big-endian and never
- * reused, so rows of a dropped table can never reappear under a new one.
+ * 0x02 'Q' id -> sequence definition; 0x02 'R' oid -> role. Ids are
+ * 4-byte big-endian and never reused, so rows of a dropped table can
+ * never reappear under a new one.
  */
 #ifndef ALX_SQL_CATALOG_H
 #define ALX_SQL_CATALOG_H
@@ -35,6 +36,7 @@
 
 struct alx_kv_txn;
 struct alx_buf;
+struct alx_cat_role;
 
 #define ALX_CAT_PUBLIC_SCHEMA_ID 1
 #define ALX_CAT_FIRST_ID 100
@@ -105,6 +107,12 @@ struct alx_catalog {
 	struct alx_cat_schema **schemas;
 	struct alx_cat_table **tables;
 	struct alx_cat_sequence **sequences;
+	/* Roles (sql_roles.h) in oid order. roles_stored is false while the
+	 * bootstrap superuser is implicit: a database without role rows has
+	 * just it, written out with the first role change. */
+	uint32_t nroles;
+	struct alx_cat_role **roles;
+	bool roles_stored;
 };
 
 /* An empty catalog with the public schema (what a new database has). */
@@ -163,6 +171,11 @@ int alx_cat_drop_schema(struct alx_catalog *c, struct alx_kv_txn *txn,
 			uint32_t id, alopex_diag *d);
 int alx_cat_drop_sequence(struct alx_catalog *c, struct alx_kv_txn *txn,
 			  uint32_t id, alopex_diag *d);
+/* Roles (0x02 'R' oid): add or replace by oid, remove. */
+int alx_cat_put_role(struct alx_catalog *c, struct alx_kv_txn *txn,
+		     const struct alx_cat_role *r, alopex_diag *d);
+int alx_cat_drop_role(struct alx_catalog *c, struct alx_kv_txn *txn,
+		      uint32_t oid, alopex_diag *d);
 /* A copy of a table in the catalog's arena, for editing before put. */
 struct alx_cat_table *alx_cat_table_copy(struct alx_catalog *c,
 					 const struct alx_cat_table *t);

@@ -470,6 +470,11 @@ static int is_core_token(const char *s)
 	return find_token(s) != NULL;
 }
 
+int alx_dt_is_core_token(const char *s)
+{
+	return is_core_token(s);
+}
+
 static const struct abbrev *find_abbrev(const char *s)
 {
 	for (size_t i = 0; i < sizeof(abbrevs) / sizeof(abbrevs[0]); i++)

@@ -10,8 +10,8 @@
  *         "..." / timestamp out of range: "..."
  *   22009 time zone displacement out of range: "..."
  *   22023 time zone "Mars/Base" not recognized
- * (PostgreSQL's HINT lines are not carried.) Intervals are out of scope:
- * timestamp - timestamp is left to the interval type when there is one.
+ * (PostgreSQL's HINT lines are not carried.) INTERVAL and the arithmetic
+ * of timestamps with it are in sql_interval.h.
  */
 #ifndef ALX_SQL_DATETIME_H
 #define ALX_SQL_DATETIME_H

@@ -11,6 +11,7 @@
 #include "runtime/alx_diag.h"
 #include "sql/sql_datetime.h"
 #include "sql/sql_dt_internal.h"
+#include "sql/sql_interval.h"
 
 #define USECS_PER_SEC INT64_C(1000000)
 #define USECS_PER_DAY INT64_C(86400000000)
@@ -663,5 +664,206 @@ int alx_datetime_extract(const char *field, size_t flen, int kind, int32_t date,
 				    "extract: unhandled unit");
 	}
 	snprintf(buf, ALX_DATETIME_BUFSZ, "%lld", (long long)v);
+	return 0;
+}
+
+/* ---- intervals -------------------------------------------------------- */
+
+/* interval2itm: every part has the sign of its field. */
+struct iv_parts {
+	int64_t usec, sec, min, hour, mday;
+	int32_t mon, year;
+};
+
+static void iv_split(const struct alx_interval *iv, struct iv_parts *p)
+{
+	int64_t t = iv->time;
+	p->year = iv->month / 12;
+	p->mon = iv->month % 12;
+	p->mday = iv->day;
+	p->hour = t / (3600 * USECS_PER_SEC);
+	t -= p->hour * 3600 * USECS_PER_SEC;
+	p->min = t / (60 * USECS_PER_SEC);
+	t -= p->min * 60 * USECS_PER_SEC;
+	p->sec = t / USECS_PER_SEC;
+	p->usec = t - p->sec * USECS_PER_SEC;
+}
+
+/* v / 10^6 as NUMERIC text, for 128-bit v (epoch of long intervals). */
+static void scaled6_text128(__int128 v, char *buf, size_t n)
+{
+	int neg = v < 0;
+	unsigned __int128 u =
+		neg ? -(unsigned __int128)v : (unsigned __int128)v;
+	unsigned __int128 ip = u / 1000000;
+	unsigned frac = (unsigned)(u % 1000000);
+	char digits[48];
+	int k = 0;
+	do {
+		digits[k++] = (char)('0' + (int)(ip % 10));
+		ip /= 10;
+	} while (ip != 0 && k < 47);
+	size_t pos = 0;
+	if (neg && pos + 1 < n)
+		buf[pos++] = '-';
+	while (k > 0 && pos + 1 < n)
+		buf[pos++] = digits[--k];
+	snprintf(buf + pos, n - pos, ".%06u", frac);
+}
+
+int alx_interval_extract(const char *field, size_t flen,
+			 const struct alx_interval *iv, char buf[64], double *f,
+			 alopex_diag *d)
+{
+	char units[64];
+	lower_units(field, flen, units);
+	enum unit u =
+		find_unit(delta_units,
+			  sizeof(delta_units) / sizeof(delta_units[0]), units);
+	if (u == U_NONE)
+		u = find_unit(date_units,
+			      sizeof(date_units) / sizeof(date_units[0]),
+			      units);
+	if (u == U_NONE)
+		return alx_diag_set(d, ALOPEX_ESQL, "22023",
+				    "unit \"%s\" not recognized for type "
+				    "interval",
+				    units);
+	struct iv_parts p;
+	iv_split(iv, &p);
+	int64_t sec_usec = p.sec * USECS_PER_SEC + p.usec;
+	int64_t v;
+	switch (u) {
+	case U_MICROSEC:
+		v = sec_usec;
+		break;
+	case U_MILLISEC:
+		scaled_text(sec_usec, 3, buf, 64);
+		*f = (double)p.sec * 1000.0 + (double)p.usec / 1000.0;
+		return 0;
+	case U_SECOND:
+		scaled_text(sec_usec, 6, buf, 64);
+		*f = (double)p.sec + (double)p.usec / 1000000.0;
+		return 0;
+	case U_MINUTE:
+		v = p.min;
+		break;
+	case U_HOUR:
+		v = p.hour;
+		break;
+	case U_DAY:
+		v = p.mday;
+		break;
+	case U_MONTH:
+		v = p.mon;
+		break;
+	case U_QUARTER:
+		v = p.mon / 3 + 1;
+		break;
+	case U_YEAR:
+		v = p.year;
+		break;
+	case U_DECADE:
+		v = p.year / 10;
+		break;
+	case U_CENTURY:
+		v = p.year / 100;
+		break;
+	case U_MILLENNIUM:
+		v = p.year / 1000;
+		break;
+	case U_EPOCH: {
+		/* 365.25 days a year, 30 a month: times 4 to stay integral */
+		int64_t secs = ((int64_t)1461 * (iv->month / 12) +
+				(int64_t)120 * (iv->month % 12) +
+				(int64_t)4 * iv->day) *
+			       (86400 / 4);
+		scaled6_text128((__int128)secs * 1000000 + iv->time, buf, 64);
+		*f = (double)iv->time / 1000000.0;
+		*f += (365.25 * 86400) * (iv->month / 12);
+		*f += (30.0 * 86400) * (iv->month % 12);
+		*f += 86400.0 * iv->day;
+		return 0;
+	}
+	default:
+		return alx_diag_set(d, ALOPEX_ESQL, "0A000",
+				    "unit \"%s\" not supported for type "
+				    "interval",
+				    units);
+	}
+	snprintf(buf, 64, "%lld", (long long)v);
+	*f = (double)v;
+	return 0;
+}
+
+int alx_interval_trunc(const char *field, size_t flen,
+		       const struct alx_interval *iv, struct alx_interval *out,
+		       alopex_diag *d)
+{
+	char units[64];
+	lower_units(field, flen, units);
+	/* interval_trunc knows only deltatktbl's units */
+	enum unit u =
+		find_unit(delta_units,
+			  sizeof(delta_units) / sizeof(delta_units[0]), units);
+	if (u == U_NONE)
+		return alx_diag_set(d, ALOPEX_ESQL, "22023",
+				    "unit \"%s\" not recognized for type "
+				    "interval",
+				    units);
+	struct iv_parts p;
+	iv_split(iv, &p);
+	switch (u) {
+	case U_MILLENNIUM:
+		p.year = (p.year / 1000) * 1000;
+		/* fall through */
+	case U_CENTURY:
+		p.year = (p.year / 100) * 100;
+		/* fall through */
+	case U_DECADE:
+		p.year = (p.year / 10) * 10;
+		/* fall through */
+	case U_YEAR:
+		p.mon = 0;
+		/* fall through */
+	case U_QUARTER:
+		p.mon = 3 * (p.mon / 3);
+		/* fall through */
+	case U_MONTH:
+		p.mday = 0;
+		/* fall through */
+	case U_DAY:
+		p.hour = 0;
+		/* fall through */
+	case U_HOUR:
+		p.min = 0;
+		/* fall through */
+	case U_MINUTE:
+		p.sec = 0;
+		/* fall through */
+	case U_SECOND:
+		p.usec = 0;
+		break;
+	case U_MILLISEC:
+		p.usec = (p.usec / 1000) * 1000;
+		break;
+	case U_MICROSEC:
+		break;
+	default:
+		return alx_diag_set(
+			d, ALOPEX_ESQL, "0A000",
+			u == U_WEEK ? "unit \"%s\" not supported for type "
+				      "interval\nMonths usually have "
+				      "fractional weeks."
+				    : "unit \"%s\" not supported for type "
+				      "interval",
+			units);
+	}
+	/* the parts came from an interval: only the hours can overflow
+	 * on the way back, and they cannot (they were its time) */
+	out->month = p.year * 12 + p.mon;
+	out->day = (int32_t)p.mday;
+	out->time =
+		((p.hour * 60 + p.min) * 60 + p.sec) * USECS_PER_SEC + p.usec;
 	return 0;
 }

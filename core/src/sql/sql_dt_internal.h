@@ -56,6 +56,10 @@ int alx_dt_tz_lookup(struct alx_arena *a, const char *name, size_t len,
 /* A zone with a fixed offset east of UTC. */
 struct alx_tz *alx_dt_tz_fixed(struct alx_arena *a, int32_t off_east);
 
+/* Is s (lower case) a token of datetktbl, the core date/time words? Used
+ * by the interval tokenizer as ParseDateTime uses it. */
+int alx_dt_is_core_token(const char *s);
+
 /* Broken-down time, as PostgreSQL's struct pg_tm (year 0 = 1 BC). */
 struct alx_dt_tm {
 	int year, mon, mday, hour, min, sec;

@@ -10,6 +10,10 @@
 #include "runtime/alx_runtime.h"
 #include "sql/sql_catalog.h"
 #include "sql/sql_exec_int.h"
+#include "sql/sql_func.h"
+#include "sql/sql_session_int.h"
+#include "sql/sql_syscat.h"
+#include "sql/sql_vindex.h"
 
 int alx_exec_err(struct alx_exec *ex, const char *sqlstate, const char *fmt,
 		 ...)
@@ -29,7 +33,13 @@ int alx_exec_oom(struct alx_exec *ex)
 
 int alx_exec_tick(struct alx_exec *ex)
 {
-	if (ex->deadline_us == 0 || (++ex->ticks & 1023) != 0)
+	if ((++ex->ticks & 1023) != 0)
+		return 0;
+	if (ex->s != NULL && atomic_exchange_explicit(&ex->s->cancel_req, 0,
+						      memory_order_relaxed))
+		return alx_exec_err(ex, "57014",
+				    "canceling statement due to user request");
+	if (ex->deadline_us == 0)
 		return 0;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -41,13 +51,14 @@ int alx_exec_tick(struct alx_exec *ex)
 	return 0;
 }
 
-static int kv_err(struct alx_exec *ex, int rc)
+int alx_exec_kv_err(struct alx_exec *ex, int rc)
 {
 	if (ex->txn != NULL && ex->txn->diag.code != 0)
 		*ex->d = ex->txn->diag;
 	else
 		alx_diag_set(ex->d, rc, NULL, "%s", alopex_code_str(rc));
-	if (rc == ALOPEX_ECONFLICT)
+	/* deadlock detected (40P01) keeps its own SQLSTATE */
+	if (rc == ALOPEX_ECONFLICT && strcmp(ex->d->sqlstate, "40P01") != 0)
 		alx_diag_set(ex->d, rc, "40001",
 			     "could not serialize access due to concurrent "
 			     "update");
@@ -169,6 +180,27 @@ int alx_exec_keep_row(struct alx_node *n, const struct alx_value *row,
 
 /* ---- table keys and rows ------------------------------------------------------ */
 
+/* Types alx_row_decode turns into values that keep no pointer into the
+ * row (fixed width, and INTERVAL). */
+static bool decodes_by_value(int type)
+{
+	switch (type) {
+	case ALX_T_BOOL:
+	case ALX_T_INT2:
+	case ALX_T_INT4:
+	case ALX_T_INT8:
+	case ALX_T_FLOAT4:
+	case ALX_T_FLOAT8:
+	case ALX_T_DATE:
+	case ALX_T_TIMESTAMP:
+	case ALX_T_TIMESTAMPTZ:
+	case ALX_T_INTERVAL:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int alx_table_decode_row(struct alx_arena *a, const struct alx_cat_table *t,
 			 alopex_slice val, struct alx_value *cols,
 			 alopex_diag *d)
@@ -180,8 +212,16 @@ int alx_table_decode_row(struct alx_arena *a, const struct alx_cat_table *t,
 			return alx_diag_set(d, ALOPEX_ENOMEM, "53200",
 					    "out of memory");
 	}
-	for (uint32_t i = 0; i < t->ncols; i++)
+	bool by_value = true;
+	for (uint32_t i = 0; i < t->ncols; i++) {
 		tp[i] = t->cols[i].type;
+		by_value = by_value && decodes_by_value(tp[i].id);
+	}
+	/* Values of these types are decoded into the columns themselves, so
+	 * nothing points into the engine's buffer. */
+	if (by_value)
+		return alx_row_decode(a, val.ptr, val.len, tp, t->ncols, cols,
+				      d);
 	/* The engine's value is only valid until its next call. */
 	uint8_t *copy = alx_arena_memdup(a, val.ptr, val.len ? val.len : 1);
 	if (copy == NULL)
@@ -227,6 +267,10 @@ static int scan_bounds(struct alx_node *n)
 		if (rc != 0)
 			return rc;
 	}
+	/* A point lookup reads one key: it has no upper bound. */
+	if (n->cur == NULL && p->key_only && p->access == ALX_ACCESS_PK &&
+	    p->lo == NULL && p->hi == NULL)
+		return 0;
 	size_t eq_len = n->lo.len;
 	if (alx_buf_append(&n->hi, n->lo.ptr, eq_len) != 0)
 		return alx_exec_oom(ex);
@@ -265,23 +309,33 @@ static int scan_bounds(struct alx_node *n)
 
 int alx_exec_scan_open(struct alx_node *n)
 {
+	if (n->p->access == ALX_ACCESS_VECTOR)
+		return alx_exec_vscan_open(n);
 	alx_kv_cursor_close(n->cur);
 	n->cur = NULL;
 	alx_arena_reset(&n->rowa);
 	n->point_done = false;
+	if (n->p->key_only && n->p->access == ALX_ACCESS_PK) {
+		/* A point lookup: no cursor, and next builds the key itself
+		 * (in rowa, which it resets): building it here was waste. */
+		n->empty = false;
+		return 0;
+	}
 	int rc = scan_bounds(n);
 	if (rc != 0 || n->empty)
 		return rc;
-	if (n->p->key_only && n->p->access == ALX_ACCESS_PK)
-		return 0; /* a point lookup: no cursor */
 	alopex_slice lo = {n->lo.ptr, n->lo.len}, hi = {n->hi.ptr, n->hi.len};
 	unsigned fl = n->p->reverse ? ALOPEX_CURSOR_REVERSE : 0;
 	rc = alx_kv_cursor_open(n->ex->txn, lo, hi, fl, &n->cur);
-	return rc != 0 ? kv_err(n->ex, rc) : 0;
+	return rc != 0 ? alx_exec_kv_err(n->ex, rc) : 0;
 }
 
 void alx_exec_scan_close(struct alx_node *n)
 {
+	if (n->p->access == ALX_ACCESS_VECTOR) {
+		alx_exec_vscan_close(n);
+		return;
+	}
 	alx_kv_cursor_close(n->cur);
 	n->cur = NULL;
 }
@@ -341,6 +395,8 @@ static int emit_table_row(struct alx_node *n, alopex_slice key,
 
 int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
 {
+	if (n->p->access == ALX_ACCESS_VECTOR)
+		return alx_exec_vscan_next(n, row);
 	struct alx_exec *ex = n->ex;
 	if (n->empty)
 		return ALOPEX_DONE;
@@ -367,13 +423,13 @@ int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
 			if (rc == ALOPEX_ENOTFOUND)
 				return ALOPEX_DONE;
 			if (rc != 0)
-				return kv_err(ex, rc);
+				return alx_exec_kv_err(ex, rc);
 		} else {
 			rc = alx_kv_cursor_next(n->cur, &k, &v);
 			if (rc == ALOPEX_DONE)
 				return rc;
 			if (rc != ALOPEX_ROW)
-				return kv_err(ex, rc);
+				return alx_exec_kv_err(ex, rc);
 			if (n->p->access == ALX_ACCESS_INDEX) {
 				struct alx_buf rk;
 				rc = index_row_key(n, k, v, &rk);
@@ -389,7 +445,7 @@ int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
 						"missing row",
 						n->p->index->name);
 				if (rc != 0)
-					return kv_err(ex, rc);
+					return alx_exec_kv_err(ex, rc);
 			}
 		}
 		rc = emit_table_row(n, k, v);
@@ -408,12 +464,55 @@ int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
 
 /* ---- node lifecycle ------------------------------------------------------------- */
 
+static bool is_unnest(const struct alx_rte *r)
+{
+	return r->kind == ALX_RTE_FUNCTION && r->func->kind == ALX_BX_FUNC &&
+	       strcmp(r->func->u.func.def->name, "unnest") == 0;
+}
+
+/* unnest(array literal): its elements become one-column rows. */
+static int unnest_open(struct alx_node *n)
+{
+	const struct alx_bx *f = n->p->rte->func;
+	struct alx_value arr;
+	struct alx_ev ev = n->ev;
+	ev.row = n->param;
+	ev.a = &n->keep;
+	alx_arena_reset(&n->keep);
+	n->rows = NULL;
+	n->nrows = 0;
+	int rc = alx_eval(&ev, f->args[0], &arr);
+	if (rc != 0 || arr.null)
+		return rc;
+	struct alx_value *v;
+	uint32_t cnt;
+	rc = alx_array_elements(&ev, &arr, &v, &cnt);
+	if (rc != 0)
+		return rc;
+	n->rows = alx_arena_calloc(&n->keep, cnt + 1, sizeof(*n->rows));
+	if (n->rows == NULL)
+		return alx_exec_oom(n->ex);
+	for (uint32_t i = 0; i < cnt; i++)
+		n->rows[i] = &v[i];
+	n->nrows = cnt;
+	return 0;
+}
+
 static int funcscan_open(struct alx_node *n)
 {
 	const struct alx_rte *r = n->p->rte;
 	n->vrow = 0;
+	if (r->kind == ALX_RTE_SYSCAT) {
+		/* computed once per open, kept until the node closes */
+		if (n->rows == NULL)
+			return alx_syscat_rows(n->ex, &n->keep, r, &n->rows,
+					       &n->nrows);
+		return 0;
+	}
 	if (r->kind != ALX_RTE_FUNCTION)
 		return 0;
+	if (is_unnest(r))
+		return unnest_open(n);
 	/* generate_series(start, stop[, step]) over integers */
 	const struct alx_bx *f = r->func;
 	struct alx_value v[3] = {0};
@@ -443,7 +542,13 @@ static int funcscan_next(struct alx_node *n, const struct alx_value **row)
 	const struct alx_rte *r = n->p->rte;
 	for (;;) {
 		alx_arena_reset(&n->rowa);
-		if (r->kind == ALX_RTE_VALUES) {
+		if (r->kind == ALX_RTE_SYSCAT || is_unnest(r)) {
+			if (n->vrow >= n->nrows)
+				return ALOPEX_DONE;
+			memcpy(&n->row[r->off], n->rows[n->vrow],
+			       r->ncols * sizeof(n->row[0]));
+			n->vrow++;
+		} else if (r->kind == ALX_RTE_VALUES) {
 			if (n->vrow >= r->nrows)
 				return ALOPEX_DONE;
 			struct alx_ev ev = n->ev;
@@ -645,6 +750,35 @@ void alx_node_close(struct alx_node *n)
 	alx_arena_fini(&n->keep);
 	n->child = n->right = NULL;
 	n->children = NULL;
+}
+
+bool alx_node_tree_keepable(const struct alx_plan *p)
+{
+	for (; p != NULL; p = p->child) {
+		switch (p->kind) {
+		case ALX_P_SCAN:
+			if (p->access == ALX_ACCESS_VECTOR)
+				return false;
+			break;
+		case ALX_P_FILTER:
+		case ALX_P_PROJECT:
+		case ALX_P_LIMIT:
+		case ALX_P_RESULT:
+			break;
+		default:
+			return false;
+		}
+		if (p->right != NULL || p->nchildren > 0)
+			return false;
+	}
+	return true;
+}
+
+void alx_node_park(struct alx_node *n)
+{
+	for (; n != NULL; n = n->child)
+		if (n->p->kind == ALX_P_SCAN)
+			alx_exec_scan_close(n);
 }
 
 static int next_filter(struct alx_node *n, const struct alx_value **row)

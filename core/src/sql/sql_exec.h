@@ -82,6 +82,13 @@ int alx_node_next(struct alx_node *n, const struct alx_value **row);
 /* Start over; param: the row parameterised scans take their keys from. */
 int alx_node_rescan(struct alx_node *n, const struct alx_value *param);
 void alx_node_close(struct alx_node *n);
+/* A plan whose node tree may be kept between runs of a prepared statement
+ * (a chain of table scan, filter, project, limit, result nodes): parked
+ * after a run, started again with alx_node_rescan. */
+bool alx_node_tree_keepable(const struct alx_plan *p);
+/* Close the cursors of a keepable tree (its transaction ends); keep the
+ * nodes and their memory. */
+void alx_node_park(struct alx_node *n);
 /* Point a node tree at another enclosing row (correlated subqueries). */
 void alx_node_set_outer(struct alx_node *n, const struct alx_ev *outer);
 /* Close what the execution keeps (correlated subquery executors). */
@@ -100,6 +107,9 @@ int alx_exec_err(struct alx_exec *ex, const char *sqlstate, const char *fmt,
 int alx_exec_oom(struct alx_exec *ex);
 /* Check statement_timeout now and then (57014). */
 int alx_exec_tick(struct alx_exec *ex);
+/* A KV error as the executor reports it: the transaction's message, and
+ * 40001 for a write conflict (a deadlock keeps its 40P01). Returns rc. */
+int alx_exec_kv_err(struct alx_exec *ex, int rc);
 
 /* Row keys and rows of a table (sql_exec_dml.c). */
 int alx_table_row_key(struct alx_arena *a, const struct alx_cat_table *t,

@@ -5,6 +5,7 @@
 #include "db/db_internal.h"
 #include "runtime/alx_runtime.h"
 #include "sql/sql_exec_int.h"
+#include "sql/sql_interval.h"
 #include "sql/sql_numeric.h"
 
 /* ---- hash table ---------------------------------------------------------------- */
@@ -387,6 +388,15 @@ static int agg_final(struct alx_node *n, const struct alx_agg *ag,
 			out->u.vec.ptr = v;
 			out->u.vec.dim = st->dim;
 			return 0;
+		}
+		if (t == ALX_T_INTERVAL) {
+			/* interval_avg: the sum divided by the count */
+			struct alx_value r = st->v;
+			int rc = alx_interval_div(
+				&st->v.u.iv, (double)st->count, &r.u.iv, d);
+			if (rc == 0)
+				*out = r;
+			return rc;
 		}
 		struct alx_value sum, cnt;
 		int rc = t == ALX_T_NUMERIC

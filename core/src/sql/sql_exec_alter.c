@@ -1,5 +1,6 @@
 /* ALTER TABLE and TRUNCATE. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/db_internal.h"
@@ -10,6 +11,7 @@
 #include "sql/sql_exec_ddl.h"
 #include "sql/sql_exec_dml.h"
 #include "sql/sql_session.h"
+#include "sql/sql_vindex.h"
 
 static int oom(struct alx_ddl *c)
 {
@@ -447,6 +449,250 @@ static int rename_column(struct alx_ddl *c, struct alx_cat_table *nt,
 	return 0;
 }
 
+/* ---- ADD PRIMARY KEY ------------------------------------------------------------- */
+
+/*
+ * Rows are keyed by the primary key (a table without one by a hidden row
+ * id), so adding one moves every row to its new key and rebuilds the
+ * secondary indexes, whose entries carry the row key. All of it goes
+ * through the statement's transaction: an error leaves nothing behind.
+ */
+
+struct pk_entry {
+	alopex_slice key, val;
+};
+
+struct pk_collect {
+	const struct alx_cat_table *old_t, *new_t;
+	struct alx_arena *keep;
+	struct pk_entry *v;
+	size_t n, cap;
+};
+
+/* A row under its new key; its stored value does not change. */
+static int pk_collect_row(struct alx_exec *ex, void *arg, struct alx_arena *a,
+			  alopex_slice key, struct alx_value *row)
+{
+	(void)key;
+	struct pk_collect *pc = arg;
+	const struct alx_cat_table *nt = pc->new_t;
+	/* PostgreSQL checks the new NOT NULL columns in column order */
+	for (uint32_t i = 0; i < nt->ncols; i++)
+		if (nt->cols[i].notnull && !pc->old_t->cols[i].notnull &&
+		    row[i].null)
+			return alx_exec_err(ex, "23502",
+					    "column \"%s\" of relation \"%s\" "
+					    "contains null values",
+					    nt->cols[i].name, nt->name);
+	if (pc->n == pc->cap) {
+		size_t cap = pc->cap ? pc->cap * 2 : 256;
+		struct pk_entry *v =
+			alx_arena_alloc(pc->keep, cap * sizeof(*v));
+		if (v == NULL)
+			return alx_exec_oom(ex);
+		if (pc->n > 0)
+			memcpy(v, pc->v, pc->n * sizeof(*v));
+		pc->v = v;
+		pc->cap = cap;
+	}
+	struct alx_buf k, b;
+	int rc = alx_table_row_key(pc->keep, nt, row, 0, &k, ex->d);
+	if (rc != 0)
+		return rc;
+	alx_buf_init(&b, pc->keep);
+	rc = alx_row_encode(&b, row, nt->ncols, ex->d);
+	if (rc != 0)
+		return rc;
+	(void)a;
+	pc->v[pc->n].key = (alopex_slice){k.ptr, k.len};
+	pc->v[pc->n].val =
+		(alopex_slice){b.ptr ? b.ptr : (const uint8_t *)"", b.len};
+	pc->n++;
+	return 0;
+}
+
+static int pk_entry_cmp(const void *pa, const void *pb)
+{
+	const struct pk_entry *x = pa, *y = pb;
+	size_t n = x->key.len < y->key.len ? x->key.len : y->key.len;
+	int r = n ? memcmp(x->key.ptr, y->key.ptr, n) : 0;
+	if (r != 0)
+		return r;
+	return x->key.len < y->key.len ? -1 : x->key.len > y->key.len;
+}
+
+/* PostgreSQL's wording when an index build meets a duplicate. */
+static int pk_dup_error(struct alx_exec *ex, struct alx_arena *a,
+			const struct alx_cat_table *t, alopex_slice val)
+{
+	const struct alx_cat_index *x = &t->indexes[0];
+	struct alx_value *row = alx_arena_calloc(a, t->ncols + 1, sizeof(*row));
+	if (row == NULL)
+		return alx_exec_oom(ex);
+	int rc = alx_table_decode_row(a, t, val, row, ex->d);
+	if (rc != 0)
+		return rc;
+	struct alx_buf names, vals;
+	alx_buf_init(&names, a);
+	alx_buf_init(&vals, a);
+	for (uint32_t i = 0; i < x->ncols; i++) {
+		const struct alx_value *v = &row[x->cols[i]];
+		const char *cn = t->cols[x->cols[i]].name, *s;
+		size_t n;
+		if (i > 0) {
+			alx_buf_append(&names, ", ", 2);
+			alx_buf_append(&vals, ", ", 2);
+		}
+		alx_buf_append(&names, cn, strlen(cn));
+		if (alx_value_out(a, v, ex->fmt, &s, &n, NULL) != 0 ||
+		    s == NULL) {
+			s = "null";
+			n = 4;
+		}
+		alx_buf_append(&vals, s, n);
+	}
+	if (alx_buf_append(&names, "", 1) != 0 ||
+	    alx_buf_append(&vals, "", 1) != 0)
+		return alx_exec_oom(ex);
+	return alx_exec_err(ex, "23505",
+			    "could not create unique index \"%s\"\nKey "
+			    "(%s)=(%s) is duplicated.",
+			    x->name, (const char *)names.ptr,
+			    (const char *)vals.ptr);
+}
+
+/* Move the rows of old_t (no primary key) to new_t's keys. */
+static int pk_rekey(struct alx_ddl *c, const struct alx_cat_table *old_t,
+		    const struct alx_cat_table *new_t)
+{
+	struct alx_exec *ex = c->ex;
+	struct alx_arena keep;
+	alx_arena_init(&keep, ex->db->rt, 0);
+	struct pk_collect pc = {old_t, new_t, &keep, NULL, 0, 0};
+	/* Collect first: new keys may equal old row ids' keys. */
+	int rc = alx_exec_visit_rows(ex, old_t, pk_collect_row, &pc);
+	if (rc != 0)
+		goto fail;
+	if (pc.n > 1)
+		qsort(pc.v, pc.n, sizeof(*pc.v), pk_entry_cmp);
+	for (size_t i = 1; i < pc.n; i++)
+		if (pk_entry_cmp(&pc.v[i - 1], &pc.v[i]) == 0) {
+			rc = pk_dup_error(ex, &keep, new_t, pc.v[i].val);
+			goto fail;
+		}
+	/* The rows and every index entry (they hold the old row keys). */
+	for (uint32_t i = 0; i <= old_t->nindexes; i++) {
+		uint8_t pre[ALX_TABLE_PREFIX_LEN];
+		alx_table_prefix(pre, old_t->id,
+				 i == 0 ? 0 : old_t->indexes[i - 1].id);
+		rc = alx_exec_delete_prefix(ex, pre, sizeof(pre), NULL);
+		if (rc != 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < pc.n; i++) {
+		rc = alx_kv_txn_put(ex->txn, pc.v[i].key, pc.v[i].val);
+		if (rc != 0) {
+			rc = alx_exec_kv_err(ex, rc);
+			goto fail;
+		}
+		if ((i & 1023) == 1023 && (rc = alx_exec_tick(ex)) != 0)
+			goto fail;
+	}
+	for (uint32_t i = 1; i < new_t->nindexes; i++) {
+		rc = alx_exec_build_index(ex, new_t, &new_t->indexes[i]);
+		if (rc != 0)
+			goto fail;
+	}
+fail:
+	alx_arena_fini(&keep);
+	return rc;
+}
+
+static int add_primary_key(struct alx_ddl *c, struct alx_cat_table *nt,
+			   const struct alx_sql_constraint *k)
+{
+	/* PostgreSQL's order: the columns, the key's own checks, then the
+	 * table's existing key, the name, the rows. */
+	if (k->nkeys > 32)
+		return alx_ddl_err(c, "54011",
+				   "cannot use more than 32 columns in an "
+				   "index");
+	if (k->ninclude > 0)
+		return alx_ddl_err(c, "0A000", "INCLUDE is not supported yet");
+	uint32_t *cols = alx_arena_calloc(c->b->a, k->nkeys + 1, sizeof(*cols));
+	uint8_t *flags = alx_arena_calloc(c->b->a, k->nkeys + 1, 1);
+	if (cols == NULL || flags == NULL)
+		return oom(c);
+	for (uint32_t i = 0; i < k->nkeys; i++) {
+		int col = alx_cat_column_find(nt, k->keys[i].ptr);
+		if (col < 0)
+			return alx_ddl_err(c, "42703",
+					   "column \"%s\" of relation \"%s\" "
+					   "does not exist",
+					   k->keys[i].ptr, nt->name);
+		for (uint32_t j = 0; j < i; j++)
+			if (cols[j] == (uint32_t)col)
+				return alx_ddl_err(c, "42701",
+						   "column \"%s\" appears "
+						   "twice in primary key "
+						   "constraint",
+						   k->keys[i].ptr);
+		cols[i] = (uint32_t)col;
+	}
+	for (uint32_t i = 0; i < k->nkeys; i++)
+		if (nt->cols[cols[i]].type.id == ALX_T_JSON)
+			return alx_ddl_err(c, "42704",
+					   "data type json has no default "
+					   "operator class for access method "
+					   "\"btree\"");
+	if (nt->has_pk)
+		return alx_ddl_err(c, "42P16",
+				   "multiple primary keys for table \"%s\" are "
+				   "not allowed",
+				   nt->name);
+	struct alx_cat_index x = {0};
+	x.id = 0;
+	x.unique = x.primary = true;
+	x.method = "btree";
+	x.ncols = k->nkeys;
+	x.cols = cols;
+	x.flags = flags;
+	if (k->name.ptr != NULL) {
+		if (alx_cat_relname_taken(c->cat, nt->schema_id, k->name.ptr))
+			return alx_ddl_err(c, "42P07",
+					   "relation \"%s\" already exists",
+					   k->name.ptr);
+		for (uint32_t i = 0; i < nt->nchecks; i++)
+			if (strcmp(nt->checks[i].name, k->name.ptr) == 0)
+				return alx_ddl_err(c, "42710",
+						   "constraint \"%s\" for "
+						   "relation \"%s\" already "
+						   "exists",
+						   k->name.ptr, nt->name);
+		x.name = (char *)k->name.ptr;
+	} else {
+		char base[256];
+		snprintf(base, sizeof(base), "%s_pkey", nt->name);
+		x.name = alx_ddl_unique_name(c, nt->schema_id, base);
+		if (x.name == NULL)
+			return oom(c);
+	}
+	const struct alx_cat_table *before = alx_cat_table_copy(c->cat, nt);
+	struct alx_cat_index *v =
+		alx_arena_calloc(c->b->a, nt->nindexes + 2, sizeof(*v));
+	if (before == NULL || v == NULL)
+		return oom(c);
+	/* the primary key first: it keys the rows */
+	v[0] = x;
+	memcpy(v + 1, nt->indexes, nt->nindexes * sizeof(*v));
+	nt->indexes = v;
+	nt->nindexes++;
+	nt->has_pk = true;
+	for (uint32_t i = 0; i < k->nkeys; i++)
+		nt->cols[cols[i]].notnull = true;
+	return pk_rekey(c, before, nt);
+}
+
 static int add_constraint(struct alx_ddl *c, struct alx_cat_table *nt,
 			  const struct alx_sql_constraint *k)
 {
@@ -482,14 +728,7 @@ static int add_constraint(struct alx_ddl *c, struct alx_cat_table *nt,
 					    &nt->indexes[nt->nindexes - 1]);
 	}
 	case ALX_SQL_CONS_PRIMARY:
-		if (nt->has_pk)
-			return alx_ddl_err(c, "42P16",
-					   "multiple primary keys for table "
-					   "\"%s\" are not allowed",
-					   nt->name);
-		return alx_ddl_err(c, "0A000",
-				   "adding a primary key to an existing table "
-				   "is not supported yet");
+		return add_primary_key(c, nt, k);
 	default:
 		return alx_ddl_err(c, "0A000",
 				   "this constraint is not supported yet");
@@ -720,6 +959,11 @@ int alx_exec_truncate(struct alx_ddl *c, const struct alx_sql_truncate *tr)
 		int rc = alx_bind_resolve_table(c->b, &tr->tables[i], &t);
 		if (rc == 0)
 			rc = alx_ddl_drop_table_data(c, t);
+		/* vector indexes start again, empty (their records went
+		 * with the table's) */
+		for (uint32_t k = 0; rc == 0 && k < t->nindexes; k++)
+			if (alx_vsql_is_vector(&t->indexes[k]))
+				rc = alx_vsql_build(c->ex, t, &t->indexes[k]);
 		if (rc != 0)
 			return rc;
 		if (!tr->restart_identity)

@@ -16,6 +16,7 @@
 struct alx_copy_state {
 	bool from, csv, header;
 	bool header_done, ended;
+	bool eol_seen; /* a record has ended with a newline */
 	char delim, quote, escape;
 	char *null_str;
 	size_t null_len;
@@ -124,6 +125,10 @@ static int options(struct alx_portal *pt, const struct alx_sql_copy *cp,
 		if (rc != 0)
 			return rc;
 	}
+	if (!c->csv && (c->quote != 0 || c->escape != 0))
+		return alx_session_err(s, "0A000",
+				       "COPY %s available only in CSV mode",
+				       c->quote != 0 ? "quote" : "escape");
 	if (!delim_given)
 		c->delim = c->csv ? ',' : '\t';
 	if (c->quote == 0)
@@ -135,6 +140,33 @@ static int options(struct alx_portal *pt, const struct alx_sql_copy *cp,
 				       "COPY HEADER available only in CSV "
 				       "mode");
 	const char *ns = null_given ? null_given : c->csv ? "" : "\\N";
+	/* ProcessCopyOptions' checks: lines, escapes and quotes must stay
+	 * unambiguous. */
+	if (c->delim == '\n' || c->delim == '\r')
+		return alx_session_err(s, "22023",
+				       "COPY delimiter cannot be newline or "
+				       "carriage return");
+	if (strpbrk(ns, "\r\n") != NULL)
+		return alx_session_err(s, "22023",
+				       "COPY null representation cannot use "
+				       "newline or carriage return");
+	if (!c->csv && c->delim != 0 &&
+	    strchr("\\.abcdefghijklmnopqrstuvwxyz0123456789", c->delim) != NULL)
+		return alx_session_err(s, "22023",
+				       "COPY delimiter cannot be \"%c\"",
+				       c->delim);
+	if (c->csv && c->delim == c->quote)
+		return alx_session_err(s, "22023",
+				       "COPY delimiter and quote must be "
+				       "different");
+	if (strchr(ns, c->delim) != NULL && c->delim != 0)
+		return alx_session_err(s, "22023",
+				       "COPY delimiter must not appear in the "
+				       "NULL specification");
+	if (c->csv && strchr(ns, c->quote) != NULL)
+		return alx_session_err(s, "22023",
+				       "CSV quote character must not appear "
+				       "in the NULL specification");
 	c->null_str = alx_arena_strdup(&pt->a, ns);
 	if (c->null_str == NULL)
 		return oom(s);
@@ -242,10 +274,14 @@ static size_t unescape_text(const uint8_t *p, size_t n, uint8_t *out)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] != '\\' || i + 1 >= n) {
+		if (p[i] != '\\') {
 			out[k++] = p[i];
 			continue;
 		}
+		/* a backslash that ends the line is dropped, as in
+		 * CopyReadAttributesText */
+		if (i + 1 >= n)
+			break;
 		uint8_t ch = p[++i];
 		switch (ch) {
 		case 'b':
@@ -313,8 +349,11 @@ static int split_text(struct alx_copy_state *c, const uint8_t *line, size_t len,
 	uint32_t n = 0;
 	size_t start = 0;
 	for (size_t i = 0; i <= len; i++) {
+		/* a backslash escapes the next byte; one that ends the line
+		 * ends its last field too */
 		if (i < len && line[i] == '\\') {
-			i++;
+			if (i + 1 < len)
+				i++;
 			continue;
 		}
 		if (i < len && line[i] != (uint8_t)c->delim)
@@ -335,6 +374,19 @@ static int split_text(struct alx_copy_state *c, const uint8_t *line, size_t len,
 	}
 	*nf = n;
 	return 0;
+}
+
+/* The end of one text-format line: its newline, or -1 when incomplete. A
+ * backslash escapes the next byte, a newline too (CopyReadLineText). */
+static int64_t text_record_end(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\\')
+			i++;
+		else if (p[i] == '\n')
+			return (int64_t)i;
+	}
+	return -1;
 }
 
 /* Find the end of one CSV record from `from`: index of its newline, or
@@ -416,6 +468,8 @@ static int split_csv(struct alx_copy_state *c, const uint8_t *line, size_t len,
 			u[k++] = ch;
 			i++;
 		}
+		if (inq)
+			return -3; /* the data ended inside quotes */
 		f[n].p = u;
 		f[n].n = k;
 		/* an unquoted NULL string is NULL; a quoted one is data */
@@ -431,6 +485,40 @@ static int split_csv(struct alx_copy_state *c, const uint8_t *line, size_t len,
 	return 0;
 }
 
+/*
+ * PostgreSQL's CONTEXT for an error in a row, after the message and its
+ * DETAIL as "\nCONTEXT:  COPY t, line 3, column b: \"x\"" (col and data
+ * optional). Data longer than 100 bytes is cut at a character boundary
+ * and marked "...", as PostgreSQL's limit_printout_length does.
+ */
+static void copy_context(struct alx_session *s, const struct alx_copy_state *c,
+			 const char *col, const uint8_t *data, size_t n,
+			 bool with_data)
+{
+	char ctx[400];
+	int k = snprintf(ctx, sizeof(ctx), "\nCONTEXT:  COPY %s, line %llu",
+			 c->table->name, (unsigned long long)c->line);
+	if (col != NULL && k > 0 && (size_t)k < sizeof(ctx))
+		k += snprintf(ctx + k, sizeof(ctx) - (size_t)k, ", column %s",
+			      col);
+	if (with_data && k > 0 && (size_t)k < sizeof(ctx)) {
+		size_t shown = n;
+		if (n > 100) {
+			shown = 100;
+			while (shown > 0 && (data[shown] & 0xc0) == 0x80)
+				shown--;
+		}
+		k += snprintf(ctx + k, sizeof(ctx) - (size_t)k, ": \"%.*s%s\"",
+			      (int)shown, n ? (const char *)data : "",
+			      shown < n ? "..." : "");
+	}
+	if (k < 0)
+		return;
+	size_t ml = strlen(s->diag.message), room = sizeof(s->diag.message);
+	if (ml + 1 < room)
+		snprintf(s->diag.message + ml, room - ml, "%s", ctx);
+}
+
 static int copy_row(struct alx_portal *pt, const uint8_t *line, size_t len)
 {
 	struct alx_session *s = pt->s;
@@ -439,10 +527,16 @@ static int copy_row(struct alx_portal *pt, const uint8_t *line, size_t len)
 	c->line++;
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
-	if (!c->csv && len == 2 && line[0] == '\\' && line[1] == '.') {
+	/* "\." alone on a line ends the data (in CSV outside quotes too) */
+	if (len == 2 && line[0] == '\\' && line[1] == '.') {
 		c->ended = true;
 		return 0;
 	}
+	/* PostgreSQL counts the newlines inside quoted CSV fields, once it
+	 * has seen the first line end */
+	for (size_t i = 0; c->csv && c->eol_seen && i + 1 < len; i++)
+		c->line += line[i] == '\n';
+	c->eol_seen = true;
 	if (c->csv && c->header && !c->header_done) {
 		c->header_done = true;
 		return 0;
@@ -456,17 +550,21 @@ static int copy_row(struct alx_portal *pt, const uint8_t *line, size_t len)
 		       : split_text(c, line, len, f, c->ncols + 1, &nf);
 	if (r == -2)
 		return oom(s);
-	if (r == -1 || nf > c->ncols)
-		return alx_session_err(s, "22P04",
-				       "extra data after last expected column"
-				       "\nCOPY %s, line %llu",
-				       t->name, (unsigned long long)c->line);
-	if (nf < c->ncols)
-		return alx_session_err(s, "22P04",
-				       "missing data for column \"%s\"\nCOPY "
-				       "%s, line %llu",
-				       t->cols[c->cols[nf]].name, t->name,
-				       (unsigned long long)c->line);
+	int rc = 0;
+	if (r == -3)
+		rc = alx_session_err(s, "22P04",
+				     "unterminated CSV quoted field");
+	else if (r == -1 || nf > c->ncols)
+		rc = alx_session_err(s, "22P04",
+				     "extra data after last expected column");
+	else if (nf < c->ncols)
+		rc = alx_session_err(s, "22P04",
+				     "missing data for column \"%s\"",
+				     t->cols[c->cols[nf]].name);
+	if (rc != 0) {
+		copy_context(s, c, NULL, line, len, true);
+		return rc;
+	}
 	struct alx_value *row =
 		alx_arena_calloc(&c->rowa, t->ncols + 1, sizeof(*row));
 	uint8_t *given = alx_arena_calloc(&c->rowa, t->ncols + 1, 1);
@@ -479,18 +577,12 @@ static int copy_row(struct alx_portal *pt, const uint8_t *line, size_t len)
 			row[col] = alx_value_null(t->cols[col].type.id);
 			continue;
 		}
-		int rc = alx_value_in(&c->rowa, t->cols[col].type,
-				      (const char *)f[i].p, f[i].n, &s->fmt,
-				      &row[col], &s->diag);
+		rc = alx_value_in(&c->rowa, t->cols[col].type,
+				  (const char *)f[i].p, f[i].n, &s->fmt,
+				  &row[col], &s->diag);
 		if (rc != 0) {
-			char ctx[128];
-			snprintf(ctx, sizeof(ctx), "\nCOPY %s, line %llu",
-				 t->name, (unsigned long long)c->line);
-			size_t ml = strlen(s->diag.message);
-			if (strchr(s->diag.message, '\n') == NULL &&
-			    ml + strlen(ctx) < sizeof(s->diag.message))
-				memcpy(s->diag.message + ml, ctx,
-				       strlen(ctx) + 1);
+			copy_context(s, c, t->cols[col].name, f[i].p, f[i].n,
+				     true);
 			return rc;
 		}
 	}
@@ -499,16 +591,24 @@ static int copy_row(struct alx_portal *pt, const uint8_t *line, size_t len)
 		if (given[i])
 			continue;
 		if (c->defaults[i] != NULL) {
-			int rc = alx_eval(&ev, c->defaults[i], &row[i]);
-			if (rc != 0)
+			rc = alx_eval(&ev, c->defaults[i], &row[i]);
+			if (rc != 0) {
+				copy_context(s, c, NULL, line, len, true);
 				return rc;
+			}
 		} else {
 			row[i] = alx_value_null(t->cols[i].type.id);
 		}
 	}
-	int rc = alx_exec_insert_row(&pt->ex, t, row, c->checks, c->nchecks);
-	if (rc == 0)
+	rc = alx_exec_insert_row(&pt->ex, t, row, c->checks, c->nchecks);
+	if (rc == 0) {
 		pt->count++;
+		return 0;
+	}
+	/* PostgreSQL finds duplicates when it flushes a batch of rows, with
+	 * the line number but no longer its text */
+	copy_context(s, c, NULL, line, len,
+		     strcmp(s->diag.sqlstate, "23505") != 0);
 	return rc;
 }
 
@@ -520,12 +620,10 @@ static int drain(struct alx_portal *pt, bool final)
 		const uint8_t *p = c->buf + c->start;
 		size_t n = c->len - c->start;
 		int64_t end;
-		if (c->csv) {
+		if (c->csv)
 			end = csv_record_end(c, p, n);
-		} else {
-			const uint8_t *nl = memchr(p, '\n', n);
-			end = nl ? nl - p : -1;
-		}
+		else
+			end = text_record_end(p, n);
 		if (end < 0) {
 			if (!final)
 				break;

@@ -12,6 +12,7 @@
 #include "sql/sql_exec_ddl.h"
 #include "sql/sql_exec_dml.h"
 #include "sql/sql_plan.h"
+#include "sql/sql_roles.h"
 #include "sql/sql_session.h"
 
 int alx_ddl_err(struct alx_ddl *c, const char *sqlstate, const char *fmt, ...)
@@ -1100,6 +1101,8 @@ static int drop(struct alx_ddl *c, const struct alx_sql_drop *d)
 	};
 	if (d->obj <= ALX_SQL_OBJ_EXTENSION)
 		snprintf(c->tag, sizeof(c->tag), "%s", tags[d->obj]);
+	if (d->obj == ALX_SQL_OBJ_ROLE)
+		return alx_exec_drop_role(c, d);
 	for (uint32_t i = 0; i < d->nnames; i++) {
 		int rc = drop_one(c, d, &d->names[i]);
 		if (rc != 0)
@@ -1134,7 +1137,10 @@ int alx_exec_ddl(struct alx_ddl *c, const struct alx_sql_stmt *st)
 		return alx_ddl_err(c, "0A000",
 				   "extension \"%s\" is not available",
 				   st->u.create_extension->name.ptr);
+	case ALX_SQL_STMT_CREATE_ROLE:
+	case ALX_SQL_STMT_ALTER_ROLE:
+		return alx_exec_role(c, st);
 	default:
-		return alx_ddl_err(c, "0A000", "roles are not supported yet");
+		return alx_ddl_err(c, "0A000", "statement is not DDL");
 	}
 }

@@ -19,6 +19,7 @@
 #include "sql/sql_exec_dml.h"
 #include "sql/sql_exec_int.h"
 #include "sql/sql_session.h"
+#include "sql/sql_vindex.h"
 
 static int kv_fail(struct alx_exec *ex, int rc)
 {
@@ -26,7 +27,8 @@ static int kv_fail(struct alx_exec *ex, int rc)
 		*ex->d = ex->txn->diag;
 	else
 		alx_diag_set(ex->d, rc, NULL, "%s", alopex_code_str(rc));
-	if (rc == ALOPEX_ECONFLICT)
+	/* deadlock detected (40P01) keeps its own SQLSTATE */
+	if (rc == ALOPEX_ECONFLICT && strcmp(ex->d->sqlstate, "40P01") != 0)
 		alx_diag_set(ex->d, rc, "40001",
 			     "could not serialize access due to concurrent "
 			     "update");
@@ -287,7 +289,7 @@ static int find_conflict(struct alx_exec *ex, struct alx_arena *a,
 
 static int put_row(struct alx_exec *ex, struct alx_arena *a,
 		   const struct alx_cat_table *t, const struct alx_value *row,
-		   alopex_slice key)
+		   alopex_slice key, bool fresh)
 {
 	struct alx_buf b;
 	alx_buf_init(&b, a);
@@ -295,22 +297,38 @@ static int put_row(struct alx_exec *ex, struct alx_arena *a,
 	if (rc != 0)
 		return rc;
 	alopex_slice v = {b.ptr ? b.ptr : (const uint8_t *)"", b.len};
-	rc = alx_kv_txn_put(ex->txn, key, v);
+	rc = fresh ? alx_kv_txn_put_fresh(ex->txn, key, v)
+		   : alx_kv_txn_put(ex->txn, key, v);
 	return rc != 0 ? kv_fail(ex, rc) : 0;
 }
 
 static int put_entry(struct alx_exec *ex, struct alx_arena *a,
 		     const struct alx_cat_table *t,
 		     const struct alx_cat_index *x, const struct alx_value *row,
-		     alopex_slice key, bool del)
+		     alopex_slice key, bool del, bool fresh)
 {
 	struct alx_buf k;
 	int rc = index_key(ex, a, t, x, row, key, true, &k);
 	if (rc != 0)
 		return rc;
 	alopex_slice ks = {k.ptr, k.len};
-	rc = del ? alx_kv_txn_del(ex->txn, ks)
-		 : alx_kv_txn_put(ex->txn, ks, entry_value(x, row, key));
+	/*
+	 * A fresh unique entry (no NULLs: the key is the value alone; not
+	 * the one the row had) was checked absent; inserting it rather than putting it turns a
+	 * REPEATABLE READ conflict with a concurrent committed insert of the
+	 * value into 23505, as in PostgreSQL (alx_kv_txn_insert).
+	 */
+	if (fresh && !del && x->unique && !entry_has_suffix(x, row) &&
+	    !alx_kv_txn_read_committed(ex->txn)) {
+		rc = alx_kv_txn_insert(ex->txn, ks, entry_value(x, row, key));
+		if (rc == ALOPEX_EEXIST)
+			return dup_key_error(ex, a, t, x, row);
+		return rc != 0 ? kv_fail(ex, rc) : 0;
+	}
+	rc = del     ? alx_kv_txn_del(ex->txn, ks)
+	     : fresh ? alx_kv_txn_put_fresh(ex->txn, ks,
+					    entry_value(x, row, key))
+		     : alx_kv_txn_put(ex->txn, ks, entry_value(x, row, key));
 	if (del && rc == ALOPEX_ENOTFOUND)
 		rc = 0;
 	return rc != 0 ? kv_fail(ex, rc) : 0;
@@ -320,11 +338,13 @@ static int write_new(struct alx_exec *ex, struct alx_arena *a,
 		     const struct alx_cat_table *t, const struct alx_value *row,
 		     alopex_slice key)
 {
-	int rc = put_row(ex, a, t, row, key);
+	int rc = put_row(ex, a, t, row, key, true);
 	for (uint32_t i = t->has_pk ? 1 : 0; rc == 0 && i < t->nindexes; i++)
 		if (!is_vector_index(&t->indexes[i]))
 			rc = put_entry(ex, a, t, &t->indexes[i], row, key,
-				       false);
+				       false, true);
+	if (rc == 0 && alx_vsql_table_has(t))
+		rc = alx_vsql_row_change(ex, t, NULL, NULL, &key, row);
 	return rc;
 }
 
@@ -351,6 +371,86 @@ static int check_unique(struct alx_exec *ex, struct alx_arena *a,
 	return 0;
 }
 
+/*
+ * Check the unique keys of a new row and write it unless one is taken:
+ * *hit and *existing then name the first taken key, in check_unique's
+ * order (primary key, then the unique indexes), and nothing is written.
+ *
+ * With a primary key the engine's insert-if-absent checks it while writing
+ * the row, saving a lookup. The unique indexes are looked up first, so
+ * nothing needs undoing when one is taken; only then is the primary key
+ * looked up, since it would have been reported first.
+ */
+static int insert_new(struct alx_exec *ex, struct alx_arena *a,
+		      const struct alx_cat_table *t,
+		      const struct alx_value *row,
+		      const struct alx_cat_index **hit, alopex_slice *existing)
+{
+	alopex_slice none = {NULL, 0};
+	struct alx_buf k;
+	int rc;
+	if (!t->has_pk) {
+		rc = check_unique(ex, a, t, row, none, hit, existing);
+		if (rc != 0 || *hit != NULL)
+			return rc;
+		int64_t rowid = 0;
+		rc = alx_exec_nextval(ex, NULL, &rowid);
+		if (rc == 0)
+			rc = alx_table_row_key(a, t, row, rowid, &k, ex->d);
+		if (rc != 0)
+			return rc;
+		alopex_slice ks = {k.ptr, k.len};
+		return write_new(ex, a, t, row, ks);
+	}
+	*hit = NULL;
+	for (uint32_t i = 1; i < t->nindexes && *hit == NULL; i++) {
+		const struct alx_cat_index *x = &t->indexes[i];
+		if (!x->unique || is_vector_index(x))
+			continue;
+		rc = find_conflict(ex, a, t, x, row, none, existing);
+		if (rc != 0)
+			return rc;
+		if (existing->ptr != NULL)
+			*hit = x;
+	}
+	rc = alx_table_row_key(a, t, row, 0, &k, ex->d);
+	if (rc != 0)
+		return rc;
+	alopex_slice ks = {k.ptr, k.len};
+	if (*hit != NULL) {
+		alopex_slice v;
+		rc = alx_kv_txn_get(ex->txn, ks, &v);
+		if (rc == 0) {
+			*hit = &t->indexes[0];
+			*existing = ks;
+		} else if (rc != ALOPEX_ENOTFOUND) {
+			return kv_fail(ex, rc);
+		}
+		return 0;
+	}
+	struct alx_buf b;
+	alx_buf_init(&b, a);
+	rc = alx_row_encode(&b, row, t->ncols, ex->d);
+	if (rc != 0)
+		return rc;
+	alopex_slice v = {b.ptr ? b.ptr : (const uint8_t *)"", b.len};
+	rc = alx_kv_txn_insert(ex->txn, ks, v);
+	if (rc == ALOPEX_EEXIST) {
+		*hit = &t->indexes[0];
+		*existing = ks;
+		return 0;
+	}
+	if (rc != 0)
+		return kv_fail(ex, rc);
+	for (uint32_t i = 1; rc == 0 && i < t->nindexes; i++)
+		if (!is_vector_index(&t->indexes[i]))
+			rc = put_entry(ex, a, t, &t->indexes[i], row, ks, false,
+				       true);
+	if (rc == 0 && alx_vsql_table_has(t))
+		rc = alx_vsql_row_change(ex, t, NULL, NULL, &ks, row);
+	return rc;
+}
+
 int alx_exec_insert_row(struct alx_exec *ex, const struct alx_cat_table *t,
 			struct alx_value *row, struct alx_bx *const *checks,
 			uint32_t nchecks)
@@ -359,21 +459,11 @@ int alx_exec_insert_row(struct alx_exec *ex, const struct alx_cat_table *t,
 	alx_arena_init(&a, ex->db->rt, 0);
 	int rc = check_row(ex, &a, t, row, checks, nchecks);
 	const struct alx_cat_index *hit = NULL;
-	alopex_slice none = {NULL, 0}, existing;
+	alopex_slice existing;
 	if (rc == 0)
-		rc = check_unique(ex, &a, t, row, none, &hit, &existing);
+		rc = insert_new(ex, &a, t, row, &hit, &existing);
 	if (rc == 0 && hit != NULL)
 		rc = dup_key_error(ex, &a, t, hit, row);
-	int64_t rowid = 0;
-	if (rc == 0 && !t->has_pk)
-		rc = alx_exec_nextval(ex, NULL, &rowid);
-	struct alx_buf k;
-	if (rc == 0)
-		rc = alx_table_row_key(&a, t, row, rowid, &k, ex->d);
-	if (rc == 0) {
-		alopex_slice ks = {k.ptr, k.len};
-		rc = write_new(ex, &a, t, row, ks);
-	}
 	alx_arena_fini(&a);
 	return rc;
 }
@@ -420,9 +510,9 @@ static int update_row(struct alx_exec *ex, struct alx_arena *a,
 			continue;
 		/* the same key with a new value (the row moved) is a put */
 		if (!same_key)
-			rc = put_entry(ex, a, t, x, old, old_key, true);
+			rc = put_entry(ex, a, t, x, old, old_key, true, false);
 		if (rc == 0)
-			rc = put_entry(ex, a, t, x, row, key, false);
+			rc = put_entry(ex, a, t, x, row, key, false, !same_key);
 	}
 	if (rc == 0 && moved) {
 		rc = alx_kv_txn_del(ex->txn, old_key);
@@ -431,7 +521,9 @@ static int update_row(struct alx_exec *ex, struct alx_arena *a,
 		rc = 0;
 	}
 	if (rc == 0)
-		rc = put_row(ex, a, t, row, key);
+		rc = put_row(ex, a, t, row, key, false);
+	if (rc == 0 && alx_vsql_table_has(t))
+		rc = alx_vsql_row_change(ex, t, &old_key, old, &key, row);
 	return rc;
 }
 
@@ -446,8 +538,10 @@ static int delete_row(struct alx_exec *ex, struct alx_arena *a,
 		return kv_fail(ex, rc);
 	for (uint32_t i = t->has_pk ? 1 : 0; rc == 0 && i < t->nindexes; i++)
 		if (!is_vector_index(&t->indexes[i]))
-			rc = put_entry(ex, a, t, &t->indexes[i], old, key,
-				       true);
+			rc = put_entry(ex, a, t, &t->indexes[i], old, key, true,
+				       false);
+	if (rc == 0 && alx_vsql_table_has(t))
+		rc = alx_vsql_row_change(ex, t, &key, old, NULL, NULL);
 	return rc;
 }
 
@@ -561,8 +655,8 @@ static int insert_one(struct dml_run *r, struct alx_arena *a,
 	if (rc != 0)
 		return rc;
 	const struct alx_cat_index *hit;
-	alopex_slice none = {NULL, 0}, existing;
-	rc = check_unique(ex, a, t, row, none, &hit, &existing);
+	alopex_slice existing;
+	rc = insert_new(ex, a, t, row, &hit, &existing);
 	if (rc != 0)
 		return rc;
 	if (hit != NULL) {
@@ -574,20 +668,6 @@ static int insert_one(struct dml_run *r, struct alx_arena *a,
 			return 0;
 		return conflict_update(r, a, existing, row);
 	}
-	int64_t rowid = 0;
-	if (!t->has_pk) {
-		rc = alx_exec_nextval(ex, NULL, &rowid);
-		if (rc != 0)
-			return rc;
-	}
-	struct alx_buf k;
-	rc = alx_table_row_key(a, t, row, rowid, &k, ex->d);
-	if (rc != 0)
-		return rc;
-	alopex_slice ks = {k.ptr, k.len};
-	rc = write_new(ex, a, t, row, ks);
-	if (rc != 0)
-		return rc;
 	r->count++;
 	return returning(r, a, row);
 }
@@ -614,6 +694,7 @@ static int run_insert(struct dml_run *r, const struct alx_plan *source)
 	alx_arena_init(&keep, ex->db->rt, 0);
 	struct alx_value **rows = NULL;
 	uint32_t nrows = 0, cap = 0, w = r->m->ninsert;
+	uint64_t streamed = 0;
 	for (;;) {
 		const struct alx_value *src;
 		rc = alx_node_next(n, &src);
@@ -625,8 +706,17 @@ static int run_insert(struct dml_run *r, const struct alx_plan *source)
 			break;
 		rc = 0;
 		if (stream) {
-			alx_arena_reset(&rowa);
-			rc = insert_one(r, &rowa, src);
+			/*
+			 * The first row borrows the statement's arena: a
+			 * single-row INSERT, the common prepared case, then
+			 * allocates no arena chunk of its own.
+			 */
+			struct alx_arena *a = ex->a;
+			if (streamed++ > 0 || a == NULL) {
+				alx_arena_reset(&rowa);
+				a = &rowa;
+			}
+			rc = insert_one(r, a, src);
 			if (rc != 0)
 				break;
 			continue;
@@ -763,7 +853,9 @@ int alx_exec_dml(struct alx_exec *ex, const struct alx_bdml *m,
 		 uint64_t *count)
 {
 	struct dml_run r = {ex, m, fn, arg, 0};
-	int rc;
+	int rc = alx_vsql_dml_begin(ex, m->table);
+	if (rc != 0)
+		return rc;
 	if (m->kind == ALX_SQL_STMT_INSERT) {
 		rc = run_insert(&r, source);
 	} else {
@@ -980,14 +1072,14 @@ static int build_one(struct alx_exec *ex, void *arg, struct alx_arena *a,
 					    b->x->name, detail);
 		}
 	}
-	return put_entry(ex, a, b->t, b->x, row, key, false);
+	return put_entry(ex, a, b->t, b->x, row, key, false, true);
 }
 
 int alx_exec_build_index(struct alx_exec *ex, const struct alx_cat_table *t,
 			 const struct alx_cat_index *x)
 {
 	if (is_vector_index(x))
-		return 0; /* no index kinds keep entries yet */
+		return alx_vsql_build(ex, t, x);
 	struct build_arg b = {t, x};
 	return alx_exec_visit_rows(ex, t, build_one, &b);
 }
@@ -1010,7 +1102,7 @@ static int rewrite_one(struct alx_exec *ex, void *arg, struct alx_arena *a,
 	if (rc == 0)
 		rc = check_row(ex, a, w->new_t, out, NULL, 0);
 	if (rc == 0)
-		rc = put_row(ex, a, w->new_t, out, key);
+		rc = put_row(ex, a, w->new_t, out, key, false);
 	return rc;
 }
 

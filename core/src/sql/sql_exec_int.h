@@ -59,6 +59,9 @@ struct alx_node {
 	void *groups;
 	uint32_t ngroups;
 	struct alx_value *keys; /* scratch for key values */
+
+	/* SCAN by a vector index (sql_exec_vindex.c) */
+	struct alx_vscan_state *vs;
 };
 
 /* Per-kind operations (sql_exec.c dispatches on p->kind). */

@@ -11,6 +11,7 @@
 #include "sql/sql_func.h"
 #include "sql/sql_json.h"
 #include "sql/sql_numeric.h"
+#include "sql/sql_roles.h"
 #include "sql/sql_session.h"
 #include "sql/sql_vector.h"
 
@@ -20,6 +21,7 @@ static const struct alx_func_def *const tables[] = {
 	alx_funcs_core,
 	alx_funcs_str,
 	alx_funcs_dt,
+	alx_funcs_syscat,
 };
 
 const struct alx_func_def *alx_func_find(const char *name, uint32_t nargs)
@@ -648,6 +650,11 @@ static const struct alx_cat_sequence *seq_lookup(const struct alx_catalog *cat,
 
 static int r_seq(struct alx_bind_ctx *b, struct alx_bx *c)
 {
+	/* nextval('s'::regclass): the sequence by its name (regclass input
+	 * is a catalog lookup, sql_func_syscat.c) */
+	if (c->args[0]->kind == ALX_BX_FUNC && c->args[0]->nargs == 1 &&
+	    strcmp(c->args[0]->u.func.def->name, "regclassin") == 0)
+		c->args[0] = c->args[0]->args[0];
 	int rc = alx_func_arg(b, c, 0, ALX_T_TEXT);
 	if (rc == 0 && c->nargs > 1)
 		rc = alx_func_arg(b, c, 1, ALX_T_INT8);
@@ -802,9 +809,11 @@ static int f_current_user(struct alx_ev *ev, const struct alx_bx *c,
 {
 	(void)c;
 	(void)a;
-	const char *u = alx_session_setting(ev->ex->s, "session_authorization");
+	/* Copied: the name may live in a catalog the result outlives. */
+	const char *u = alx_arena_strdup(
+		ev->a, alx_sql_session_user(ev->ex->s, ev->ex->cat));
 	if (u == NULL)
-		u = "alopex";
+		return alx_exec_oom(ev->ex);
 	*out = alx_value_bytes(ALX_T_TEXT, u, strlen(u));
 	return 0;
 }
@@ -842,6 +851,8 @@ static int r_typeof(struct alx_bind_ctx *b, struct alx_bx *c)
 {
 	char buf[80];
 	struct alx_type t = c->args[0]->type;
+	if (t.id == ALX_T_INTERVAL) /* regtype shows no fields */
+		t = alx_type_make(t.id);
 	alx_type_sqlname(t, buf, sizeof(buf));
 	char *s = alx_arena_strdup(b->a, buf);
 	if (s == NULL)

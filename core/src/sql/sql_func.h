@@ -55,5 +55,6 @@ int alx_func_arg(struct alx_bind_ctx *b, struct alx_bx *call, uint32_t i,
 extern const struct alx_func_def alx_funcs_core[];
 extern const struct alx_func_def alx_funcs_str[];
 extern const struct alx_func_def alx_funcs_dt[];
+extern const struct alx_func_def alx_funcs_syscat[];
 
 #endif

@@ -8,11 +8,12 @@
 #include "sql/sql_datetime.h"
 #include "sql/sql_exec_int.h"
 #include "sql/sql_func.h"
+#include "sql/sql_interval.h"
 #include "sql/sql_session.h"
 
 static const struct alx_value_fmt *fmt(struct alx_ev *ev)
 {
-	static const struct alx_value_fmt none = {1, 0, NULL, 1};
+	static const struct alx_value_fmt none = {1, 0, NULL, 1, 0};
 	return ev->ex->fmt ? ev->ex->fmt : &none;
 }
 
@@ -83,7 +84,8 @@ static int r_text_ts(struct alx_bind_ctx *b, struct alx_bx *c)
 			    ? ALX_T_TIMESTAMPTZ
 			    : (t == ALX_T_DATE ? ALX_T_DATE
 					       : ALX_T_TIMESTAMPTZ);
-	if (t != ALX_T_TIMESTAMP && t != ALX_T_TIMESTAMPTZ && t != ALX_T_DATE)
+	if (t != ALX_T_TIMESTAMP && t != ALX_T_TIMESTAMPTZ && t != ALX_T_DATE &&
+	    t != ALX_T_INTERVAL)
 		return alx_func_no_match(b, c->u.func.def->name, c->args,
 					 c->nargs);
 	rc = alx_func_arg(b, c, 1, t);
@@ -103,6 +105,17 @@ static int f_date_trunc(struct alx_ev *ev, const struct alx_bx *c,
 			const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
+	if (a[1].type == ALX_T_INTERVAL) {
+		struct alx_interval iv;
+		int rc = alx_interval_trunc((const char *)a[0].u.s.ptr,
+					    a[0].u.s.len, &a[1].u.iv, &iv,
+					    ev->ex->d);
+		if (rc != 0)
+			return rc;
+		*out = a[1];
+		out->u.iv = iv;
+		return 0;
+	}
 	int tz = a[1].type == ALX_T_TIMESTAMPTZ;
 	int64_t r;
 	int rc = alx_timestamp_trunc((const char *)a[0].u.s.ptr, a[0].u.s.len,
@@ -120,6 +133,20 @@ static int f_extract(struct alx_ev *ev, const struct alx_bx *c,
 {
 	char buf[ALX_DATETIME_BUFSZ];
 	int is_null = 0;
+	if (a[1].type == ALX_T_INTERVAL) {
+		double f;
+		int rc = alx_interval_extract((const char *)a[0].u.s.ptr,
+					      a[0].u.s.len, &a[1].u.iv, buf, &f,
+					      ev->ex->d);
+		if (rc != 0)
+			return rc;
+		if (c->type.id == ALX_T_FLOAT8) {
+			*out = alx_value_float(ALX_T_FLOAT8, f);
+			return 0;
+		}
+		return alx_value_in(ev->a, alx_type_make(ALX_T_NUMERIC), buf,
+				    strlen(buf), NULL, out, ev->ex->d);
+	}
 	int kind = a[1].type == ALX_T_DATE	  ? 0
 		   : a[1].type == ALX_T_TIMESTAMP ? 1
 						  : 2;
@@ -232,6 +259,119 @@ static int f_timezone(struct alx_ev *ev, const struct alx_bx *c,
 	return 0;
 }
 
+/* ---- intervals -------------------------------------------------------- */
+
+static int f_justify(struct alx_ev *ev, const struct alx_bx *c,
+		     const struct alx_value *a, struct alx_value *out)
+{
+	const char *fn = c->u.func.def->name;
+	int how = strcmp(fn, "justify_hours") == 0  ? ALX_JUSTIFY_HOURS
+		  : strcmp(fn, "justify_days") == 0 ? ALX_JUSTIFY_DAYS
+						    : ALX_JUSTIFY_INTERVAL;
+	struct alx_value v = a[0];
+	int rc = alx_interval_justify(&a[0].u.iv, how, &v.u.iv, ev->ex->d);
+	if (rc == 0)
+		*out = v;
+	return rc;
+}
+
+/*
+ * age(timestamp, timestamp) or age(timestamptz, timestamptz), and the
+ * one-argument forms against current_date: dates and unknown literals
+ * take timestamptz (the preferred type), a timestamp with a timestamp
+ * stays one.
+ */
+static int r_age(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	bool tz = false, ts = false, unknown = false;
+	for (uint32_t i = 0; i < c->nargs; i++) {
+		int t = c->args[i]->type.id;
+		if (t == ALX_T_TIMESTAMPTZ || t == ALX_T_DATE)
+			tz = true;
+		else if (t == ALX_T_TIMESTAMP)
+			ts = true;
+		else if (t == ALX_T_UNKNOWN)
+			unknown = true;
+		else
+			return alx_func_no_match(b, "age", c->args, c->nargs);
+	}
+	if (c->nargs == 1 && unknown)
+		return alx_bind_err(b, "42725",
+				    "function age(unknown) is not unique");
+	int t = tz || !ts ? ALX_T_TIMESTAMPTZ : ALX_T_TIMESTAMP;
+	for (uint32_t i = 0; i < c->nargs; i++) {
+		int rc = alx_func_arg(b, c, i, t);
+		if (rc != 0)
+			return rc;
+	}
+	c->type = alx_type_make(ALX_T_INTERVAL);
+	return 0;
+}
+
+static int f_age(struct alx_ev *ev, const struct alx_bx *c,
+		 const struct alx_value *a, struct alx_value *out)
+{
+	int with_tz = a[0].type == ALX_T_TIMESTAMPTZ;
+	const struct alx_value_fmt *f = fmt(ev);
+	int64_t x, y;
+	int rc = 0;
+	if (c->nargs == 2) {
+		x = a[0].u.ts;
+		y = a[1].u.ts;
+	} else {
+		/* current_date as timestamp[tz] */
+		int32_t today;
+		y = a[0].u.ts;
+		rc = alx_timestamp_to_date(ev->ex->txn_ts, 1, f->tz,
+					   f->tz_offset_sec, &today, ev->ex->d);
+		if (rc == 0)
+			rc = alx_date_to_timestamp(today, with_tz, f->tz,
+						   f->tz_offset_sec, &x,
+						   ev->ex->d);
+		if (rc != 0)
+			return rc;
+	}
+	struct alx_value v = {.type = ALX_T_INTERVAL, .null = false};
+	rc = alx_timestamp_age(x, y, with_tz, f->tz, f->tz_offset_sec, &v.u.iv,
+			       ev->ex->d);
+	if (rc == 0)
+		*out = v;
+	return rc;
+}
+
+/* make_interval(years, months, weeks, days, hours, mins int, secs
+ * float8), every argument defaulting to 0. */
+static int r_make_interval(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	for (uint32_t i = 0; i < c->nargs; i++) {
+		int rc = alx_func_arg(b, c, i,
+				      i == 6 ? ALX_T_FLOAT8 : ALX_T_INT4);
+		if (rc != 0)
+			return rc;
+	}
+	c->type = alx_type_make(ALX_T_INTERVAL);
+	return 0;
+}
+
+static int f_make_interval(struct alx_ev *ev, const struct alx_bx *c,
+			   const struct alx_value *a, struct alx_value *out)
+{
+	int64_t n[6] = {0, 0, 0, 0, 0, 0};
+	double secs = 0;
+	for (uint32_t i = 0; i < c->nargs; i++) {
+		if (i < 6)
+			n[i] = a[i].u.i;
+		else
+			secs = a[i].u.f;
+	}
+	struct alx_value v = {.type = ALX_T_INTERVAL, .null = false};
+	int rc = alx_make_interval(n[0], n[1], n[2], n[3], n[4], n[5], secs,
+				   &v.u.iv, ev->ex->d);
+	if (rc == 0)
+		*out = v;
+	return rc;
+}
+
 #define F(n, mn, mx, fl, ret, a0, a1, a2, res, ev)        \
 	{                                                 \
 		n, mn, mx, fl, ret, {a0, a1, a2}, res, ev \
@@ -240,6 +380,7 @@ static int f_timezone(struct alx_ev *ev, const struct alx_bx *c,
 #define ST ALX_FN_STABLE
 #define TZ ALX_T_TIMESTAMPTZ
 #define ANY ALX_T_ANY
+#define IV ALX_T_INTERVAL
 
 const struct alx_func_def alx_funcs_dt[] = {
 	F("now", 0, 0, ST, TZ, 0, 0, 0, NULL, f_now),
@@ -258,5 +399,11 @@ const struct alx_func_def alx_funcs_dt[] = {
 	F("make_date", 3, 3, S, ALX_T_DATE, ALX_T_INT4, ALX_T_INT4, ALX_T_INT4,
 	  NULL, f_make_date),
 	F("timezone", 2, 2, S | ST, ANY, ANY, ANY, 0, r_timezone, f_timezone),
+	F("justify_hours", 1, 1, S, IV, IV, 0, 0, NULL, f_justify),
+	F("justify_days", 1, 1, S, IV, IV, 0, 0, NULL, f_justify),
+	F("justify_interval", 1, 1, S, IV, IV, 0, 0, NULL, f_justify),
+	F("age", 1, 2, S | ST, IV, ANY, ANY, 0, r_age, f_age),
+	F("make_interval", 0, 7, S, IV, ANY, ANY, ANY, r_make_interval,
+	  f_make_interval),
 	{0},
 };

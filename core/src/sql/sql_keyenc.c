@@ -20,6 +20,10 @@
  *               0x01: prefixes sort first and the next column starts
  *               cleanly (CHAR(n) without its trailing spaces)
  *   DATE        four bytes, TIMESTAMP[TZ] eight: big-endian, sign flipped
+ *   INTERVAL    twelve bytes: what PostgreSQL compares (months as 30 days,
+ *               days as 24 hours, in microseconds), big-endian, sign
+ *               flipped; '1 mon' and '30 days' are one key, as they are
+ *               one value to btree and GROUP BY in PostgreSQL
  *   VECTOR      0x01 + four order-preserving bytes per element, then 0x00
  * DESC inverts every byte of the column (marker included); every column
  * encoding is prefix-free, so that reverses its order exactly.
@@ -31,6 +35,7 @@
 
 #include "runtime/alx_arena.h"
 #include "runtime/alx_diag.h"
+#include "sql/sql_interval.h"
 #include "sql/sql_numeric.h"
 #include "sql/sql_value.h"
 #include "sql/sql_value_internal.h"
@@ -273,6 +278,11 @@ static int put_key_value(struct alx_buf *b, const struct alx_value *v)
 		put_be(tmp, (uint64_t)v->u.ts ^ UINT64_C(0x8000000000000000),
 		       8);
 		return alx_buf_append(b, tmp, 8);
+	case ALX_T_INTERVAL: {
+		uint8_t k[ALX_INTERVAL_KEYSZ];
+		alx_interval_key(&v->u.iv, k);
+		return alx_buf_append(b, k, sizeof(k));
+	}
 	case ALX_T_VECTOR:
 		for (uint32_t i = 0; i < v->u.vec.dim; i++) {
 			tmp[0] = 0x01;
@@ -570,6 +580,14 @@ int alx_key_decode(struct alx_arena *a, const uint8_t *key, size_t len,
 		if (!ts_ok(v.u.ts))
 			return corrupt(diag, "key: timestamp out of range");
 		break;
+	case ALX_T_INTERVAL: {
+		uint8_t k[ALX_INTERVAL_KEYSZ];
+		if (!kget_n(&r, k, sizeof(k)))
+			return corrupt(diag, "key: truncated interval");
+		if (alx_interval_from_key(k, &v.u.iv) != 0)
+			return corrupt(diag, "key: interval out of range");
+		break;
+	}
 	case ALX_T_VECTOR: {
 		size_t n = 0, scan = r.pos;
 		for (;;) {
@@ -690,6 +708,18 @@ static bool host_little_endian(void)
 	return b == 1;
 }
 
+/* Intervals in rows: time, days, months as zigzag varints ('1 day' takes
+ * three bytes). */
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
 static int put_row_value(struct alx_buf *b, const struct alx_value *v,
 			 alopex_diag *diag)
 {
@@ -727,6 +757,12 @@ static int put_row_value(struct alx_buf *b, const struct alx_value *v,
 							      : enc_oom(diag);
 	}
 	switch (v->type) {
+	case ALX_T_INTERVAL:
+		if (put_varint(b, zigzag(v->u.iv.time)) != 0 ||
+		    put_varint(b, zigzag(v->u.iv.day)) != 0 ||
+		    put_varint(b, zigzag(v->u.iv.month)) != 0)
+			return enc_oom(diag);
+		return 0;
 	case ALX_T_NUMERIC:
 	case ALX_T_TEXT:
 	case ALX_T_VARCHAR:
@@ -843,6 +879,22 @@ static int get_row_value(struct alx_arena *a, const uint8_t *row, size_t len,
 		return 0;
 	}
 	uint64_t n;
+	if (t.id == ALX_T_INTERVAL) {
+		uint64_t d, m;
+		if (!get_varint(row, len, pos, &n) ||
+		    !get_varint(row, len, pos, &d) ||
+		    !get_varint(row, len, pos, &m))
+			return corrupt(diag, "row: truncated interval");
+		int64_t dd = unzigzag(d), mm = unzigzag(m);
+		if (dd < INT32_MIN || dd > INT32_MAX || mm < INT32_MIN ||
+		    mm > INT32_MAX)
+			return corrupt(diag, "row: interval out of range");
+		v.u.iv.time = unzigzag(n);
+		v.u.iv.day = (int32_t)dd;
+		v.u.iv.month = (int32_t)mm;
+		*out = v;
+		return 0;
+	}
 	if (!get_varint(row, len, pos, &n))
 		return corrupt(diag, "row: bad length");
 	switch (t.id) {

@@ -11,6 +11,7 @@
 
 #include "runtime/alx_arena.h"
 #include "runtime/alx_diag.h"
+#include "sql/sql_interval.h"
 #include "sql/sql_numeric.h"
 #include "sql/sql_value.h"
 #include "sql/sql_value_internal.h"
@@ -81,6 +82,76 @@ static int number_result(int op, int l, int r)
 	return ALX_T_NUMERIC;
 }
 
+static bool is_ts(int t)
+{
+	return t == ALX_T_TIMESTAMP || t == ALX_T_TIMESTAMPTZ;
+}
+
+static bool is_timespan(int t)
+{
+	return is_ts(t) || t == ALX_T_INTERVAL;
+}
+
+int alx_binop_unknown_type(int op, int known, bool known_left)
+{
+	if (known == ALX_T_INTERVAL) {
+		if (op == ALX_OP_ADD || op == ALX_OP_SUB)
+			return ALX_T_INTERVAL;
+		/* interval * float8, float8 * interval, interval / float8 */
+		if (op == ALX_OP_MUL || (op == ALX_OP_DIV && known_left))
+			return ALX_T_FLOAT8;
+		return ALX_T_UNKNOWN;
+	}
+	if (is_ts(known)) {
+		/* timestamp + interval is the only +; for - the same type
+		 * matches exactly (timestamp - timestamp). */
+		if (op == ALX_OP_ADD)
+			return ALX_T_INTERVAL;
+		return known;
+	}
+	if (known == ALX_T_DATE)
+		return ALX_T_INT4;
+	return known;
+}
+
+/*
+ * Operators of intervals and timestamps, and of dates with them (a date
+ * becomes a timestamp); -1: none.
+ */
+static int timespan_result(int op, int l, int r)
+{
+	bool li = l == ALX_T_INTERVAL, ri = r == ALX_T_INTERVAL;
+	bool lt = is_ts(l) || l == ALX_T_DATE,
+	     rtm = is_ts(r) || r == ALX_T_DATE;
+	switch (op) {
+	case ALX_OP_ADD:
+		if (li && ri)
+			return ALX_T_INTERVAL;
+		if (li && rtm)
+			return r == ALX_T_DATE ? ALX_T_TIMESTAMP : r;
+		if (ri && lt)
+			return l == ALX_T_DATE ? ALX_T_TIMESTAMP : l;
+		return -1;
+	case ALX_OP_SUB:
+		if (li && ri)
+			return ALX_T_INTERVAL;
+		if (ri && lt)
+			return l == ALX_T_DATE ? ALX_T_TIMESTAMP : l;
+		if (lt && rtm && !(l == ALX_T_DATE && r == ALX_T_DATE))
+			return ALX_T_INTERVAL;
+		return -1;
+	case ALX_OP_MUL:
+		if ((li && alx_type_is_number(r)) ||
+		    (ri && alx_type_is_number(l)))
+			return ALX_T_INTERVAL;
+		return -1;
+	case ALX_OP_DIV:
+		return li && alx_type_is_number(r) ? ALX_T_INTERVAL : -1;
+	default:
+		return -1;
+	}
+}
+
 int alx_binop_result_type(int op, struct alx_type l, struct alx_type r,
 			  struct alx_type *out, alopex_diag *diag)
 {
@@ -129,8 +200,14 @@ int alx_binop_result_type(int op, struct alx_type l, struct alx_type r,
 			return 0;
 		}
 	}
+	if (lt == ALX_T_UNKNOWN && is_timespan(rt))
+		lt = alx_binop_unknown_type(op, rt, false);
+	if (rt == ALX_T_UNKNOWN && is_timespan(lt))
+		rt = alx_binop_unknown_type(op, lt, true);
 	if (alx_type_is_number(lt) && alx_type_is_number(rt)) {
 		res = number_result(op, lt, rt);
+	} else if (is_timespan(lt) || is_timespan(rt)) {
+		res = timespan_result(op, lt, rt);
 	} else if (lt == ALX_T_DATE || rt == ALX_T_DATE) {
 		int other = lt == ALX_T_DATE ? rt : lt;
 		bool int_ok = other == ALX_T_INT4 || other == ALX_T_INT2;
@@ -509,7 +586,7 @@ static int concat(struct alx_arena *a, int type, const struct alx_value *l,
 
 /* The type an operand is read as: UNKNOWN literals become the other
  * operand's type (or text/numeric where PostgreSQL picks those). */
-static int operand_type(int op, int self, int other, int res)
+static int operand_type(int op, int self, int other, int res, bool self_left)
 {
 	if (self != ALX_T_UNKNOWN)
 		return self;
@@ -519,13 +596,95 @@ static int operand_type(int op, int self, int other, int res)
 		return res;
 	if (other == ALX_T_VECTOR)
 		return ALX_T_VECTOR;
+	if (is_timespan(other))
+		return alx_binop_unknown_type(op, other, !self_left);
 	return other;
+}
+
+/* The double an interval is scaled by. */
+static double factor_of(const struct alx_value *v)
+{
+	return alx_value_to_double(v);
+}
+
+/* A date, timestamp or timestamptz as type `to` (session zone for tz). */
+static int as_ts(struct alx_arena *a, const struct alx_value *v, int to,
+		 const struct alx_value_fmt *fmt, int64_t *out,
+		 alopex_diag *diag)
+{
+	if (v->type == to) {
+		*out = v->u.ts;
+		return 0;
+	}
+	struct alx_value c;
+	int rc = alx_value_cast(a, v, alx_type_make(to), false, fmt, &c, diag);
+	if (rc == 0)
+		*out = c.u.ts;
+	return rc;
+}
+
+static int timespan_arith(struct alx_arena *a, int op, int res,
+			  const struct alx_value *l, const struct alx_value *r,
+			  const struct alx_value_fmt *fmt,
+			  struct alx_value *out, alopex_diag *diag)
+{
+	struct alx_value v = {.type = (uint8_t)res, .null = false};
+	int rc;
+	int lt = l->type, rt = r->type;
+	if (lt == ALX_T_INTERVAL && rt == ALX_T_INTERVAL) {
+		rc = alx_interval_add(&l->u.iv, &r->u.iv, op == ALX_OP_SUB,
+				      &v.u.iv, diag);
+	} else if (op == ALX_OP_MUL) {
+		const struct alx_value *iv = lt == ALX_T_INTERVAL ? l : r;
+		const struct alx_value *n = lt == ALX_T_INTERVAL ? r : l;
+		rc = alx_interval_mul(&iv->u.iv, factor_of(n), &v.u.iv, diag);
+	} else if (op == ALX_OP_DIV) {
+		rc = alx_interval_div(&l->u.iv, factor_of(r), &v.u.iv, diag);
+	} else if (res == ALX_T_INTERVAL) {
+		/* timestamp - timestamp, in the common type */
+		int ct = lt == ALX_T_TIMESTAMPTZ || rt == ALX_T_TIMESTAMPTZ
+				 ? ALX_T_TIMESTAMPTZ
+				 : ALX_T_TIMESTAMP;
+		int64_t x = 0, y = 0;
+		rc = as_ts(a, l, ct, fmt, &x, diag);
+		if (rc == 0)
+			rc = as_ts(a, r, ct, fmt, &y, diag);
+		if (rc == 0)
+			rc = alx_timestamp_mi(x, y, &v.u.iv, diag);
+	} else {
+		const struct alx_value *iv = lt == ALX_T_INTERVAL ? l : r;
+		const struct alx_value *t = lt == ALX_T_INTERVAL ? r : l;
+		int64_t ts = 0;
+		rc = as_ts(a, t, res, fmt, &ts, diag);
+		if (rc == 0)
+			rc = alx_timestamp_pl_interval(
+				ts, &iv->u.iv, op == ALX_OP_SUB,
+				res == ALX_T_TIMESTAMPTZ, fmt->tz,
+				fmt->tz_offset_sec, &v.u.ts, diag);
+	}
+	if (rc != 0)
+		return rc;
+	*out = v;
+	return 0;
 }
 
 int alx_value_binop(struct alx_arena *a, int op, const struct alx_value *l,
 		    const struct alx_value *r, struct alx_value *out,
 		    alopex_diag *diag)
 {
+	return alx_value_binop_fmt(a, op, l, r, NULL, out, diag);
+}
+
+int alx_value_binop_fmt(struct alx_arena *a, int op, const struct alx_value *l,
+			const struct alx_value *r,
+			const struct alx_value_fmt *fmt, struct alx_value *out,
+			alopex_diag *diag)
+{
+	struct alx_value_fmt deflt;
+	if (fmt == NULL) {
+		alx_value_fmt_default(&deflt);
+		fmt = &deflt;
+	}
 	struct alx_type rt;
 	int rc = alx_binop_result_type(op, alx_type_make(l->type),
 				       alx_type_make(r->type), &rt, diag);
@@ -538,24 +697,26 @@ int alx_value_binop(struct alx_arena *a, int op, const struct alx_value *l,
 	}
 	/* Read UNKNOWN literals as the type the operator takes. */
 	struct alx_value lv = *l, rv = *r;
-	int ltype = operand_type(op, l->type, r->type, res);
-	int rtype = operand_type(op, r->type, l->type, res);
+	int ltype = operand_type(op, l->type, r->type, res, true);
+	int rtype = operand_type(op, r->type, l->type, res, false);
 	if (ltype != l->type) {
 		rc = alx_value_in(a, alx_type_make(ltype),
-				  (const char *)l->u.s.ptr, l->u.s.len, NULL,
+				  (const char *)l->u.s.ptr, l->u.s.len, fmt,
 				  &lv, diag);
 		if (rc != 0)
 			return rc;
 	}
 	if (rtype != r->type) {
 		rc = alx_value_in(a, alx_type_make(rtype),
-				  (const char *)r->u.s.ptr, r->u.s.len, NULL,
+				  (const char *)r->u.s.ptr, r->u.s.len, fmt,
 				  &rv, diag);
 		if (rc != 0)
 			return rc;
 	}
 	if (op == ALX_OP_CONCAT)
 		return concat(a, res, &lv, &rv, out, diag);
+	if (is_timespan(lv.type) || is_timespan(rv.type))
+		return timespan_arith(a, op, res, &lv, &rv, fmt, out, diag);
 	if (res == ALX_T_DATE || lv.type == ALX_T_DATE)
 		return date_arith(op, &lv, &rv, out, diag);
 	if (res == ALX_T_VECTOR)
@@ -603,10 +764,17 @@ int alx_value_neg(struct alx_arena *a, const struct alx_value *v,
 		  struct alx_value *out, alopex_diag *diag)
 {
 	int t = v->type;
-	if (!alx_type_is_number(t) && t != ALX_T_UNKNOWN)
+	if (!alx_type_is_number(t) && t != ALX_T_UNKNOWN && t != ALX_T_INTERVAL)
 		return alx_sql_error(diag, "42883",
 				     "operator does not exist: - %s",
 				     alx_type_name(t));
+	if (t == ALX_T_INTERVAL && !v->null) {
+		struct alx_value x = *v;
+		int rc = alx_interval_neg(&v->u.iv, &x.u.iv, diag);
+		if (rc == 0)
+			*out = x;
+		return rc;
+	}
 	if (v->null) {
 		*out = alx_value_null(t == ALX_T_UNKNOWN ? ALX_T_NUMERIC : t);
 		return 0;

@@ -523,12 +523,12 @@ struct alx_sql_stmt *pp_preparable(struct parser *p)
 
 /* Statements PostgreSQL has and Alopex does not: a clear 0A000. */
 static const int unsupported_kw[] = {
-	ALX_KW_VACUUM,	 ALX_KW_ANALYZE, ALX_KW_ANALYSE, ALX_KW_GRANT,
-	ALX_KW_REVOKE,	 ALX_KW_LOCK,	 ALX_KW_CLUSTER, ALX_KW_REINDEX,
-	ALX_KW_COMMENT,	 ALX_KW_DO,	 ALX_KW_CALL,	 ALX_KW_CHECKPOINT,
-	ALX_KW_LOAD,	 ALX_KW_FETCH,	 ALX_KW_MOVE,	 ALX_KW_DECLARE,
-	ALX_KW_CLOSE,	 ALX_KW_REFRESH, ALX_KW_IMPORT,	 ALX_KW_SECURITY,
-	ALX_KW_REASSIGN, ALX_KW_LISTEN,	 ALX_KW_NOTIFY,	 ALX_KW_UNLISTEN,
+	ALX_KW_GRANT,	   ALX_KW_REVOKE,   ALX_KW_LOCK,    ALX_KW_CLUSTER,
+	ALX_KW_REINDEX,	   ALX_KW_COMMENT,  ALX_KW_DO,	    ALX_KW_CALL,
+	ALX_KW_CHECKPOINT, ALX_KW_LOAD,	    ALX_KW_FETCH,   ALX_KW_MOVE,
+	ALX_KW_DECLARE,	   ALX_KW_CLOSE,    ALX_KW_REFRESH, ALX_KW_IMPORT,
+	ALX_KW_SECURITY,   ALX_KW_REASSIGN, ALX_KW_LISTEN,  ALX_KW_NOTIFY,
+	ALX_KW_UNLISTEN,
 };
 
 struct alx_sql_stmt *pp_statement(struct parser *p)
@@ -553,6 +553,10 @@ struct alx_sql_stmt *pp_statement(struct parser *p)
 		return pp_alter(p);
 	case ALX_KW_TRUNCATE:
 		return pp_truncate(p);
+	case ALX_KW_VACUUM:
+	case ALX_KW_ANALYZE:
+	case ALX_KW_ANALYSE:
+		return pp_vacuum(p);
 	default:
 		break;
 	}

@@ -311,4 +311,7 @@ bool pp_seq_options(struct parser *p, struct pvec *v, bool paren);
 /* sql_parse_util.c */
 struct alx_sql_stmt *pp_utility(struct parser *p);
 
+/* sql_parse_vacuum.c: VACUUM or ANALYZE (current token). */
+struct alx_sql_stmt *pp_vacuum(struct parser *p);
+
 #endif

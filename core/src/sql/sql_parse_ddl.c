@@ -688,6 +688,15 @@ struct alx_sql_stmt *pp_drop(struct parser *p)
 		struct alx_sql_names n;
 		if (d->obj == ALX_SQL_OBJ_ROLE) {
 			struct alx_sql_str *s = pp_alloc(p, sizeof(*s));
+			int kw = pp_kw(p);
+			/* PostgreSQL's DropRole refuses these (and PUBLIC,
+			 * checked when run) */
+			if (kw == ALX_KW_CURRENT_USER ||
+			    kw == ALX_KW_SESSION_USER ||
+			    kw == ALX_KW_CURRENT_ROLE)
+				return perr_at(p, p->pos, true, "22023", NULL,
+					       "cannot use special role "
+					       "specifier in DROP ROLE");
 			if (s == NULL || !pp_role_name(p, s))
 				return NULL;
 			n.v = s;

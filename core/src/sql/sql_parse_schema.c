@@ -171,14 +171,62 @@ struct alx_sql_stmt *pp_create_schema(struct parser *p, uint32_t ti)
 	return s;
 }
 
-/* Role names: NonReservedWord, plus the words a RoleSpec allows. */
+/* Role names: NonReservedWord, plus the words a RoleSpec allows. "none"
+ * (even quoted) is reserved in every RoleSpec, as in PostgreSQL. */
 bool pp_role_name(struct parser *p, struct alx_sql_str *out)
 {
+	uint32_t ti = p->pos;
 	int kw = pp_kw(p);
 	if (kw == ALX_KW_CURRENT_USER || kw == ALX_KW_SESSION_USER ||
 	    kw == ALX_KW_CURRENT_ROLE)
 		return pp_name(p, out);
-	return pp_nonreserved(p, out);
+	if (!pp_nonreserved(p, out))
+		return false;
+	if (strcmp(out->ptr, "none") == 0)
+		return perr_at(p, ti, true, "42939", NULL,
+			       "role name \"%s\" is reserved",
+			       out->ptr) != NULL;
+	return true;
+}
+
+/* The special role words as RoleSpec kinds (ALX_SQL_V_*); 0 otherwise. */
+static uint8_t role_spec(const struct parser *p)
+{
+	switch (pp_kw(p)) {
+	case ALX_KW_CURRENT_USER:
+		return ALX_SQL_V_CURRENT_USER;
+	case ALX_KW_SESSION_USER:
+		return ALX_SQL_V_SESSION_USER;
+	case ALX_KW_CURRENT_ROLE:
+		return ALX_SQL_V_CURRENT_ROLE;
+	default:
+		return 0;
+	}
+}
+
+static void *special_role_err(struct parser *p, uint32_t ti, uint8_t spec)
+{
+	const char *w = spec == ALX_SQL_V_CURRENT_USER	 ? "CURRENT_USER"
+			: spec == ALX_SQL_V_SESSION_USER ? "SESSION_USER"
+							 : "CURRENT_ROLE";
+	return perr_at(p, ti, true, "42939", NULL,
+		       "%s cannot be used as a role name here", w);
+}
+
+/* RoleId: the name of a role being created or renamed. */
+static bool role_id(struct parser *p, struct alx_sql_str *out)
+{
+	uint32_t ti = p->pos;
+	uint8_t spec = role_spec(p);
+	if (spec != 0)
+		return special_role_err(p, ti, spec) != NULL;
+	if (!pp_role_name(p, out))
+		return false;
+	if (strcmp(out->ptr, "public") == 0)
+		return perr_at(p, ti, true, "42939", NULL,
+			       "role name \"%s\" is reserved",
+			       out->ptr) != NULL;
+	return true;
 }
 
 static bool role_list(struct parser *p, struct alx_sql_names *out)
@@ -319,7 +367,7 @@ struct alx_sql_stmt *pp_create_role(struct parser *p, uint32_t ti)
 		return NULL;
 	r->is_user = pp_kw(p) == ALX_KW_USER;
 	pp_advance(p); /* ROLE, USER, GROUP */
-	if (!pp_nonreserved(p, &r->name) || !role_options(p, &v, true))
+	if (!role_id(p, &r->name) || !role_options(p, &v, true))
 		return NULL;
 	r->options = v.v;
 	r->noptions = v.n;
@@ -386,11 +434,15 @@ struct alx_sql_stmt *pp_alter_role(struct parser *p, uint32_t ti)
 		return NULL;
 	r->is_user = pp_kw(p) == ALX_KW_USER;
 	pp_advance(p);
+	uint32_t name_ti = p->pos;
+	r->spec = role_spec(p);
 	if (!pp_role_name(p, &r->name))
 		return NULL;
 	if (pp_accept_kw(p, ALX_KW_RENAME)) {
-		if (!pp_expect_kw(p, ALX_KW_TO) ||
-		    !pp_nonreserved(p, &r->newname))
+		/* the old name is a RoleId too */
+		if (r->spec != 0)
+			return special_role_err(p, name_ti, r->spec);
+		if (!pp_expect_kw(p, ALX_KW_TO) || !role_id(p, &r->newname))
 			return NULL;
 	} else if (pp_kw(p) == ALX_KW_SET || pp_kw(p) == ALX_KW_RESET ||
 		   pp_kw(p) == ALX_KW_IN) {

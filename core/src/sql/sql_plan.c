@@ -4,6 +4,7 @@
 #include "runtime/alx_arena.h"
 #include "sql/sql_func.h"
 #include "sql/sql_plan.h"
+#include "sql/sql_vindex.h"
 
 struct conj {
 	struct alx_bx *e;
@@ -308,6 +309,7 @@ static int plan_rel(struct alx_bind_ctx *b, const struct alx_bq *q,
 	}
 	case ALX_RTE_FUNCTION:
 	case ALX_RTE_VALUES:
+	case ALX_RTE_SYSCAT:
 		p = pnew(b, ALX_P_FUNCSCAN, q->width);
 		if (p == NULL)
 			return alx_bind_oom(b);
@@ -618,6 +620,12 @@ static int plan_sort_limit(struct alx_bind_ctx *b, const struct alx_bq *q,
 				     0 ||
 			     strcmp(k->u.func.def->name, "inner_product") == 0))
 				s->vector_topk = true;
+		}
+		/* ... or by a vector index with the operator's metric */
+		if (s->vector_topk && topk) {
+			int rc = alx_plan_vector_index(b, q, s);
+			if (rc != 0)
+				return rc;
 		}
 		p = s;
 		if (topk) {

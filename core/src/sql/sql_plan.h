@@ -40,8 +40,9 @@ enum alx_plan_kind {
 
 enum alx_access {
 	ALX_ACCESS_SEQ = 0,
-	ALX_ACCESS_PK,	  /* point or range on the primary key */
-	ALX_ACCESS_INDEX, /* a secondary index, then the row by key */
+	ALX_ACCESS_PK,	   /* point or range on the primary key */
+	ALX_ACCESS_INDEX,  /* a secondary index, then the row by key */
+	ALX_ACCESS_VECTOR, /* a vector index search (plan->vscan) */
 };
 
 struct alx_plan {
@@ -99,6 +100,10 @@ struct alx_plan {
 	/* APPEND */
 	struct alx_plan **children;
 	uint32_t nchildren;
+
+	/* SCAN with ALX_ACCESS_VECTOR (sql_vindex.h); limit and offset
+	 * are the TOPK's above it */
+	struct alx_vscan_plan *vscan;
 };
 
 /* A query's plan; the output row has q->nout (or setop ntargets) values. */

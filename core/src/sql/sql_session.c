@@ -14,6 +14,7 @@
 #include "runtime/alx_runtime.h"
 #include "sql/sql_datetime.h"
 #include "sql/sql_session_int.h"
+#include "sql/sql_vindex.h"
 
 int alx_session_err(struct alx_session *s, const char *sqlstate,
 		    const char *fmt, ...)
@@ -58,7 +59,10 @@ int alx_sql_db_create(alopex_db *db, struct alx_sql_db **out, alopex_diag *d)
 	sdb->next_version = 1;
 	atomic_init(&sdb->nstmts, 0);
 	atomic_init(&sdb->nsessions, 0);
-	if (alx_seq_cache_create(db->rt, &sdb->seqs) != 0) {
+	atomic_init(&sdb->next_pid, 0);
+	if (alx_seq_cache_create(db->rt, &sdb->seqs) != 0 ||
+	    alx_vreg_create(db, &sdb->vreg) != 0) {
+		alx_seq_cache_destroy(sdb->seqs);
 		pthread_mutex_destroy(&sdb->mu);
 		pthread_mutex_destroy(&sdb->def_mu);
 		alx_free(db->rt, sdb);
@@ -73,6 +77,7 @@ void alx_sql_db_destroy(struct alx_sql_db *sdb)
 	if (sdb == NULL)
 		return;
 	alx_session_destroy(sdb->def);
+	alx_vreg_destroy(sdb->vreg);
 	alx_catalog_unref(sdb->cat);
 	alx_seq_cache_destroy(sdb->seqs);
 	pthread_mutex_destroy(&sdb->mu);
@@ -170,7 +175,9 @@ int alx_session_create(alopex_db *db, struct alx_session **out, alopex_diag *d)
 	alx_arena_init(&s->tza, db->rt, 0);
 	alx_value_fmt_default(&s->fmt);
 	atomic_fetch_add(&s->sdb->nsessions, 1);
+	s->pid = atomic_fetch_add(&s->sdb->next_pid, 1) + 1;
 	rc = alx_session_settings_init(s);
+	alx_session_stmt_wait_init(s);
 	if (rc != 0) {
 		*d = s->diag;
 		alx_session_destroy(s);
@@ -223,6 +230,7 @@ static int txn_end(struct alx_session *s, bool commit)
 			     "could not serialize access due to concurrent "
 			     "update");
 out:
+	alx_vsql_txn_end(s, commit && rc == 0, s->txn_cat != NULL);
 	alx_session_set_txn_catalog(s, NULL);
 	s->state = ALX_TXN_IDLE;
 	s->implicit = false;
@@ -240,6 +248,7 @@ void alx_session_destroy(struct alx_session *s)
 	for (uint32_t i = 0; i < s->nnamed; i++)
 		alx_prep_destroy(s->named[i].p);
 	struct alx_runtime *rt = s->db->rt;
+	alx_vsql_session_free(s);
 	alx_free(rt, s->named);
 	alx_free(rt, s->seqv);
 	alx_free(rt, s->sps);
@@ -329,11 +338,69 @@ int alx_session_seq_current(struct alx_session *s, uint32_t id, int64_t *v)
 
 /* ---- statement transactions -------------------------------------------------------- */
 
+/* The session's transaction at its isolation level; lock waits follow
+ * the session's deadlines. */
+static int begin_kv(struct alx_session *s, bool rr)
+{
+	int rc = alx_kv_txn_begin(s->db, rr ? 0 : ALX_KV_TXN_READ_COMMITTED,
+				  &s->txn, &s->diag);
+	if (rc != 0)
+		return rc;
+	s->txn->wait = &s->kvwait;
+	s->txn->lk.pid = s->pid;
+	s->iso_rr = rr;
+	s->txn_nstmts = 0;
+	return 0;
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void alx_session_stmt_wait_init(struct alx_session *s)
+{
+	int64_t now =
+		s->timeout_ms > 0 || s->lock_timeout_ms > 0 ? mono_us() : 0;
+	s->kvwait.nowait = false;
+	s->kvwait.cancel = &s->cancel_req;
+	s->kvwait.stmt_deadline_us =
+		s->timeout_ms > 0 ? now + s->timeout_ms * 1000 : 0;
+	s->kvwait.lock_deadline_us =
+		s->lock_timeout_ms > 0 ? now + s->lock_timeout_ms * 1000 : 0;
+}
+
+int alx_session_stmt_restart(struct alx_session *s)
+{
+	if (!s->implicit)
+		return alx_kv_txn_stmt_snapshot(s->txn);
+	bool rr = s->iso_rr;
+	alx_kv_txn_rollback(s->txn);
+	s->txn = NULL;
+	return begin_kv(s, rr);
+}
+
+int alx_session_set_txn_isolation(struct alx_session *s, bool rr)
+{
+	if (s->state == ALX_TXN_IDLE || s->txn == NULL || s->iso_rr == rr)
+		return 0;
+	if (s->txn_nstmts > 0 || alx_kv_txn_wrote(s->txn))
+		return alx_session_err(s, "25001",
+				       "SET TRANSACTION ISOLATION LEVEL must "
+				       "be called before any query");
+	/* Nothing read or written yet: begin again at the new level. */
+	alx_kv_txn_rollback(s->txn);
+	s->txn = NULL;
+	return begin_kv(s, rr);
+}
+
 int alx_session_stmt_begin(struct alx_session *s)
 {
 	if (s->txn != NULL)
 		return 0;
-	int rc = alx_kv_txn_begin(s->db, 0, &s->txn, &s->diag);
+	int rc = begin_kv(s, s->iso_rr_default);
 	if (rc != 0)
 		return rc;
 	s->implicit = true;
@@ -406,7 +473,10 @@ int alx_session_txn_stmt(struct alx_session *s, const struct alx_sql_txn *t,
 					   "progress");
 			return 0;
 		}
-		rc = alx_kv_txn_begin(s->db, 0, &s->txn, &s->diag);
+		rc = begin_kv(s, t->modes.isolation == ALX_SQL_ISO_DEFAULT
+					 ? s->iso_rr_default
+					 : t->modes.isolation ==
+						   ALX_SQL_ISO_REPEATABLE_READ);
 		if (rc != 0)
 			return rc;
 		s->state = ALX_TXN_BLOCK;
@@ -470,6 +540,7 @@ int alx_session_txn_stmt(struct alx_session *s, const struct alx_sql_txn *t,
 		}
 		sp->cat = alx_catalog_ref(s->txn_cat);
 		sp->nlocal = s->nlocals;
+		sp->vmark = alx_vsql_mark(s);
 		s->nsps++;
 		return 0;
 	}
@@ -507,6 +578,7 @@ int alx_session_txn_stmt(struct alx_session *s, const struct alx_sql_txn *t,
 			return rc;
 		}
 		alx_session_set_txn_catalog(s, alx_catalog_ref(sp->cat));
+		alx_vsql_rollback_to(s, sp->vmark);
 		/* SET LOCAL values set since the savepoint are undone */
 		while (s->nlocals > sp->nlocal) {
 			struct alx_local_undo *u = &s->locals[s->nlocals - 1];

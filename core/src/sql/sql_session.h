@@ -20,7 +20,9 @@
  *
  * A session is used by one thread at a time. Errors are negative codes
  * with the session's diag filled (alx_session_diag): SQLSTATE and
- * PostgreSQL's message, a DETAIL after a '\n' in the message.
+ * PostgreSQL's message, a DETAIL after a '\n' in the message. An error
+ * in a COPY row ends with a last line "CONTEXT:  COPY t, line 3, ..."
+ * (after the DETAIL if any), PostgreSQL's CONTEXT field.
  */
 #ifndef ALX_SQL_SESSION_H
 #define ALX_SQL_SESSION_H
@@ -155,6 +157,17 @@ const char *alx_portal_text(struct alx_portal *pt, const struct alx_value *v,
 			    size_t *len);
 /* Closes the portal; an unfinished autocommit statement is rolled back. */
 void alx_portal_destroy(struct alx_portal *pt);
+/*
+ * Ends the portal's run as destroy would (an unfinished autocommit
+ * statement is rolled back) but keeps the portal and its memory, to run
+ * the statement again with alx_portal_rebind. false: a kind of statement
+ * that is not kept (destroy it instead).
+ */
+bool alx_portal_recycle(struct alx_portal *pt);
+/* A recycled portal with new parameter values, as alx_portal_create
+ * makes one; on an error, destroy it. */
+int alx_portal_rebind(struct alx_portal *pt, const struct alx_param *params,
+		      uint32_t nparams);
 
 /* ---- COPY -------------------------------------------------------------- */
 

@@ -12,6 +12,7 @@
 #include "runtime/alx_runtime.h"
 #include "sql/sql_exec_ddl.h"
 #include "sql/sql_exec_dml.h"
+#include "sql/sql_exec_vacuum.h"
 #include "sql/sql_session_int.h"
 
 static int oom(struct alx_session *s)
@@ -61,6 +62,7 @@ static int fresh_bound(struct alx_portal *pt)
 	if (rc != 0)
 		return rc;
 	if (pt->bd != pt->prep->bd) {
+		alx_portal_drop_tree(pt);
 		alx_bound_unref(pt->bd);
 		pt->bd = pt->prep->bd;
 		if (pt->bd != NULL)
@@ -103,6 +105,27 @@ static int returning_row(void *arg, const struct alx_value *row)
 	return keep_row(pt, row, pt->bd->dml->nreturning);
 }
 
+/* "VERB n" without snprintf: it showed in per-statement profiles. */
+static void count_tag(char *tag, size_t tagsz, const char *verb, uint64_t n)
+{
+	char digits[24];
+	size_t nd = 0;
+	do {
+		digits[nd++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	size_t vl = strlen(verb);
+	if (tagsz < vl + 1 + nd + 1) {
+		tag[0] = '\0';
+		return;
+	}
+	memcpy(tag, verb, vl);
+	tag[vl++] = ' ';
+	while (nd > 0)
+		tag[vl++] = digits[--nd];
+	tag[vl] = '\0';
+}
+
 /* ---- statement kinds ------------------------------------------------------------- */
 
 static int run_select(struct alx_portal *pt)
@@ -123,8 +146,26 @@ static int run_select(struct alx_portal *pt)
 		pt->on_session_txn = true;
 	}
 	rc = setup_exec(pt, txn);
-	if (rc == 0)
-		rc = alx_node_open(&pt->ex, pt->bd->plan, NULL, &pt->root);
+	if (rc != 0)
+		return rc;
+	const struct alx_plan *plan = pt->bd->plan;
+	if (pt->kept != NULL && pt->kept_plan == plan && pt->bd->nsubs == 0) {
+		/* The tree of the previous run: start it over. */
+		pt->root = pt->kept;
+		pt->kept = NULL;
+		rc = alx_node_rescan(pt->root, NULL);
+	} else if (pt->bd->nsubs == 0 && alx_node_tree_keepable(plan)) {
+		/* Open it in na, which holds no other tree, so the next run
+		 * can keep it. */
+		alx_portal_drop_tree(pt);
+		alx_arena_reset(&pt->na);
+		pt->ex.a = &pt->na;
+		rc = alx_node_open(&pt->ex, plan, NULL, &pt->root);
+		pt->ex.a = &pt->a;
+		pt->kept_plan = plan;
+	} else {
+		rc = alx_node_open(&pt->ex, plan, NULL, &pt->root);
+	}
 	if (rc != 0)
 		return rc;
 	pt->state = ALX_PT_STREAM;
@@ -149,25 +190,57 @@ static int run_dml(struct alx_portal *pt)
 	rc = alx_session_stmt_begin(s);
 	if (rc != 0)
 		return rc;
-	rc = setup_exec(pt, s->txn);
 	uint64_t n = 0;
-	if (rc == 0)
-		rc = alx_exec_dml(&pt->ex, m, pt->bd->plan,
-				  m->nreturning ? returning_row : NULL, pt, &n);
-	/* subquery executors hold cursors: close them before the commit */
-	alx_exec_finish(&pt->ex);
+	/*
+	 * READ COMMITTED: a row this statement changes may have been
+	 * committed by another transaction after the statement's snapshot
+	 * (its lock was held, or was released, since): undo the statement
+	 * and run it again on a fresh snapshot, as PostgreSQL re-evaluates
+	 * the newest row version. Bounded: after that many, 40001.
+	 */
+	for (uint32_t attempt = 0;; attempt++) {
+		struct alx_kv_savepoint sp;
+		bool rc_txn = alx_kv_txn_read_committed(s->txn);
+		bool have_sp = rc_txn && !s->implicit;
+		if (have_sp) {
+			rc = alx_kv_txn_savepoint(s->txn, &sp);
+			if (rc != 0) {
+				s->diag = s->txn->diag;
+				return rc;
+			}
+		}
+		n = 0;
+		pt->nrows = 0;
+		rc = setup_exec(pt, s->txn);
+		if (rc == 0)
+			rc = alx_exec_dml(&pt->ex, m, pt->bd->plan,
+					  m->nreturning ? returning_row : NULL,
+					  pt, &n);
+		/* subquery executors hold cursors: close them before the
+		 * commit */
+		alx_exec_finish(&pt->ex);
+		bool again = rc != 0 && rc_txn &&
+			     alx_kv_txn_must_restart(s->txn) && attempt < 1000;
+		if (again && have_sp &&
+		    alx_kv_txn_rollback_to(s->txn, &sp) != 0)
+			again = false;
+		if (have_sp)
+			alx_kv_txn_release(s->txn);
+		if (!again)
+			break;
+		alx_diag_clear(&s->diag);
+		rc = alx_session_stmt_restart(s);
+		if (rc != 0)
+			return rc;
+	}
 	if (rc != 0)
 		return rc;
 	rc = alx_session_stmt_end(s, true);
 	if (rc != 0)
 		return rc;
 	pt->count = n;
-	if (m->kind == ALX_SQL_STMT_INSERT)
-		snprintf(pt->tag, sizeof(pt->tag), "INSERT 0 %llu",
-			 (unsigned long long)n);
-	else
-		snprintf(pt->tag, sizeof(pt->tag), "%s %llu", verb,
-			 (unsigned long long)n);
+	count_tag(pt->tag, sizeof(pt->tag),
+		  m->kind == ALX_SQL_STMT_INSERT ? "INSERT 0" : verb, n);
 	pt->state = ALX_PT_ROWS;
 	pt->pos = 0;
 	return 0;
@@ -449,6 +522,18 @@ static int run_first(struct alx_portal *pt)
 		return alx_session_err(s, "25006",
 				       "cannot execute COPY FROM in a "
 				       "read-only transaction");
+	alx_session_stmt_wait_init(s);
+	if (s->txn != NULL && s->state == ALX_TXN_BLOCK &&
+	    st->kind != ALX_SQL_STMT_TXN && st->kind != ALX_SQL_STMT_SET &&
+	    st->kind != ALX_SQL_STMT_SHOW) {
+		/* READ COMMITTED: each statement reads a fresh snapshot. */
+		s->txn_nstmts++;
+		int rc = alx_kv_txn_stmt_snapshot(s->txn);
+		if (rc != 0) {
+			s->diag = s->txn->diag;
+			return rc;
+		}
+	}
 	switch (st->kind) {
 	case ALX_SQL_STMT_TXN: {
 		int rc = alx_session_txn_stmt(s, st->u.txn, pt->tag,
@@ -482,6 +567,8 @@ static int run_first(struct alx_portal *pt)
 		return run_execute(pt);
 	case ALX_SQL_STMT_DEALLOCATE:
 		return run_deallocate(pt);
+	case ALX_SQL_STMT_VACUUM:
+		return alx_session_run_vacuum(pt);
 	case ALX_SQL_STMT_DISCARD:
 		if (st->u.discard == ALX_SQL_DISCARD_ALL &&
 		    s->state != ALX_TXN_IDLE)
@@ -571,7 +658,14 @@ int alx_portal_next(struct alx_portal *pt, const struct alx_value **row)
 			fail(pt);
 			return rc;
 		}
-		alx_node_close(pt->root);
+		if (pt->kept_plan != NULL && pt->kept_plan == pt->bd->plan &&
+		    pt->root != NULL) {
+			/* Keep the tree (in na) for the next run. */
+			alx_node_park(pt->root);
+			pt->kept = pt->root;
+		} else {
+			alx_node_close(pt->root);
+		}
 		pt->root = NULL;
 		alx_exec_finish(&pt->ex);
 		pt->on_session_txn = false;
@@ -583,8 +677,7 @@ int alx_portal_next(struct alx_portal *pt, const struct alx_value **row)
 				return rc;
 			}
 		}
-		snprintf(pt->tag, sizeof(pt->tag), "SELECT %llu",
-			 (unsigned long long)pt->count);
+		count_tag(pt->tag, sizeof(pt->tag), "SELECT", pt->count);
 		pt->state = ALX_PT_DONE;
 		return ALOPEX_DONE;
 	case ALX_PT_ROWS:
@@ -649,6 +742,9 @@ int alx_session_execute_ex(struct alx_session *s, const char *sql, size_t len,
 			   unsigned flags, alx_session_row_fn fn, void *arg)
 {
 	alx_diag_clear(&s->diag);
+	/* A statement failing before it runs (parse, bind) must not show
+	 * the NOTICE of the one before. */
+	s->notice_level[0] = '\0';
 	struct alx_arena a;
 	alx_arena_init(&a, s->db->rt, 0);
 	char *copy = alx_arena_strndup(&a, sql, len);
@@ -672,6 +768,7 @@ int alx_session_execute_ex(struct alx_session *s, const char *sql, size_t len,
 					     "transaction block");
 			break;
 		}
+		s->notice_level[0] = '\0';
 		rc = alx_session_prep_stmt(s, copy, l.v[i], &p);
 		if (rc != 0) {
 			alx_session_stmt_failed(s);

@@ -22,6 +22,8 @@ struct alx_sql_db {
 	pthread_mutex_t def_mu;	 /* one API call on it at a time */
 	atomic_int nstmts;	 /* alopex_stmt objects alive */
 	atomic_int nsessions;	 /* sessions alive besides def */
+	atomic_uint next_pid;	 /* sessions' numbers (alx_session.pid) */
+	struct alx_vreg *vreg;	 /* open vector indexes (sql_vindex.h) */
 };
 
 enum alx_txn_state {
@@ -35,6 +37,7 @@ struct alx_savepoint {
 	struct alx_kv_savepoint kv;
 	struct alx_catalog *cat; /* private catalog then (ref), or NULL */
 	uint32_t nlocal;	 /* SET LOCAL entries then */
+	uint32_t vmark;		 /* vector index undo entries then */
 };
 
 struct alx_setting {
@@ -75,6 +78,19 @@ struct alx_session {
 	struct alx_catalog *txn_cat; /* private catalog after DDL (ref) */
 	int64_t txn_ts;
 	bool read_only;
+	/* Isolation: default_transaction_isolation is REPEATABLE READ, the
+	 * open transaction is; statements run in the open block (SET
+	 * TRANSACTION ISOLATION LEVEL must come before the first). */
+	bool iso_rr_default;
+	bool iso_rr;
+	uint32_t txn_nstmts;
+	/* How long row-lock waits may last (lock_timeout, the statement's
+	 * deadline, cancel); the session's transactions point at it. */
+	int64_t lock_timeout_ms;
+	struct alx_kv_wait kvwait;
+	/* The session's number, naming it in a deadlock's DETAIL where
+	 * PostgreSQL names the backend's process. */
+	uint32_t pid;
 	struct alx_savepoint *sps;
 	uint32_t nsps, capsps;
 	struct alx_local_undo *locals;
@@ -95,6 +111,14 @@ struct alx_session {
 	struct alx_seqval *seqv;
 	uint32_t nseqv, capseqv;
 	struct alx_portal *portals; /* open ones */
+	/* A protocol's cancel request (any thread); the executor checks it
+	 * with statement_timeout (alx_exec_tick) and fails with 57014. */
+	atomic_int cancel_req;
+	/* The authenticated role (alx_session_set_user); "" for embedded
+	 * sessions, which run as the bootstrap superuser (sql_roles.c). */
+	char user[64];
+	/* Vector index changes of the open transaction (sql_vindex.c). */
+	struct alx_vtxn *vtx;
 };
 
 /* A statement bound and planned against one catalog version. */
@@ -163,6 +187,11 @@ struct alx_portal {
 	struct alx_prep *inner_prep; /* EXECUTE name */
 	struct alx_portal *inner;
 	struct alx_portal *next;
+	/* A keepable SELECT's node tree (alx_node_tree_keepable) lives in
+	 * na; between runs it is parked in kept, for kept_plan. */
+	struct alx_arena na;
+	struct alx_node *kept;
+	const struct alx_plan *kept_plan;
 };
 
 /* sql_session.c */
@@ -177,6 +206,17 @@ void alx_session_set_txn_catalog(struct alx_session *s,
 				 struct alx_catalog *cat);
 /* Start the statement's transaction if none (autocommit). */
 int alx_session_stmt_begin(struct alx_session *s);
+/*
+ * A READ COMMITTED statement met a newer committed row version
+ * (alx_kv_txn_must_restart): an autocommit statement's transaction is
+ * rolled back and begun again; in a block the caller rolls back to its
+ * statement savepoint. Either way the next statement snapshot is fresh.
+ */
+int alx_session_stmt_restart(struct alx_session *s);
+/* Deadlines of the statement starting now, for row-lock waits. */
+void alx_session_stmt_wait_init(struct alx_session *s);
+/* SET TRANSACTION ISOLATION LEVEL in a block, before its first query. */
+int alx_session_set_txn_isolation(struct alx_session *s, bool rr);
 /* End an autocommit statement's transaction (commit when ok). */
 int alx_session_stmt_end(struct alx_session *s, bool ok);
 /* An error inside a transaction block: the block fails. */
@@ -188,16 +228,20 @@ void alx_session_notice(struct alx_session *s, const char *level,
 			const char *sqlstate, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void alx_session_close_portals(struct alx_session *s);
+/* Close the parked node tree, if any (sql_session_stmt.c). */
+void alx_portal_drop_tree(struct alx_portal *pt);
 
 /* sql_session_set.c */
 int alx_session_settings_init(struct alx_session *s);
+/* Set a setting's value directly (read-only ones too: is_superuser). */
+int alx_session_setting_put(struct alx_session *s, const char *name,
+			    const char *value);
 int alx_session_set(struct alx_session *s, const struct alx_sql_set *st,
 		    char *tag, size_t tagsz);
 /* SHOW: name of the column and the value(s). */
 int alx_session_show(struct alx_session *s, const char *name, const char **col,
 		     const char **value);
 void alx_session_local_end(struct alx_session *s);
-
 /* sql_session_stmt.c */
 int alx_prep_bind(struct alx_prep *p);
 /* A prepared statement over an already parsed one (simple query). */

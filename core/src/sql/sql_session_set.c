@@ -15,6 +15,7 @@
 #include "runtime/alx_runtime.h"
 #include "sql/sql_datetime.h"
 #include "sql/sql_session_int.h"
+#include "sql/sql_vindex.h"
 
 enum {
 	K_PLAIN = 0, /* any text */
@@ -39,7 +40,7 @@ static const struct known {
 	{"application_name", "", K_PLAIN},
 	{"client_encoding", "UTF8", K_ENCODING},
 	{"DateStyle", "ISO, MDY", K_DATESTYLE},
-	{"default_transaction_isolation", "repeatable read", K_ISOLATION},
+	{"default_transaction_isolation", "read committed", K_ISOLATION},
 	{"default_transaction_read_only", "off", K_BOOL},
 	{"extra_float_digits", "1", K_FLOATDIGITS},
 	{"hnsw.ef_search", "40", K_EFSEARCH},
@@ -57,12 +58,12 @@ static const struct known {
 	{"server_encoding", "UTF8", K_READONLY},
 	{"server_version", "15.0", K_READONLY},
 	{"server_version_num", "150000", K_READONLY},
-	{"session_authorization", "alopex", K_READONLY},
+	{"session_authorization", "postgres", K_READONLY},
 	{"standard_conforming_strings", "on", K_READONLY},
 	{"statement_timeout", "0", K_TIMEOUT},
 	{"synchronous_commit", "on", K_PLAIN},
 	{"TimeZone", "UTC", K_TIMEZONE},
-	{"transaction_isolation", "repeatable read", K_ISOLATION},
+	{"transaction_isolation", "read committed", K_ISOLATION},
 	{"transaction_read_only", "off", K_BOOL},
 	{"client_min_messages", "notice", K_PLAIN},
 	{"row_security", "on", K_BOOL},
@@ -131,6 +132,12 @@ static void forget(struct alx_session *s, const char *name)
 		s->settings[i] = s->settings[--s->nsettings];
 		return;
 	}
+}
+
+int alx_session_setting_put(struct alx_session *s, const char *name,
+			    const char *value)
+{
+	return store(s, name, value);
 }
 
 const char *alx_session_setting(struct alx_session *s, const char *name)
@@ -279,10 +286,24 @@ static int check_value(struct alx_session *s, const struct known *k,
 		snprintf(out, outsz, "ISO, MDY");
 		return 0;
 	}
-	case K_INTERVALSTYLE:
-		if (strcasecmp(v, "postgres") != 0)
-			return bad_value(s, k->name, v);
-		return 0;
+	case K_INTERVALSTYLE: {
+		static const char *const styles[] = {
+			[ALX_INTERVALSTYLE_POSTGRES] = "postgres",
+			[ALX_INTERVALSTYLE_POSTGRES_VERBOSE] =
+				"postgres_verbose",
+			[ALX_INTERVALSTYLE_SQL_STANDARD] = "sql_standard",
+			[ALX_INTERVALSTYLE_ISO_8601] = "iso_8601",
+		};
+		for (int i = 0; i < 4; i++) {
+			if (strcasecmp(v, styles[i]) != 0)
+				continue;
+			snprintf(out, outsz, "%s", styles[i]);
+			if (apply)
+				s->fmt.intervalstyle = i;
+			return 0;
+		}
+		return bad_value(s, k->name, v);
+	}
 	case K_TIMEZONE: {
 		if (strcasecmp(v, "local") == 0 ||
 		    strcasecmp(v, "default") == 0)
@@ -328,6 +349,8 @@ static int check_value(struct alx_session *s, const struct known *k,
 			return bad_value(s, k->name, v);
 		if (apply && strcmp(k->name, "statement_timeout") == 0)
 			s->timeout_ms = ms;
+		if (apply && strcmp(k->name, "lock_timeout") == 0)
+			s->lock_timeout_ms = ms;
 		if (ms == 0)
 			snprintf(out, outsz, "0");
 		else if (ms % 1000 == 0)
@@ -345,12 +368,15 @@ static int check_value(struct alx_session *s, const struct known *k,
 					       "invalid value for parameter "
 					       "\"%s\": \"%s\"",
 					       k->name, v);
-		if (n < 1 || n > 1000)
+		long lo = 1, hi = 1000;
+		/* the range is the plugin's (its query_options schema) */
+		alx_vsql_query_bounds(s, "hnsw", "ef_search", &lo, &hi);
+		if (n < lo || n > hi)
 			return alx_session_err(
 				s, "22023",
 				"%ld is outside the valid range "
-				"for parameter \"%s\" (1 .. 1000)",
-				n, k->name);
+				"for parameter \"%s\" (%ld .. %ld)",
+				n, k->name, lo, hi);
 		return 0;
 	case K_ISOLATION:
 		if (strcasecmp(v, "serializable") == 0)
@@ -363,8 +389,25 @@ static int check_value(struct alx_session *s, const struct known *k,
 		    strcasecmp(v, "read committed") != 0 &&
 		    strcasecmp(v, "read uncommitted") != 0)
 			return bad_value(s, k->name, v);
-		/* Every level runs as a snapshot (stronger than asked). */
-		snprintf(out, outsz, "repeatable read");
+		if (apply) {
+			/* READ UNCOMMITTED runs as READ COMMITTED, as in
+			 * PostgreSQL. */
+			bool rr = strcasecmp(v, "repeatable read") == 0;
+			int rc = strcmp(k->name, "transaction_isolation") == 0
+					 ? alx_session_set_txn_isolation(s, rr)
+					 : 0;
+			if (rc != 0)
+				return rc;
+			if (strcmp(k->name, "default_transaction_isolation") ==
+			    0)
+				s->iso_rr_default = rr;
+		}
+		snprintf(out, outsz, "%s",
+			 strcasecmp(v, "repeatable read") == 0
+				 ? "repeatable read"
+			 : strcasecmp(v, "read committed") == 0
+				 ? "read committed"
+				 : "read uncommitted");
 		return 0;
 	case K_BOOL:
 		if (strcasecmp(v, "on") == 0 || strcasecmp(v, "true") == 0 ||
@@ -555,6 +598,30 @@ int alx_session_set(struct alx_session *s, const struct alx_sql_set *st,
 				"SERIALIZABLE isolation is not supported\n"
 				"Alopex transactions are snapshot isolation "
 				"(REPEATABLE READ).");
+		if (st->kind == ALX_SQL_SET_TRANSACTION &&
+		    s->state == ALX_TXN_IDLE) {
+			alx_session_notice(s, "WARNING", "25P01",
+					   "SET TRANSACTION can only be used "
+					   "in transaction blocks");
+			return 0;
+		}
+		if (st->modes.isolation != ALX_SQL_ISO_DEFAULT) {
+			bool rr = st->modes.isolation ==
+				  ALX_SQL_ISO_REPEATABLE_READ;
+			const char *name = st->kind == ALX_SQL_SET_TRANSACTION
+						   ? "transaction_isolation"
+						   : "default_transaction_"
+						     "isolation";
+			rc = set_one(s, name,
+				     rr ? "repeatable read"
+				     : st->modes.isolation ==
+						     ALX_SQL_ISO_READ_COMMITTED
+					     ? "read committed"
+					     : "read uncommitted",
+				     st->kind == ALX_SQL_SET_TRANSACTION);
+			if (rc != 0)
+				return rc;
+		}
 		if (st->modes.read_only == 1 && s->state != ALX_TXN_IDLE)
 			s->read_only = true;
 		return 0;
@@ -576,5 +643,14 @@ int alx_session_show(struct alx_session *s, const char *name, const char **col,
 				       name);
 	*col = k ? k->name : st->name;
 	*value = st->value;
+	/* The open transaction's level; outside one, the default's. */
+	if (k != NULL && strcmp(k->name, "transaction_isolation") == 0) {
+		if (s->state != ALX_TXN_IDLE)
+			*value = s->iso_rr ? "repeatable read"
+					   : "read committed";
+		else if ((st = find(s, "default_transaction_isolation")) !=
+			 NULL)
+			*value = st->value;
+	}
 	return 0;
 }

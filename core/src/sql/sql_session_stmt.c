@@ -9,8 +9,10 @@
 #include "db/db_internal.h"
 #include "runtime/alx_diag.h"
 #include "runtime/alx_runtime.h"
+#include "sql/sql_lex.h"
 #include "sql/sql_plan.h"
 #include "sql/sql_session_int.h"
+#include "sql/sql_syscat.h"
 
 static int oom(struct alx_session *s)
 {
@@ -27,25 +29,6 @@ static uint8_t type_from_oid(uint32_t oid)
 	return ALX_T_COUNT_;
 }
 
-/* PostgreSQL's atttypmod for RowDescription. */
-static int32_t pg_typmod(struct alx_type t)
-{
-	switch (t.id) {
-	case ALX_T_VARCHAR:
-	case ALX_T_BPCHAR:
-		return t.mod >= 0 ? t.mod + 4 : -1;
-	case ALX_T_NUMERIC:
-		return t.mod >= 0 ? ((t.mod << 16) | (t.scale & 0xffff)) + 4
-				  : -1;
-	case ALX_T_TIMESTAMP:
-	case ALX_T_TIMESTAMPTZ:
-	case ALX_T_VECTOR:
-		return t.mod;
-	default:
-		return -1;
-	}
-}
-
 static int make_cols(struct alx_arena *a, uint32_t n, char *const *names,
 		     const struct alx_type *types, struct alx_sql_col **out)
 {
@@ -58,7 +41,7 @@ static int make_cols(struct alx_arena *a, uint32_t n, char *const *names,
 		const struct alx_type_info *ti = alx_type_info(types[i].id);
 		c[i].type_oid = ti ? ti->oid : 25;
 		c[i].typlen = ti ? ti->typlen : -1;
-		c[i].typmod = pg_typmod(types[i]);
+		c[i].typmod = alx_syscat_typmod(types[i]);
 	}
 	*out = c;
 	return 0;
@@ -232,6 +215,9 @@ int alx_prep_bind(struct alx_prep *p)
 	}
 	if (rc == ALOPEX_ENOMEM && s->diag.code == 0)
 		oom(s);
+	if (rc != 0 && b.err_pos > 0)
+		s->diag.col =
+			alx_sql_char_position(p->sql, p->len, b.err_pos - 1);
 	if (rc == 0 && p->stmt->kind == ALX_SQL_STMT_EXPLAIN)
 		rc = explain_lines(bd, p->stmt, s);
 	if (rc != 0) {
@@ -506,6 +492,7 @@ int alx_portal_create(struct alx_prep *p, const struct alx_param *params,
 	pt->prep = p;
 	alx_arena_init(&pt->a, s->db->rt, 0);
 	alx_arena_init(&pt->texta, s->db->rt, 0);
+	alx_arena_init(&pt->na, s->db->rt, 0);
 	pt->next = s->portals;
 	s->portals = pt;
 	p->nportals++;
@@ -601,10 +588,78 @@ void alx_portal_destroy(struct alx_portal *pt)
 	}
 	if (pt->prep != NULL)
 		pt->prep->nportals--;
+	alx_portal_drop_tree(pt);
 	alx_bound_unref(pt->bd);
 	alx_arena_fini(&pt->a);
 	alx_arena_fini(&pt->texta);
+	alx_arena_fini(&pt->na);
 	alx_free(s->db->rt, pt);
+}
+
+void alx_portal_drop_tree(struct alx_portal *pt)
+{
+	alx_node_close(pt->kept);
+	pt->kept = NULL;
+	pt->kept_plan = NULL;
+}
+
+bool alx_portal_recycle(struct alx_portal *pt)
+{
+	const struct alx_sql_stmt *st = pt->prep ? pt->prep->stmt : NULL;
+	if (st == NULL || pt->inner != NULL || pt->copy != NULL ||
+	    pt->own_cols != NULL ||
+	    (st->kind != ALX_SQL_STMT_SELECT &&
+	     st->kind != ALX_SQL_STMT_INSERT &&
+	     st->kind != ALX_SQL_STMT_UPDATE &&
+	     st->kind != ALX_SQL_STMT_DELETE))
+		return false;
+	close_exec(pt);
+	alx_arena_reset(&pt->a);
+	alx_arena_reset(&pt->texta);
+	pt->params = NULL;
+	pt->nparams = 0;
+	pt->rows = NULL;
+	pt->nrows = pt->caprows = pt->pos = 0;
+	pt->count = 0;
+	pt->tag[0] = '\0';
+	pt->state = ALX_PT_DONE;
+	return true;
+}
+
+int alx_portal_rebind(struct alx_portal *pt, const struct alx_param *params,
+		      uint32_t nparams)
+{
+	struct alx_session *s = pt->s;
+	struct alx_prep *p = pt->prep;
+	alx_diag_clear(&s->diag);
+	if (nparams != p->nparams)
+		return alx_session_err(s, "08P01",
+				       "bind message supplies %u parameters, "
+				       "but prepared statement requires %u",
+				       nparams, p->nparams);
+	alx_arena_reset(&pt->a);
+	pt->nparams = nparams;
+	pt->params = alx_arena_calloc(&pt->a, nparams + 1, sizeof(*pt->params));
+	if (pt->params == NULL)
+		return oom(s);
+	for (uint32_t i = 0; i < nparams; i++) {
+		int rc = convert_param(s, &pt->a, &params[i], p->param_types[i],
+				       &pt->params[i]);
+		if (rc != 0)
+			return rc;
+	}
+	if (p->bd != NULL && pt->bd != p->bd) {
+		alx_portal_drop_tree(pt);
+		alx_bound_unref(pt->bd);
+		pt->bd = p->bd;
+		atomic_fetch_add(&pt->bd->refs, 1);
+	}
+	if (pt->bd != NULL) {
+		pt->ncols = pt->bd->ncols;
+		pt->cols = pt->bd->cols;
+	}
+	pt->state = ALX_PT_NEW;
+	return 0;
 }
 
 void alx_session_close_portals(struct alx_session *s)

@@ -33,6 +33,7 @@ static const struct alx_type_info types[ALX_T_COUNT_] = {
 	[ALX_T_JSON] = {"json", "json", 114, -1, 'U'},
 	[ALX_T_JSONB] = {"jsonb", "jsonb", 3802, -1, 'U'},
 	[ALX_T_VECTOR] = {"vector", "vector", ALX_VECTOR_OID, -1, 'U'},
+	[ALX_T_INTERVAL] = {"interval", "interval", 1186, 16, 'T'},
 };
 
 const struct alx_type_info *alx_type_info(int id)
@@ -121,6 +122,7 @@ static const struct {
 	{"json", ALX_T_JSON},
 	{"jsonb", ALX_T_JSONB},
 	{"vector", ALX_T_VECTOR},
+	{"interval", ALX_T_INTERVAL},
 	{"unknown", ALX_T_UNKNOWN},
 };
 
@@ -245,6 +247,17 @@ int alx_type_from_name(const char *name, int32_t mod, int32_t scale,
 		/* PostgreSQL warns and reduces anything above 6. */
 		t.mod = mod > 6 ? 6 : mod;
 		break;
+	case ALX_T_INTERVAL:
+		if (mod < -1)
+			return alx_sql_error(diag, "22023",
+					     "INTERVAL(%d) precision must not "
+					     "be negative",
+					     (int)mod);
+		/* PostgreSQL warns and reduces anything above 6. */
+		t.mod = mod > 6 ? 6 : mod;
+		t.scale = scale & (ALX_IV_YEAR | ALX_IV_MONTH | ALX_IV_DAY |
+				   ALX_IV_HOUR | ALX_IV_MINUTE | ALX_IV_SECOND);
+		break;
 	case ALX_T_VECTOR:
 		if (mod < 0 && mod != -1)
 			mod = 0;
@@ -310,6 +323,32 @@ void alx_type_format(struct alx_type t, char *buf, size_t size)
 		else
 			snprintf(buf, size, "%s", ti->name);
 		return;
+	case ALX_T_INTERVAL: {
+		/* intervaltypmodout: " day to second" then "(p)" */
+		static const char *const fnames[] = {
+			"year", "month", "day", "hour", "minute", "second",
+		};
+		char fields[32] = "";
+		int first = -1, last = -1;
+		for (int i = 0; i < 6; i++) {
+			if (t.scale & (1 << i)) {
+				if (first < 0)
+					first = i;
+				last = i;
+			}
+		}
+		if (first >= 0 && first == last)
+			snprintf(fields, sizeof(fields), " %s", fnames[first]);
+		else if (first >= 0)
+			snprintf(fields, sizeof(fields), " %s to %s",
+				 fnames[first], fnames[last]);
+		if (t.mod >= 0)
+			snprintf(buf, size, "interval%s(%d)", fields,
+				 (int)t.mod);
+		else
+			snprintf(buf, size, "interval%s", fields);
+		return;
+	}
 	default:
 		snprintf(buf, size, "%s", ti->name);
 		return;

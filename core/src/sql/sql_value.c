@@ -13,6 +13,7 @@
 #include "runtime/alx_arena.h"
 #include "runtime/alx_diag.h"
 #include "sql/sql_datetime.h"
+#include "sql/sql_interval.h"
 #include "sql/sql_json.h"
 #include "sql/sql_numeric.h"
 #include "sql/sql_value_internal.h"
@@ -438,6 +439,10 @@ int alx_value_in(struct alx_arena *a, struct alx_type t, const char *text,
 		rc = alx_vector_in(a, text, len, t.mod, &v.u.vec.ptr,
 				   &v.u.vec.dim, diag);
 		break;
+	case ALX_T_INTERVAL:
+		rc = alx_interval_in(a, text, len, t.mod, t.scale,
+				     fmt->intervalstyle, &v.u.iv, diag);
+		break;
 	default:
 		return alx_diag_set(diag, ALOPEX_EINVAL, "XX000",
 				    "unknown type id %d", (int)t.id);
@@ -538,6 +543,16 @@ int alx_value_out(struct alx_arena *a, const struct alx_value *v,
 	case ALX_T_VECTOR:
 		return alx_vector_out(a, v->u.vec.ptr, v->u.vec.dim, out, len,
 				      diag);
+	case ALX_T_INTERVAL: {
+		char ib[ALX_INTERVAL_BUFSZ];
+		n = alx_interval_out(&v->u.iv, fmt->intervalstyle, ib);
+		char *q = alx_arena_strndup(a, ib, n);
+		if (q == NULL)
+			return alx_sql_oom(diag);
+		*out = q;
+		*len = n;
+		return 0;
+	}
 	default:
 		return alx_diag_set(diag, ALOPEX_EINVAL, "XX000",
 				    "unknown type id %d", (int)v->type);
@@ -660,6 +675,8 @@ int alx_value_cmp(const struct alx_value *a, const struct alx_value *b)
 		int64_t x = as_timestamp(a), y = as_timestamp(b);
 		return x < y ? -1 : x > y ? 1 : 0;
 	}
+	if (ta == ALX_T_INTERVAL && tb == ALX_T_INTERVAL)
+		return alx_interval_cmp(&a->u.iv, &b->u.iv);
 	if (ta == ALX_T_VECTOR && tb == ALX_T_VECTOR) {
 		uint32_t n = a->u.vec.dim < b->u.vec.dim ? a->u.vec.dim
 							 : b->u.vec.dim;
@@ -734,6 +751,12 @@ uint64_t alx_value_hash(const struct alx_value *v)
 	switch (t) {
 	case ALX_T_BOOL:
 		return hash_mix(h ^ 'B' ^ (uint64_t)v->u.b << 8);
+	case ALX_T_INTERVAL: {
+		/* what the comparison sees: '1 mon' and '30 days' are equal */
+		uint8_t k[ALX_INTERVAL_KEYSZ];
+		alx_interval_key(&v->u.iv, k);
+		return hash_mix(hash_bytes(h ^ 'I', k, sizeof(k)));
+	}
 	case ALX_T_VECTOR:
 		h ^= 'V';
 		for (uint32_t i = 0; i < v->u.vec.dim; i++) {
@@ -767,6 +790,8 @@ static int cmp_family(int t)
 		return 6;
 	case ALX_T_VECTOR:
 		return 7;
+	case ALX_T_INTERVAL:
+		return 8;
 	default:
 		return 0; /* JSON has no comparison operators */
 	}

@@ -49,12 +49,15 @@ enum alx_type_id {
 	ALX_T_JSON,
 	ALX_T_JSONB,
 	ALX_T_VECTOR,
+	ALX_T_INTERVAL,
 	ALX_T_COUNT_
 };
 
 /*
  * A type with its modifier: VARCHAR(n)/CHAR(n): n characters; NUMERIC(p,s):
- * precision and scale; VECTOR(n): dimensions; TIMESTAMP(p): precision.
+ * precision and scale; VECTOR(n): dimensions; TIMESTAMP(p): precision;
+ * INTERVAL: mod the fractional-second precision, scale the fields
+ * (ALX_IV_* bits, 0: all, as INTERVAL without fields).
  * mod == -1 when absent (for NUMERIC: scale is meaningful only when
  * precision >= 0). CHAR without a length is CHAR(1), as in PostgreSQL;
  * alx_type_from_name gives mod 1 for "char"/"character" and -1 for
@@ -63,7 +66,18 @@ enum alx_type_id {
 struct alx_type {
 	uint8_t id;    /* enum alx_type_id */
 	int32_t mod;   /* n, precision or dimensions; -1: none */
-	int32_t scale; /* NUMERIC only */
+	int32_t scale; /* NUMERIC; INTERVAL: the fields */
+};
+
+/* INTERVAL fields: INTERVAL DAY TO SECOND is DAY|HOUR|MINUTE|SECOND (the
+ * same bits as the parser's ALX_SQL_IV_*). */
+enum alx_iv_fields {
+	ALX_IV_YEAR = 1 << 0,
+	ALX_IV_MONTH = 1 << 1,
+	ALX_IV_DAY = 1 << 2,
+	ALX_IV_HOUR = 1 << 3,
+	ALX_IV_MINUTE = 1 << 4,
+	ALX_IV_SECOND = 1 << 5,
 };
 
 static inline struct alx_type alx_type_make(int id)
@@ -100,6 +114,13 @@ int alx_type_from_name(const char *name, int32_t mod, int32_t scale,
  * "timestamp(3) without time zone" into buf (always NUL-terminated). */
 void alx_type_format(struct alx_type t, char *buf, size_t size);
 
+/* INTERVAL as PostgreSQL keeps it: months, days and microseconds apart. */
+struct alx_interval {
+	int64_t time; /* microseconds */
+	int32_t day;
+	int32_t month;
+};
+
 struct alx_value {
 	uint8_t type; /* enum alx_type_id */
 	bool null;
@@ -119,6 +140,7 @@ struct alx_value {
 			const float *ptr;
 			uint32_t dim;
 		} vec;
+		struct alx_interval iv; /* INTERVAL */
 	} u;
 };
 
@@ -128,6 +150,14 @@ struct alx_value_fmt {
 	int32_t tz_offset_sec;	 /* TimeZone as a fixed offset east of UTC */
 	const struct alx_tz *tz; /* when not NULL, a zone with rules */
 	int datestyle_iso;	 /* 1: ISO, MDY (the only one supported) */
+	int intervalstyle;	 /* enum alx_intervalstyle */
+};
+/* IntervalStyle; postgres (0) is PostgreSQL's default. */
+enum alx_intervalstyle {
+	ALX_INTERVALSTYLE_POSTGRES = 0,
+	ALX_INTERVALSTYLE_POSTGRES_VERBOSE,
+	ALX_INTERVALSTYLE_SQL_STANDARD,
+	ALX_INTERVALSTYLE_ISO_8601,
 };
 void alx_value_fmt_default(struct alx_value_fmt *f);
 
@@ -220,7 +250,8 @@ int alx_value_cast(struct alx_arena *a, const struct alx_value *in,
  * collation, CHAR(n) ignoring trailing spaces; bool false < true; bytea by
  * memcmp then length; JSONB by its normalised text (not PostgreSQL's jsonb
  * order); DATE against TIMESTAMP[TZ] as its midnight (UTC for TZ: no zone
- * here); vectors element by element, then by dimension). Non-NULL inputs
+ * here); intervals as PostgreSQL does, by months of 30 days and days of
+ * 24 hours; vectors element by element, then by dimension). Non-NULL inputs
  * of comparable types (alx_cmp_check); an UNKNOWN literal compares only
  * with text types, cast it to the other side's type first otherwise.
  * Returns <0, 0, >0.
@@ -253,7 +284,24 @@ enum alx_binop {
 int alx_value_binop(struct alx_arena *a, int op, const struct alx_value *l,
 		    const struct alx_value *r, struct alx_value *out,
 		    alopex_diag *diag);
-/* Unary minus (numbers; vectors are not negatable in pgvector). */
+/*
+ * As alx_value_binop, with the session settings that timestamptz +/-
+ * interval needs (days and months are added in the session TimeZone, as
+ * PostgreSQL does across DST changes). fmt NULL: UTC.
+ */
+int alx_value_binop_fmt(struct alx_arena *a, int op, const struct alx_value *l,
+			const struct alx_value *r,
+			const struct alx_value_fmt *fmt, struct alx_value *out,
+			alopex_diag *diag);
+/*
+ * The type an UNKNOWN operand of `op` takes when the other operand has
+ * type `known` (on the left when known_left): timestamp + 'x' reads 'x'
+ * as interval, interval * 'x' as double precision, mostly the other
+ * side's own type. ALX_T_UNKNOWN when PostgreSQL finds no single choice.
+ */
+int alx_binop_unknown_type(int op, int known, bool known_left);
+/* Unary minus (numbers, intervals; vectors are not negatable in
+ * pgvector). */
 int alx_value_neg(struct alx_arena *a, const struct alx_value *v,
 		  struct alx_value *out, alopex_diag *diag);
 /*

@@ -1,10 +1,9 @@
 /*
  * VECTOR values in pgvector's text format and the distance kernels.
  *
- * The kernels are written for GCC's vectoriser: restrict pointers, eight
- * independent accumulators per loop (so the sum needs no reassociation and
- * SLP packs the block into SIMD registers) and O3 for this file's hot
- * loops. Runtime CPU dispatch comes later.
+ * The distances run on the dispatched kernels of vector/vec_kernels.h
+ * (AVX-512F, AVX2+FMA, SSE2, NEON or scalar), the same ones the vector
+ * index plugins get through the host table.
  */
 #include "sql/sql_vector.h"
 
@@ -16,14 +15,7 @@
 
 #include "runtime/alx_arena.h"
 #include "runtime/alx_diag.h"
-
-#if defined(__GNUC__) && !defined(__clang__)
-#define VEC_HOT __attribute__((optimize("O3")))
-#else
-#define VEC_HOT
-#endif
-
-#define LANES 8
+#include "vector/vec_kernels.h"
 
 /* ---- float4 text output -------------------------------------------- */
 
@@ -307,115 +299,44 @@ int alx_vec_check_dims(uint32_t a_dim, uint32_t b_dim, alopex_diag *d)
 	return 0;
 }
 
-static float sum_lanes(const float acc[LANES])
-{
-	return ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
-	       ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-}
-
-VEC_HOT static float l2sq_kernel(const float *restrict a,
-				 const float *restrict b, uint32_t n)
-{
-	float acc[LANES] = {0};
-	uint32_t i = 0;
-	for (; i + LANES <= n; i += LANES) {
-		for (int k = 0; k < LANES; k++) {
-			float t = a[i + k] - b[i + k];
-			acc[k] += t * t;
-		}
-	}
-	for (int k = 0; i < n; i++, k++) {
-		float t = a[i] - b[i];
-		acc[k] += t * t;
-	}
-	return sum_lanes(acc);
-}
-
-VEC_HOT static float dot_kernel(const float *restrict a,
-				const float *restrict b, uint32_t n)
-{
-	float acc[LANES] = {0};
-	uint32_t i = 0;
-	for (; i + LANES <= n; i += LANES)
-		for (int k = 0; k < LANES; k++)
-			acc[k] += a[i + k] * b[i + k];
-	for (int k = 0; i < n; i++, k++)
-		acc[k] += a[i] * b[i];
-	return sum_lanes(acc);
-}
-
-VEC_HOT static void cos_kernel(const float *restrict a, const float *restrict b,
-			       uint32_t n, float out[3])
-{
-	float dot[LANES] = {0}, na[LANES] = {0}, nb[LANES] = {0};
-	uint32_t i = 0;
-	for (; i + LANES <= n; i += LANES) {
-		for (int k = 0; k < LANES; k++) {
-			dot[k] += a[i + k] * b[i + k];
-			na[k] += a[i + k] * a[i + k];
-			nb[k] += b[i + k] * b[i + k];
-		}
-	}
-	for (int k = 0; i < n; i++, k++) {
-		dot[k] += a[i] * b[i];
-		na[k] += a[i] * a[i];
-		nb[k] += b[i] * b[i];
-	}
-	out[0] = sum_lanes(dot);
-	out[1] = sum_lanes(na);
-	out[2] = sum_lanes(nb);
-}
-
-VEC_HOT static double norm_kernel(const float *restrict a, uint32_t n)
-{
-	double acc[4] = {0};
-	uint32_t i = 0;
-	for (; i + 4 <= n; i += 4)
-		for (int k = 0; k < 4; k++)
-			acc[k] += (double)a[i + k] * (double)a[i + k];
-	for (int k = 0; i < n; i++, k++)
-		acc[k] += (double)a[i] * (double)a[i];
-	return (acc[0] + acc[2]) + (acc[1] + acc[3]);
-}
+/*
+ * The SQL functions use the runtime's dispatched kernels
+ * (vector/vec_kernels.h). They have no runtime at hand, so they ask the
+ * dispatcher each call: it holds no state and only reads the CPU model
+ * libgcc fills in before main, a few loads and branches per call.
+ */
+#define KERNELS() alx_vec_kernels_detect()
 
 double alx_vec_l2_squared(const float *a, const float *b, uint32_t dim)
 {
-	return (double)l2sq_kernel(a, b, dim);
+	return (double)KERNELS()->l2sq(a, b, dim);
 }
 
 double alx_vec_l2_distance(const float *a, const float *b, uint32_t dim)
 {
-	return sqrt((double)l2sq_kernel(a, b, dim));
+	return sqrt((double)KERNELS()->l2sq(a, b, dim));
 }
 
 double alx_vec_dot(const float *a, const float *b, uint32_t dim)
 {
-	return (double)dot_kernel(a, b, dim);
+	return (double)KERNELS()->dot(a, b, dim);
 }
 
 static double cosine_from(double dot, double na, double nb)
 {
-	/* sqrt(a * b) rather than sqrt(a) * sqrt(b), as pgvector. */
-	double sim = dot / sqrt(na * nb);
-	if (isnan(sim))
-		return NAN;
-	if (sim > 1)
-		sim = 1;
-	else if (sim < -1)
-		sim = -1;
-	return 1.0 - sim;
+	return alx_vec_cosine_from(dot, na, nb);
 }
 
 double alx_vec_cosine_distance(const float *a, const float *b, uint32_t dim)
 {
 	float s[3];
-	cos_kernel(a, b, dim, s);
+	KERNELS()->cosine_parts(a, b, dim, s);
 	return cosine_from((double)s[0], (double)s[1], (double)s[2]);
 }
 
 double alx_vec_norm(const float *a, uint32_t dim)
 {
-	return sqrt(norm_kernel(a, dim));
+	return sqrt(KERNELS()->norm_sq(a, dim));
 }
 
 double alx_vec_l2_squared_ref(const float *a, const float *b, uint32_t dim)

@@ -1,4 +1,5 @@
--- Alopex plans (not PostgreSQL's): access paths, joins, top-k.
+-- Alopex plans (not PostgreSQL's): access paths, joins, top-k. Worded
+-- as PostgreSQL's EXPLAIN (COSTS OFF) where the node exists there.
 CREATE TABLE p (id int PRIMARY KEY, cat text, price int, note text);
 INSERT INTO p SELECT g, 'c' || (g % 5), g * 10 % 97, 'n' || g FROM generate_series(1, 50) g;
 CREATE INDEX p_cat_idx ON p (cat);
@@ -34,3 +35,18 @@ EXPLAIN SELECT * FROM p WHERE id < 10 ORDER BY id DESC;
 EXPLAIN SELECT * FROM pk2 WHERE a = 1 ORDER BY b DESC;
 EXPLAIN SELECT * FROM pk2 ORDER BY a, b DESC LIMIT 4;
 EXPLAIN SELECT * FROM p WHERE cat = 'c1' ORDER BY cat, id;
+-- conditions as PostgreSQL prints them
+EXPLAIN SELECT * FROM p WHERE price IS NULL OR price + 1 < -5 OR cat IN ('a', 'b') OR price BETWEEN 1 AND 2;
+EXPLAIN SELECT * FROM p WHERE note = 'x' AND price::float8 > 1.5 AND lower(cat) LIKE 'x%' AND NOT (price <> 3);
+EXPLAIN SELECT cat, count(*), sum(price) FROM p GROUP BY cat HAVING count(*) > 1 ORDER BY count(*) DESC, cat;
+EXPLAIN SELECT cat FROM p x WHERE x.id = $$5$$::int ORDER BY price DESC NULLS LAST LIMIT 2;
+-- ADD PRIMARY KEY: the rows are keyed by it from then on
+CREATE TABLE r (a int, b text);
+CREATE INDEX r_b ON r (b);
+INSERT INTO r VALUES (2, 'two'), (1, 'one');
+EXPLAIN SELECT * FROM r WHERE a = 1;
+ALTER TABLE r ADD PRIMARY KEY (a);
+EXPLAIN SELECT * FROM r WHERE a = 1;
+EXPLAIN SELECT * FROM r WHERE b = 'two';
+SELECT * FROM r WHERE b = 'two';
+EXPLAIN SELECT * FROM r ORDER BY a;

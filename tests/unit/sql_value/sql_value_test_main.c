@@ -102,8 +102,9 @@ bool tv_expect(const char *what, int rc, const alopex_diag *d,
 
 int main(int argc, char **argv)
 {
-	const struct alx_test_suite *suites[] = {
-		&suite_io, &suite_ops, &suite_numeric, &suite_keyenc, NULL};
+	const struct alx_test_suite *suites[] = {&suite_io,	  &suite_ops,
+						 &suite_numeric,  &suite_keyenc,
+						 &suite_interval, NULL};
 	int rc = alx_test_main(argc, argv, suites);
 	alx_arena_fini(&arena);
 	alx_runtime_destroy(runtime);

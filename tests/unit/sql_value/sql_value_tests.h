@@ -35,5 +35,6 @@ extern const struct alx_test_suite suite_io;
 extern const struct alx_test_suite suite_ops;
 extern const struct alx_test_suite suite_numeric;
 extern const struct alx_test_suite suite_keyenc;
+extern const struct alx_test_suite suite_interval;
 
 #endif

@@ -1,0 +1,75 @@
+-- Roles: CREATE/ALTER/DROP ROLE|USER, errors and notices. Passwords are
+-- stored as SCRAM verifiers with random salts, so no verifier is shown.
+SELECT current_user, session_user, user, current_role;
+CREATE ROLE r_a;
+CREATE ROLE r_a;
+CREATE USER r_u WITH PASSWORD 'secret' CONNECTION LIMIT 4;
+CREATE ROLE r_b WITH LOGIN SUPERUSER CREATEDB CREATEROLE NOINHERIT ENCRYPTED PASSWORD 'x';
+CREATE GROUP r_g;
+CREATE ROLE r_n PASSWORD NULL;
+CREATE ROLE r_e PASSWORD '';
+CREATE ROLE r_s SYSID 42;
+-- reserved names and special role words
+CREATE ROLE public;
+CREATE ROLE "public";
+CREATE ROLE none;
+CREATE ROLE "none";
+CREATE ROLE pg_mine;
+CREATE ROLE current_user;
+CREATE ROLE session_user;
+CREATE ROLE "current_user";
+CREATE ROLE "NONE";
+-- options
+CREATE ROLE r_c LOGIN LOGIN;
+CREATE ROLE r_c LOGIN NOLOGIN;
+CREATE ROLE r_c PASSWORD 'a' PASSWORD 'b';
+CREATE ROLE r_c UNENCRYPTED PASSWORD 'x';
+CREATE ROLE r_c CONNECTION LIMIT -2;
+CREATE ROLE r_c VALID UNTIL 'infinity';
+-- ALTER
+ALTER ROLE r_nosuch LOGIN;
+ALTER USER r_a LOGIN PASSWORD 'pw';
+ALTER ROLE r_a WITH NOLOGIN PASSWORD NULL;
+ALTER ROLE r_a PASSWORD '';
+ALTER ROLE r_a NOSUPERUSER SUPERUSER;
+ALTER ROLE r_a CONNECTION LIMIT 10;
+ALTER ROLE current_user CONNECTION LIMIT -1;
+ALTER ROLE pg_monitor LOGIN;
+ALTER ROLE public LOGIN;
+ALTER ROLE none LOGIN;
+ALTER ROLE r_a RENAME TO r_b;
+ALTER ROLE r_a RENAME TO r_a;
+ALTER ROLE r_a RENAME TO r_a2;
+ALTER ROLE r_a RENAME TO r_a3;
+ALTER ROLE r_a2 RENAME TO pg_a;
+ALTER ROLE r_a2 RENAME TO public;
+ALTER ROLE r_u RENAME TO r_u2;
+ALTER ROLE current_user RENAME TO r_x;
+ALTER ROLE postgres RENAME TO r_x;
+-- DROP
+DROP ROLE r_nosuch;
+DROP ROLE r_a2, r_nosuch;
+DROP ROLE IF EXISTS r_nosuch;
+DROP ROLE IF EXISTS r_a2, r_nosuch;
+DROP USER IF EXISTS r_u2, r_u2;
+DROP ROLE public;
+DROP ROLE current_user;
+DROP ROLE postgres;
+-- transactions: a rolled back CREATE ROLE leaves nothing
+BEGIN;
+CREATE ROLE r_tx;
+CREATE ROLE r_tx;
+ROLLBACK;
+BEGIN;
+CREATE ROLE r_tx;
+ROLLBACK;
+DROP ROLE r_tx;
+BEGIN;
+CREATE ROLE r_tx;
+SAVEPOINT s;
+DROP ROLE r_tx;
+ROLLBACK TO s;
+COMMIT;
+DROP ROLE r_tx;
+DROP GROUP r_g;
+DROP ROLE r_b, r_n, r_e, r_s, "current_user", "NONE", r_c;
