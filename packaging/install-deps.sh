@@ -9,8 +9,12 @@ PACKAGES=(
 	build-essential cmake pkg-config git
 	# storage engine, config, tests
 	libwiredtiger-dev wiredtiger libyaml-dev libcunit1-dev
+	# server: event loop, TLS and SCRAM; libpq and psql/pgbench for its tests
+	libevent-dev libssl-dev openssl libpq-dev postgresql-client-15
 	# benchmark and differential-test peers
 	libsqlite3-dev sqlite3 postgresql-15
+	# vector benchmark peers and data (FAISS; hnswlib comes from npm)
+	libfaiss-dev libblas-dev liblapack-dev dataset-fashion-mnist
 	# layout check, fuzzing (libFuzzer + sanitizer runtimes)
 	clang clang-format libclang-rt-14-dev
 )

@@ -2,9 +2,11 @@
 # Set up a fresh Debian 12 machine (as root), build, and run Alopex on its
 # embedded default configuration.
 #
-# Until the protocol plugins land (pgwire, RESP, HTTP, gRPC), "running" means
-# the embedded library through alopex-cli: the server validates its config
-# and data directory but has nothing to serve yet.
+# It first shows the embedded library through alopex-cli on the data
+# directory, then runs alopex-server in the foreground on it: PostgreSQL
+# protocol on 127.0.0.1 (port 5432, or $ALOPEX_PORT), loopback clients
+# trusted. Stop it with Ctrl-C (or SIGTERM): it finishes in-flight
+# statements and closes the data cleanly.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=${ALOPEX_DATA:-"$root/data"}
@@ -30,5 +32,7 @@ SELECT name, round((emb <-> '[1,0,0]')::numeric, 3) AS l2 FROM foxes ORDER BY em
 SELECT count(*) AS foxes FROM foxes"
 echo "-- last commit batches"
 "$bin/alopex-cli" --data "$data" log | tail -n 6
-echo "== alopex-server --data $data"
-"$bin/alopex-server" --data "$data" || true
+port=${ALOPEX_PORT:-5432}
+echo "== alopex-server --data $data --port $port"
+echo "connect with: psql -h 127.0.0.1 -p $port -U postgres -d alopex"
+exec "$bin/alopex-server" --data "$data" --port "$port"

@@ -1,8 +1,12 @@
 #!/bin/sh
 # Build alopex-sql-bench (Release, no sanitizers, its own build directory)
 # and run it: the embedded SQL API against SQLite, side by side, in one
-# process. Arguments go to the benchmark (--rows N --selects N
-# --rounds R --fsync-commits N --fsync-seconds S ...).
+# process, then a filtered scan over 1M rows (both sides) and exact k-NN
+# over 100k x 128 vectors (ours, SQL and a raw kernel loop) against the
+# memory read bandwidth measured in the same run. Arguments go to the
+# benchmark (--rows N --selects N --rounds R --fsync-commits N
+# --fsync-seconds S --scan-rows N --knn-rows N --knn-dim D --stream-mb MB
+# ...; --scan-rows 0 / --knn-rows 0 skip a phase). About 2 minutes.
 #
 #   tests/bench/run-sql-bench.sh          # 100k rows, 200k selects, 3 rounds
 #   tests/bench/run-sql-bench.sh --rows 20000 --selects 20000 --rounds 1

@@ -15,9 +15,22 @@
  *   point select     prepared SELECT v FROM t WHERE id = $1, random
  *                    existing ids, autocommit each, after an untimed
  *                    warm-up of a tenth as many
+ * Then, after the rounds (each side opened once, loaded untimed, closed
+ * and reopened, one untimed warm-up; A then B per round):
+ *   filtered scan    SELECT count(*) FROM s WHERE v % 7 = 3 over a
+ *                    s(id BIGINT PRIMARY KEY, v BIGINT) of --scan-rows
+ *                    rows (default 1M), the same text on both sides
+ *   exact k-NN       ours only: SELECT id FROM e ORDER BY emb <-> $1
+ *                    LIMIT 10 over --knn-rows (100k) x --knn-dim (128)
+ *                    float vectors, and the same search as a raw kernel
+ *                    loop over a flat array; queries/s and GB/s against
+ *                    the read bandwidth of this machine measured in the
+ *                    same round (a STREAM-like sequential read of
+ *                    --stream-mb, one thread, best of 5 passes)
  * Every row read is checked against what was written, and the single-row
- * inserts are read back; a mismatch or an error makes the exit status
- * non-zero. Timings are never asserted.
+ * inserts are read back; scan counts must match the expected count and
+ * k-NN answers must be the exact nearest rows; a mismatch or an error makes
+ * the exit status non-zero. Timings are never asserted.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -31,6 +44,7 @@
 #include <unistd.h>
 
 #include "alopex.h"
+#include "bench_mem.h"
 #include "bench_util.h"
 
 #define VAL_LEN 16
@@ -45,6 +59,9 @@ struct opts {
 	double fsync_secs;
 	const char *base;
 	int run_ours, run_lite;
+	size_t scan_rows, scan_reps;
+	size_t knn_rows, knn_dim, knn_queries, knn_raw_queries;
+	size_t stream_mb;
 };
 
 /* The workload, identical for both sides. */
@@ -58,6 +75,7 @@ enum metric {
 	M_BULK,
 	M_FSYNC,
 	M_SELECT,
+	M_SCAN, /* from the scan phase, after the rounds */
 	M_COUNT,
 };
 
@@ -65,12 +83,14 @@ static const char *const metric_name[M_COUNT] = {
 	"bulk INSERT, one transaction",
 	"single-row INSERT, autocommit",
 	"point SELECT by PK, autocommit",
+	"scan count(*) WHERE v % 7 = 3",
 };
 
 static const char *const metric_sync[M_COUNT] = {
 	"1 commit",
 	"fsync/commit vs WAL FULL",
 	"-",
+	"- (rows scanned/s)",
 };
 
 /* ---- random data -------------------------------------------------------- */
@@ -493,12 +513,520 @@ fail:
 	return -1;
 }
 
+/* ---- filtered scan phase ------------------------------------------------ */
+
+#define SCAN_SQL "SELECT count(*) FROM s WHERE v % 7 = 3"
+#define SCAN_BATCH 100000 /* rows per loading transaction */
+
+static int64_t scan_value(int64_t id)
+{
+	uint64_t x = (uint64_t)id * 0x9e3779b97f4a7c15u ^ SEED;
+	return (int64_t)(bench_splitmix64(&x) % 1000000);
+}
+
+static int64_t scan_expected(size_t n)
+{
+	int64_t c = 0;
+	for (size_t i = 1; i <= n; i++)
+		c += scan_value((int64_t)i) % 7 == 3;
+	return c;
+}
+
+static int ours_db_open(const char *dir, alopex_db **out)
+{
+	alopex_diag diag = {0};
+	alopex_open_options opt = {.size = sizeof(opt),
+				   .log_fn = bench_quiet_log,
+				   .log_level = ALOPEX_LOG_WARN,
+				   .create_if_missing = 1};
+	int rc = alopex_open_ex(dir, NULL, &opt, out, &diag);
+	if (rc != ALOPEX_OK) {
+		fprintf(stderr, "alopex: open %s: %s (%s)\n", dir, diag.message,
+			alopex_code_name(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int ours_db_fail(alopex_db *db, const char *what, int rc)
+{
+	fprintf(stderr, "alopex: %s: %s (%s, SQLSTATE %s)\n", what,
+		alopex_errmsg(db), alopex_code_name(rc), alopex_sqlstate(db));
+	return -1;
+}
+
+/* Rows 1..n in id order, SCAN_BATCH per transaction. */
+static int ours_scan_load(alopex_db *db, size_t n)
+{
+	alopex_stmt *ins = NULL;
+	int rc = alopex_exec(db, "CREATE TABLE s (id BIGINT PRIMARY KEY, "
+				 "v BIGINT)");
+	if (rc == ALOPEX_OK)
+		rc = alopex_prepare(db, "INSERT INTO s VALUES ($1, $2)", &ins);
+	if (rc != ALOPEX_OK)
+		return ours_db_fail(db, "scan table", rc);
+	for (size_t i = 1; i <= n && rc == ALOPEX_OK; i++) {
+		if (i % SCAN_BATCH == 1)
+			rc = alopex_exec(db, "BEGIN");
+		if (rc == ALOPEX_OK)
+			rc = alopex_bind_int64(ins, 1, (int64_t)i);
+		if (rc == ALOPEX_OK)
+			rc = alopex_bind_int64(ins, 2, scan_value((int64_t)i));
+		if (rc == ALOPEX_OK) {
+			rc = alopex_step(ins);
+			alopex_reset(ins);
+			rc = rc == ALOPEX_DONE ? ALOPEX_OK : rc;
+		}
+		if (rc == ALOPEX_OK && (i % SCAN_BATCH == 0 || i == n))
+			rc = alopex_exec(db, "COMMIT");
+	}
+	alopex_finalize(ins);
+	if (rc != ALOPEX_OK) {
+		alopex_exec(db, "ROLLBACK");
+		return ours_db_fail(db, "scan load", rc);
+	}
+	return 0;
+}
+
+static int ours_scan_count(alopex_db *db, alopex_stmt *st, int64_t *count)
+{
+	int rc = alopex_step(st);
+	if (rc == ALOPEX_ROW) {
+		*count = alopex_column_int64(st, 0);
+		rc = alopex_step(st);
+	}
+	alopex_reset(st);
+	return rc == ALOPEX_DONE ? 0 : ours_db_fail(db, "scan", rc);
+}
+
+static int lite_db_open(const char *dir, sqlite3 **out)
+{
+	char path[4096];
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		perror(dir);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/scan.db", dir);
+	struct side s = {0};
+	if (sqlite3_open_v2(path, &s.lite,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK ||
+	    lite_exec(&s, "PRAGMA journal_mode=WAL") ||
+	    lite_exec(&s, "PRAGMA synchronous=FULL") ||
+	    lite_exec(&s, "PRAGMA cache_size=-262144")) {
+		lite_fail(&s, "open");
+		sqlite3_close(s.lite);
+		return -1;
+	}
+	*out = s.lite;
+	return 0;
+}
+
+static int lite_scan_load(sqlite3 *db, size_t n)
+{
+	struct side s = {0};
+	s.lite = db;
+	sqlite3_stmt *ins = NULL;
+	if (lite_exec(&s, "CREATE TABLE s (id INTEGER PRIMARY KEY, "
+			  "v INTEGER)") ||
+	    sqlite3_prepare_v2(db, "INSERT INTO s VALUES (?, ?)", -1, &ins,
+			       NULL) != SQLITE_OK)
+		return lite_fail(&s, "scan table");
+	int bad = 0;
+	for (size_t i = 1; i <= n && !bad; i++) {
+		if (i % SCAN_BATCH == 1 && lite_exec(&s, "BEGIN"))
+			bad = 1;
+		sqlite3_bind_int64(ins, 1, (int64_t)i);
+		sqlite3_bind_int64(ins, 2, scan_value((int64_t)i));
+		if (!bad && sqlite3_step(ins) != SQLITE_DONE)
+			bad = lite_fail(&s, "scan load");
+		sqlite3_reset(ins);
+		if (!bad && (i % SCAN_BATCH == 0 || i == n) &&
+		    lite_exec(&s, "COMMIT"))
+			bad = 1;
+	}
+	sqlite3_finalize(ins);
+	return bad ? -1 : 0;
+}
+
+static int lite_scan_count(sqlite3 *db, sqlite3_stmt *st, int64_t *count)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		fprintf(stderr, "sqlite: scan: %s\n", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+static int check_count(const char *who, int64_t got, int64_t want)
+{
+	if (got == want)
+		return 0;
+	fprintf(stderr, "%s: scan counted %" PRId64 ", expected %" PRId64 "\n",
+		who, got, want);
+	return -1;
+}
+
+/*
+ * Both sides loaded, closed and reopened (a warm restart), one untimed
+ * warm-up each; then per round ours then SQLite, scan_reps queries each.
+ * Rows scanned per second go to ours[r]/lite[r].v[M_SCAN].
+ */
+static int scan_phase(const struct opts *o, const char *tmp,
+		      struct result *ours, struct result *lite)
+{
+	char od[4200], ld[4200];
+	snprintf(od, sizeof(od), "%s/scan-alopex", tmp);
+	snprintf(ld, sizeof(ld), "%s/scan-sqlite", tmp);
+	alopex_db *adb = NULL;
+	alopex_stmt *ast = NULL;
+	sqlite3 *ldb = NULL;
+	sqlite3_stmt *lst = NULL;
+	int64_t want = scan_expected(o->scan_rows), got = -1;
+	int bad = 0;
+	double t0, t1;
+
+	printf("\nscan: %zu rows, %s (expect %" PRId64 "), %zu per round\n",
+	       o->scan_rows, SCAN_SQL, want, o->scan_reps);
+	if (o->run_ours) {
+		t0 = bench_now_s();
+		bad = ours_db_open(od, &adb) ||
+		      ours_scan_load(adb, o->scan_rows);
+		t1 = bench_now_s();
+		if (adb != NULL)
+			alopex_close(adb);
+		adb = NULL;
+		if (!bad)
+			printf("load   alopex %12.0f rows/s (untimed for the "
+			       "ratio; %d rows per transaction)\n",
+			       (double)o->scan_rows / (t1 - t0), SCAN_BATCH);
+		bad = bad || ours_db_open(od, &adb);
+		if (!bad && alopex_prepare(adb, SCAN_SQL, &ast) != ALOPEX_OK)
+			bad = ours_db_fail(adb, "prepare scan", -1);
+		bad = bad || ours_scan_count(adb, ast, &got) ||
+		      check_count("alopex", got, want);
+	}
+	if (o->run_lite && !bad) {
+		t0 = bench_now_s();
+		bad = lite_db_open(ld, &ldb) ||
+		      lite_scan_load(ldb, o->scan_rows);
+		t1 = bench_now_s();
+		sqlite3_close(ldb);
+		ldb = NULL;
+		if (!bad)
+			printf("load   sqlite %12.0f rows/s\n",
+			       (double)o->scan_rows / (t1 - t0));
+		bad = bad || lite_db_open(ld, &ldb);
+		if (!bad && sqlite3_prepare_v2(ldb, SCAN_SQL, -1, &lst, NULL) !=
+				    SQLITE_OK) {
+			fprintf(stderr, "sqlite: prepare scan: %s\n",
+				sqlite3_errmsg(ldb));
+			bad = 1;
+		}
+		bad = bad || lite_scan_count(ldb, lst, &got) ||
+		      check_count("sqlite", got, want);
+	}
+	for (unsigned r = 0; r < o->rounds && !bad; r++) {
+		printf("round %u", r + 1);
+		if (o->run_ours) {
+			t0 = bench_now_s();
+			for (size_t i = 0; i < o->scan_reps && !bad; i++)
+				bad = ours_scan_count(adb, ast, &got) ||
+				      check_count("alopex", got, want);
+			t1 = bench_now_s();
+			ours[r].v[M_SCAN] =
+				(double)(o->scan_rows * o->scan_reps) /
+				(t1 - t0);
+			printf(" alopex %12.0f rows/s", ours[r].v[M_SCAN]);
+		}
+		if (o->run_lite && !bad) {
+			t0 = bench_now_s();
+			for (size_t i = 0; i < o->scan_reps && !bad; i++)
+				bad = lite_scan_count(ldb, lst, &got) ||
+				      check_count("sqlite", got, want);
+			t1 = bench_now_s();
+			lite[r].v[M_SCAN] =
+				(double)(o->scan_rows * o->scan_reps) /
+				(t1 - t0);
+			printf("  sqlite %12.0f rows/s", lite[r].v[M_SCAN]);
+		}
+		printf("\n");
+		fflush(stdout);
+	}
+	alopex_finalize(ast);
+	if (adb != NULL)
+		alopex_close(adb);
+	sqlite3_finalize(lst);
+	sqlite3_close(ldb);
+	bench_rm_tree(od);
+	bench_rm_tree(ld);
+	return bad ? -1 : 0;
+}
+
+/* ---- exact k-NN phase (ours) --------------------------------------------- */
+
+#define KNN_K 10
+#define KNN_SQL "SELECT id FROM e ORDER BY emb <-> $1 LIMIT 10"
+#define KNN_BATCH 10000 /* rows per loading transaction */
+#define STREAM_PASSES 5
+
+struct knn_result {
+	double sql_qps, raw_qps, bw_gbs; /* bandwidth: bytes/s / 1e9 */
+};
+
+/* Uniform floats in [-1, 1) from a seeded splitmix64 stream. */
+static void fill_floats(float *v, size_t n, uint64_t seed)
+{
+	uint64_t x = seed;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (float)((double)(bench_splitmix64(&x) >> 40) /
+				       (double)(1u << 23) -
+			       1.0);
+}
+
+/*
+ * The answer is exact when its ids are distinct rows whose exact distances
+ * are within the k-th smallest exact distance (float rounding may swap
+ * near-ties, which is fine).
+ */
+static int knn_check(const char *who, const float *base, size_t n, size_t dim,
+		     const float *q, const int64_t *ids)
+{
+	double best[KNN_K];
+	size_t have = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = bench_mem_l2sq_exact(base + i * dim, q, dim);
+		if (have == KNN_K && d >= best[KNN_K - 1])
+			continue;
+		size_t j = have < KNN_K ? have++ : KNN_K - 1;
+		while (j > 0 && best[j - 1] > d) {
+			best[j] = best[j - 1];
+			j--;
+		}
+		best[j] = d;
+	}
+	double limit = best[KNN_K - 1] * (1 + 1e-5) + 1e-12;
+	for (size_t j = 0; j < KNN_K; j++) {
+		int dup = 0;
+		for (size_t i = 0; i < j; i++)
+			dup |= ids[i] == ids[j];
+		if (ids[j] < 1 || (size_t)ids[j] > n || dup ||
+		    bench_mem_l2sq_exact(base + (size_t)(ids[j] - 1) * dim, q,
+					 dim) > limit) {
+			fprintf(stderr,
+				"%s: k-NN answer %zu (id %" PRId64
+				") is not among the exact nearest\n",
+				who, j, ids[j]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int ours_knn_load(alopex_db *db, const float *base, size_t n, size_t dim)
+{
+	char sql[128];
+	snprintf(sql, sizeof(sql),
+		 "CREATE TABLE e (id BIGINT PRIMARY KEY, emb VECTOR(%zu))",
+		 dim);
+	alopex_stmt *ins = NULL;
+	int rc = alopex_exec(db, sql);
+	if (rc == ALOPEX_OK)
+		rc = alopex_prepare(db, "INSERT INTO e VALUES ($1, $2)", &ins);
+	if (rc != ALOPEX_OK)
+		return ours_db_fail(db, "k-NN table", rc);
+	for (size_t i = 0; i < n && rc == ALOPEX_OK; i++) {
+		if (i % KNN_BATCH == 0)
+			rc = alopex_exec(db, "BEGIN");
+		if (rc == ALOPEX_OK)
+			rc = alopex_bind_int64(ins, 1, (int64_t)i + 1);
+		if (rc == ALOPEX_OK)
+			rc = alopex_bind_vector(ins, 2, base + i * dim, dim);
+		if (rc == ALOPEX_OK) {
+			rc = alopex_step(ins);
+			alopex_reset(ins);
+			rc = rc == ALOPEX_DONE ? ALOPEX_OK : rc;
+		}
+		if (rc == ALOPEX_OK && ((i + 1) % KNN_BATCH == 0 || i + 1 == n))
+			rc = alopex_exec(db, "COMMIT");
+	}
+	alopex_finalize(ins);
+	if (rc != ALOPEX_OK) {
+		alopex_exec(db, "ROLLBACK");
+		return ours_db_fail(db, "k-NN load", rc);
+	}
+	return 0;
+}
+
+static int ours_knn_query(alopex_db *db, alopex_stmt *st, const float *q,
+			  size_t dim, int64_t *ids)
+{
+	int rc = alopex_bind_vector(st, 1, q, dim);
+	size_t n = 0;
+	while (rc == ALOPEX_OK || rc == ALOPEX_ROW) {
+		rc = alopex_step(st);
+		if (rc == ALOPEX_ROW && n < KNN_K)
+			ids[n++] = alopex_column_int64(st, 0);
+	}
+	alopex_reset(st);
+	if (rc != ALOPEX_DONE)
+		return ours_db_fail(db, "k-NN query", rc);
+	if (n != KNN_K) {
+		fprintf(stderr, "alopex: k-NN query gave %zu rows\n", n);
+		return -1;
+	}
+	return 0;
+}
+
+/* Best of STREAM_PASSES sequential reads of buf, GB/s. */
+static double stream_read_gbs(const float *buf, size_t n, double *sink)
+{
+	double best = 0;
+	for (int p = 0; p < STREAM_PASSES; p++) {
+		double t0 = bench_now_s();
+		*sink += bench_mem_read_sum(buf, n);
+		double t1 = bench_now_s();
+		double gbs = (double)(n * sizeof(float)) / (t1 - t0) / 1e9;
+		if (gbs > best)
+			best = gbs;
+	}
+	return best;
+}
+
+static int knn_phase(const struct opts *o, const char *tmp,
+		     struct knn_result *res)
+{
+	size_t n = o->knn_rows, dim = o->knn_dim;
+	size_t nq = o->knn_queries > o->knn_raw_queries ? o->knn_queries
+							: o->knn_raw_queries;
+	size_t nstream = o->stream_mb * ((size_t)1 << 20) / sizeof(float);
+	float *base = malloc(n * dim * sizeof(float));
+	float *qs = malloc(nq * dim * sizeof(float));
+	float *sbuf = malloc(nstream * sizeof(float));
+	int64_t *got = malloc(nq * KNN_K * sizeof(int64_t));
+	uint32_t rows[KNN_K];
+	char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/knn-alopex", tmp);
+	alopex_db *db = NULL;
+	alopex_stmt *st = NULL;
+	double sink = 0, bytes = (double)(n * dim * sizeof(float));
+	int bad = base == NULL || qs == NULL || sbuf == NULL || got == NULL;
+	if (bad)
+		fprintf(stderr, "k-NN: out of memory\n");
+	if (!bad) {
+		fill_floats(base, n * dim, SEED + 1);
+		fill_floats(qs, nq * dim, SEED + 2);
+		for (size_t i = 0; i < nstream; i++)
+			sbuf[i] = (float)(i & 7); /* touch every page */
+		printf("\nk-NN: %zu x %zu float4 (%.1f MB per pass), k = %d, "
+		       "1 thread, kernels %s; %zu SQL and %zu raw queries "
+		       "per round; read bandwidth over %zu MiB\n",
+		       n, dim, bytes / 1e6, KNN_K, bench_mem_isa(),
+		       o->knn_queries, o->knn_raw_queries, o->stream_mb);
+		double t0 = bench_now_s();
+		bad = ours_db_open(dir, &db) || ours_knn_load(db, base, n, dim);
+		double t1 = bench_now_s();
+		if (!bad)
+			printf("load   alopex %12.0f rows/s\n",
+			       (double)n / (t1 - t0));
+	}
+	if (!bad && alopex_prepare(db, KNN_SQL, &st) != ALOPEX_OK)
+		bad = ours_db_fail(db, "prepare k-NN", -1);
+	/* Warm-up, checked. */
+	bad = bad || ours_knn_query(db, st, qs, dim, got) ||
+	      knn_check("alopex", base, n, dim, qs, got);
+	for (unsigned r = 0; r < o->rounds && !bad; r++) {
+		res[r].bw_gbs = stream_read_gbs(sbuf, nstream, &sink);
+
+		double t0 = bench_now_s();
+		for (size_t i = 0; i < o->knn_raw_queries; i++) {
+			bench_mem_knn(base, n, dim, qs + i * dim, KNN_K, rows);
+			for (size_t j = 0; j < KNN_K; j++)
+				got[i * KNN_K + j] = (int64_t)rows[j] + 1;
+		}
+		double t1 = bench_now_s();
+		res[r].raw_qps = (double)o->knn_raw_queries / (t1 - t0);
+		for (size_t i = 0; i < o->knn_raw_queries && i < 3 && !bad; i++)
+			bad = knn_check("raw kernel", base, n, dim,
+					qs + i * dim, got + i * KNN_K);
+
+		t0 = bench_now_s();
+		for (size_t i = 0; i < o->knn_queries && !bad; i++)
+			bad = ours_knn_query(db, st, qs + i * dim, dim,
+					     got + i * KNN_K);
+		t1 = bench_now_s();
+		res[r].sql_qps = (double)o->knn_queries / (t1 - t0);
+		for (size_t i = 0; i < o->knn_queries && !bad; i++)
+			bad = knn_check("alopex", base, n, dim, qs + i * dim,
+					got + i * KNN_K);
+		if (!bad)
+			printf("round %u read %.2f GB/s; raw %.1f q/s "
+			       "(%.2f GB/s); SQL %.1f q/s (%.2f GB/s)\n",
+			       r + 1, res[r].bw_gbs, res[r].raw_qps,
+			       res[r].raw_qps * bytes / 1e9, res[r].sql_qps,
+			       res[r].sql_qps * bytes / 1e9);
+		fflush(stdout);
+	}
+	if (sink == 42.5) /* never: keeps the reads */
+		printf(" ");
+	alopex_finalize(st);
+	if (db != NULL)
+		alopex_close(db);
+	bench_rm_tree(dir);
+	free(base);
+	free(qs);
+	free(sbuf);
+	free(got);
+	return bad ? -1 : 0;
+}
+
+static void print_knn_summary(const struct opts *o,
+			      const struct knn_result *res)
+{
+	unsigned n = o->rounds;
+	double bytes = (double)(o->knn_rows * o->knn_dim * sizeof(float));
+	double sql[MAX_ROUNDS], raw[MAX_ROUNDS], bw[MAX_ROUNDS];
+	for (unsigned r = 0; r < n; r++) {
+		sql[r] = res[r].sql_qps;
+		raw[r] = res[r].raw_qps;
+		bw[r] = res[r].bw_gbs;
+	}
+	double mbw = bench_median(bw, n);
+	printf("\nExact k-NN, %zu x %zu float4, k = %d, one thread; "
+	       "bound = the read bandwidth measured in the same round\n\n",
+	       o->knn_rows, o->knn_dim, KNN_K);
+	printf("%-34s %10s %8s %9s  %s\n", "path", "queries/s", "GB/s",
+	       "of bound", "per-round fraction of bound");
+	const char *names[2] = {"SQL ORDER BY emb <-> $1 LIMIT 10",
+				"raw kernel loop (flat array)"};
+	const double *v[2] = {sql, raw};
+	for (int p = 0; p < 2; p++) {
+		double q = bench_median(v[p], n);
+		printf("%-34s %10.1f %8.2f %8.0f%% ", names[p], q,
+		       q * bytes / 1e9, 100 * q * bytes / 1e9 / mbw);
+		for (unsigned r = 0; r < n; r++)
+			printf(" %.2f", v[p][r] * bytes / 1e9 / bw[r]);
+		printf("\n");
+	}
+	printf("%-34s %10s %8.2f %9s ", "memory read (STREAM-like)", "-", mbw,
+	       "bound");
+	for (unsigned r = 0; r < n; r++)
+		printf(" %.2f", bw[r]);
+	printf(" GB/s\n");
+}
+
 /* ---- report ----------------------------------------------------------------- */
 
 static void print_round(unsigned r, const char *name, const struct result *x)
 {
 	printf("round %u %-6s", r + 1, name);
-	for (int m = 0; m < M_COUNT; m++)
+	for (int m = 0; m < M_SCAN; m++)
 		printf(" %12.0f", x->v[m]);
 	printf(" %10.1f\n", (double)x->disk / (1 << 20));
 }
@@ -514,6 +1042,8 @@ static void print_summary(const struct opts *o, struct result *ours,
 	       "alopex", "sqlite", "ratio", "per-round ratios");
 	for (int m = 0; m < M_COUNT; m++) {
 		double a[MAX_ROUNDS], b[MAX_ROUNDS];
+		if (m == M_SCAN && o->scan_rows == 0)
+			continue;
 		for (unsigned r = 0; r < n; r++) {
 			a[r] = ours[r].v[m];
 			b[r] = lite[r].v[m];
@@ -539,16 +1069,31 @@ static void usage(const char *argv0)
 	fprintf(stderr,
 		"usage: %s [--rows N] [--selects N] [--rounds R] "
 		"[--fsync-commits N] [--fsync-seconds S] [--dir BASE] "
-		"[--only alopex|sqlite]\n",
+		"[--only alopex|sqlite] [--scan-rows N] [--scan-reps N] "
+		"[--knn-rows N] [--knn-dim D] [--knn-queries N] "
+		"[--knn-raw-queries N] [--stream-mb MB]\n"
+		"(--scan-rows 0 / --knn-rows 0 skip those phases)\n",
 		argv0);
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	const char *tmp = getenv("TMPDIR");
-	*o = (struct opts){100000, 200000, 3,
-			   3000,   10.0,   tmp && *tmp ? tmp : "/tmp",
-			   1,	   1};
+	*o = (struct opts){.nrows = 100000,
+			   .nselects = 200000,
+			   .rounds = 3,
+			   .fsync_max = 3000,
+			   .fsync_secs = 10.0,
+			   .base = tmp && *tmp ? tmp : "/tmp",
+			   .run_ours = 1,
+			   .run_lite = 1,
+			   .scan_rows = 1000000,
+			   .scan_reps = 3,
+			   .knn_rows = 100000,
+			   .knn_dim = 128,
+			   .knn_queries = 20,
+			   .knn_raw_queries = 100,
+			   .stream_mb = 1024};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -571,6 +1116,28 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		else if (strcmp(a, "--fsync-seconds") == 0 &&
 			 !bench_parse_size(v, &n))
 			o->fsync_secs = (double)n;
+		else if (strcmp(a, "--scan-rows") == 0 &&
+			 !bench_parse_size(v, &n))
+			o->scan_rows = n;
+		else if (strcmp(a, "--scan-reps") == 0 &&
+			 !bench_parse_size(v, &n) && n > 0)
+			o->scan_reps = n;
+		else if (strcmp(a, "--knn-rows") == 0 &&
+			 !bench_parse_size(v, &n) && (n == 0 || n >= KNN_K) &&
+			 n <= UINT32_MAX)
+			o->knn_rows = n;
+		else if (strcmp(a, "--knn-dim") == 0 &&
+			 !bench_parse_size(v, &n) && n > 0 && n <= 16000)
+			o->knn_dim = n;
+		else if (strcmp(a, "--knn-queries") == 0 &&
+			 !bench_parse_size(v, &n) && n > 0)
+			o->knn_queries = n;
+		else if (strcmp(a, "--knn-raw-queries") == 0 &&
+			 !bench_parse_size(v, &n) && n > 0)
+			o->knn_raw_queries = n;
+		else if (strcmp(a, "--stream-mb") == 0 &&
+			 !bench_parse_size(v, &n) && n > 0 && n <= 65536)
+			o->stream_mb = n;
 		else if (strcmp(a, "--dir") == 0)
 			o->base = v;
 		else if (strcmp(a, "--only") == 0 && strcmp(v, "alopex") == 0)
@@ -640,10 +1207,19 @@ int main(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
+	if (!failed && o.scan_rows > 0 && scan_phase(&o, tmp, ours, lite))
+		failed = 1;
+	struct knn_result knn[MAX_ROUNDS];
+	memset(knn, 0, sizeof(knn));
+	int do_knn = o.knn_rows > 0 && o.run_ours;
+	if (!failed && do_knn && knn_phase(&o, tmp, knn))
+		failed = 1;
 	bench_rm_tree(tmp);
-	if (!failed)
+	if (!failed) {
 		print_summary(&o, ours, lite);
-	else
+		if (do_knn)
+			print_knn_summary(&o, knn);
+	} else
 		fprintf(stderr, "benchmark FAILED\n");
 	data_free(&d);
 	return failed;

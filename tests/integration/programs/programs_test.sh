@@ -66,10 +66,10 @@ check sql-rows 0 "^1\|fox\|2\.50$" -- "$cli" --data "$d" sql "SELECT * FROM t OR
 check sql-count 0 "^\(2 rows\)$" -- "$cli" --data "$d" sql "SELECT * FROM t ORDER BY id"
 check sql-error 1 "ERROR:  42P01: relation \"nosuch\" does not exist" -- "$cli" --data "$d" sql "SELECT * FROM nosuch"
 check sql-syntax 1 "ERROR:  42601: syntax error at or near \"FORM\"" -- "$cli" --data "$d" sql "SELECT * FORM t"
-# The server opens the directory and says why it does not serve yet.
-check server-serve 3 "nothing to serve" -- "$server" --data "$d"
 printf 'stray file\n' >"$tmp/notes.txt"
 check foreign-dir 1 "not an Alopex data directory" -- "$cli" --data "$tmp" kv get x
+# The server opens the directory before it serves (serving: tests/integration/pgwire).
+check server-foreign-dir 1 "not an Alopex data directory" -- "$server" --port 0 --data "$tmp"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
