@@ -849,10 +849,12 @@ static int f_size_pretty(struct alx_ev *ev, const struct alx_bx *c,
 	int64_t size = a[0].u.i;
 	size_t nu = sizeof(units) / sizeof(units[0]);
 	for (size_t i = 0; i < nu; i++) {
-		/* PostgreSQL's Abs wraps (-fwrapv): INT64_MIN stays
-		 * negative and prints in bytes. Negating it is UB here. */
+		/* Negating INT64_MIN is UB; PostgreSQL 15 treats it as
+		 * larger than every limit (prints "-8192 PB"). */
 		int64_t abs = size;
-		if (size < 0 && size != INT64_MIN)
+		if (size == INT64_MIN)
+			abs = INT64_MAX;
+		else if (size < 0)
 			abs = -size;
 		if (i + 1 == nu || abs < units[i].limit) {
 			if (units[i].round)
