@@ -225,11 +225,11 @@ static int undo_record(struct alx_kv_txn *t, alopex_slice key)
  * Lock the key (waiting per t->wait) and, READ COMMITTED, refuse a key
  * committed by another transaction after the statement's snapshot: the
  * statement must run again (not a doom: only its own writes are undone).
- * Inserts skip that check (check_version false): an insert does not build
- * on a version it read, and the engine's insert sees the newest committed
- * key anyway (23505). Skipping it matters for big loads: a COPY cannot be
- * re-run, and among a million keys some share a version slot with a
- * recent commit (a false "changed").
+ * Keys the statement creates itself (alx_kv_txn_put_fresh: a hidden row
+ * id, a non-unique index entry ending in it) skip that check: nobody else
+ * can have committed them, and a COPY cannot be re-run after a false
+ * "changed" (among a million keys some share a version slot with a recent
+ * commit).
  */
 static int lock_key(struct alx_kv_txn *t, alopex_slice key, bool check_version)
 {
@@ -303,7 +303,7 @@ static int engine_has_insert(const struct alopex_engine_ops *e)
 
 int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
 {
-	int rc = check_write(t, key, false);
+	int rc = check_write(t, key, true);
 	if (rc != 0)
 		return rc;
 	const struct alopex_engine_ops *e = t->db->eng;

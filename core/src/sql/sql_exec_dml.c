@@ -325,8 +325,12 @@ static int put_entry(struct alx_exec *ex, struct alx_arena *a,
 			return dup_key_error(ex, a, t, x, row);
 		return rc != 0 ? kv_fail(ex, rc) : 0;
 	}
-	rc = del     ? alx_kv_txn_del(ex->txn, ks)
-	     : fresh ? alx_kv_txn_put_fresh(ex->txn, ks,
+	/* A non-unique entry ends with the new row's key: new to the
+	 * statement. A unique one may collide with a concurrent commit,
+	 * which READ COMMITTED must see (re-run, then 23505). */
+	rc = del ? alx_kv_txn_del(ex->txn, ks)
+	     : fresh && !x->unique
+		     ? alx_kv_txn_put_fresh(ex->txn, ks,
 					    entry_value(x, row, key))
 		     : alx_kv_txn_put(ex->txn, ks, entry_value(x, row, key));
 	if (del && rc == ALOPEX_ENOTFOUND)
@@ -338,7 +342,9 @@ static int write_new(struct alx_exec *ex, struct alx_arena *a,
 		     const struct alx_cat_table *t, const struct alx_value *row,
 		     alopex_slice key)
 {
-	int rc = put_row(ex, a, t, row, key, true);
+	/* Only a hidden row id is certainly new; a primary key may meet a
+	 * concurrent commit that READ COMMITTED must see. */
+	int rc = put_row(ex, a, t, row, key, !t->has_pk);
 	for (uint32_t i = t->has_pk ? 1 : 0; rc == 0 && i < t->nindexes; i++)
 		if (!is_vector_index(&t->indexes[i]))
 			rc = put_entry(ex, a, t, &t->indexes[i], row, key,
