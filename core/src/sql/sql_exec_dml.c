@@ -21,20 +21,6 @@
 #include "sql/sql_session.h"
 #include "sql/sql_vindex.h"
 
-static int kv_fail(struct alx_exec *ex, int rc)
-{
-	if (ex->txn->diag.code != 0)
-		*ex->d = ex->txn->diag;
-	else
-		alx_diag_set(ex->d, rc, NULL, "%s", alopex_code_str(rc));
-	/* deadlock detected (40P01) keeps its own SQLSTATE */
-	if (rc == ALOPEX_ECONFLICT && strcmp(ex->d->sqlstate, "40P01") != 0)
-		alx_diag_set(ex->d, rc, "40001",
-			     "could not serialize access due to concurrent "
-			     "update");
-	return rc;
-}
-
 int alx_exec_nextval(struct alx_exec *ex, const struct alx_cat_sequence *seq,
 		     int64_t *out)
 {
@@ -255,7 +241,7 @@ static int find_conflict(struct alx_exec *ex, struct alx_arena *a,
 		if (rc == ALOPEX_ENOTFOUND)
 			return 0;
 		if (rc != 0)
-			return kv_fail(ex, rc);
+			return alx_exec_kv_err(ex, rc);
 		*existing = ks;
 		return 0;
 	}
@@ -269,7 +255,7 @@ static int find_conflict(struct alx_exec *ex, struct alx_arena *a,
 	if (rc == ALOPEX_ENOTFOUND)
 		return 0;
 	if (rc != 0)
-		return kv_fail(ex, rc);
+		return alx_exec_kv_err(ex, rc);
 	struct alx_buf rk;
 	uint8_t pre[ALX_TABLE_PREFIX_LEN];
 	alx_table_prefix(pre, t->id, 0);
@@ -299,7 +285,7 @@ static int put_row(struct alx_exec *ex, struct alx_arena *a,
 	alopex_slice v = {b.ptr ? b.ptr : (const uint8_t *)"", b.len};
 	rc = fresh ? alx_kv_txn_put_fresh(ex->txn, key, v)
 		   : alx_kv_txn_put(ex->txn, key, v);
-	return rc != 0 ? kv_fail(ex, rc) : 0;
+	return rc != 0 ? alx_exec_kv_err(ex, rc) : 0;
 }
 
 static int put_entry(struct alx_exec *ex, struct alx_arena *a,
@@ -323,7 +309,7 @@ static int put_entry(struct alx_exec *ex, struct alx_arena *a,
 		rc = alx_kv_txn_insert(ex->txn, ks, entry_value(x, row, key));
 		if (rc == ALOPEX_EEXIST)
 			return dup_key_error(ex, a, t, x, row);
-		return rc != 0 ? kv_fail(ex, rc) : 0;
+		return rc != 0 ? alx_exec_kv_err(ex, rc) : 0;
 	}
 	/* A non-unique entry ends with the new row's key: new to the
 	 * statement. A unique one may collide with a concurrent commit,
@@ -335,7 +321,7 @@ static int put_entry(struct alx_exec *ex, struct alx_arena *a,
 		     : alx_kv_txn_put(ex->txn, ks, entry_value(x, row, key));
 	if (del && rc == ALOPEX_ENOTFOUND)
 		rc = 0;
-	return rc != 0 ? kv_fail(ex, rc) : 0;
+	return rc != 0 ? alx_exec_kv_err(ex, rc) : 0;
 }
 
 static int write_new(struct alx_exec *ex, struct alx_arena *a,
@@ -430,7 +416,7 @@ static int insert_new(struct alx_exec *ex, struct alx_arena *a,
 			*hit = &t->indexes[0];
 			*existing = ks;
 		} else if (rc != ALOPEX_ENOTFOUND) {
-			return kv_fail(ex, rc);
+			return alx_exec_kv_err(ex, rc);
 		}
 		return 0;
 	}
@@ -447,7 +433,7 @@ static int insert_new(struct alx_exec *ex, struct alx_arena *a,
 		return 0;
 	}
 	if (rc != 0)
-		return kv_fail(ex, rc);
+		return alx_exec_kv_err(ex, rc);
 	for (uint32_t i = 1; rc == 0 && i < t->nindexes; i++)
 		if (!is_vector_index(&t->indexes[i]))
 			rc = put_entry(ex, a, t, &t->indexes[i], row, ks, false,
@@ -523,7 +509,7 @@ static int update_row(struct alx_exec *ex, struct alx_arena *a,
 	if (rc == 0 && moved) {
 		rc = alx_kv_txn_del(ex->txn, old_key);
 		if (rc != 0 && rc != ALOPEX_ENOTFOUND)
-			return kv_fail(ex, rc);
+			return alx_exec_kv_err(ex, rc);
 		rc = 0;
 	}
 	if (rc == 0)
@@ -541,7 +527,7 @@ static int delete_row(struct alx_exec *ex, struct alx_arena *a,
 	if (rc == ALOPEX_ENOTFOUND)
 		return 0;
 	if (rc != 0)
-		return kv_fail(ex, rc);
+		return alx_exec_kv_err(ex, rc);
 	for (uint32_t i = t->has_pk ? 1 : 0; rc == 0 && i < t->nindexes; i++)
 		if (!is_vector_index(&t->indexes[i]))
 			rc = put_entry(ex, a, t, &t->indexes[i], old, key, true,
@@ -590,7 +576,7 @@ static int conflict_update(struct dml_run *r, struct alx_arena *a,
 	alopex_slice v;
 	int rc = alx_kv_txn_get(ex->txn, key, &v);
 	if (rc != 0)
-		return kv_fail(ex, rc);
+		return alx_exec_kv_err(ex, rc);
 	uint32_t n = t->ncols;
 	struct alx_value *both = alx_arena_calloc(a, 2 * n + 1, sizeof(*both));
 	struct alx_value *row = alx_arena_calloc(a, n + 1, sizeof(*row));
@@ -924,7 +910,7 @@ int alx_exec_delete_prefix(struct alx_exec *ex, const uint8_t *prefix,
 		struct alx_kv_cursor *c;
 		rc = alx_kv_cursor_open(ex->txn, lo, up, 0, &c);
 		if (rc != 0) {
-			rc = kv_fail(ex, rc);
+			rc = alx_exec_kv_err(ex, rc);
 			break;
 		}
 		alopex_slice keys[256];
@@ -937,7 +923,7 @@ int alx_exec_delete_prefix(struct alx_exec *ex, const uint8_t *prefix,
 			if (r2 == ALOPEX_DONE)
 				break;
 			if (r2 != ALOPEX_ROW) {
-				rc = kv_fail(ex, r2);
+				rc = alx_exec_kv_err(ex, r2);
 				break;
 			}
 			keys[nk].ptr = alx_arena_memdup(&ka, k.ptr, k.len);
@@ -952,7 +938,7 @@ int alx_exec_delete_prefix(struct alx_exec *ex, const uint8_t *prefix,
 		for (uint32_t i = 0; rc == 0 && i < nk; i++) {
 			int r2 = alx_kv_txn_del(ex->txn, keys[i]);
 			if (r2 != 0 && r2 != ALOPEX_ENOTFOUND)
-				rc = kv_fail(ex, r2);
+				rc = alx_exec_kv_err(ex, r2);
 		}
 		alx_arena_fini(&ka);
 		n += nk;
@@ -980,7 +966,7 @@ int alx_exec_visit_rows(struct alx_exec *ex, const struct alx_cat_table *t,
 	struct alx_kv_cursor *c;
 	int rc = alx_kv_cursor_open(ex->txn, lo, up, 0, &c);
 	if (rc != 0) {
-		rc = kv_fail(ex, rc);
+		rc = alx_exec_kv_err(ex, rc);
 		goto out;
 	}
 	alopex_slice *keys = NULL;
@@ -993,7 +979,7 @@ int alx_exec_visit_rows(struct alx_exec *ex, const struct alx_cat_table *t,
 			break;
 		}
 		if (rc != ALOPEX_ROW) {
-			rc = kv_fail(ex, rc);
+			rc = alx_exec_kv_err(ex, rc);
 			break;
 		}
 		if (nk == cap) {
@@ -1022,7 +1008,7 @@ int alx_exec_visit_rows(struct alx_exec *ex, const struct alx_cat_table *t,
 		alopex_slice v;
 		rc = alx_kv_txn_get(ex->txn, keys[i], &v);
 		if (rc != 0) {
-			rc = kv_fail(ex, rc);
+			rc = alx_exec_kv_err(ex, rc);
 			break;
 		}
 		struct alx_value *row =
