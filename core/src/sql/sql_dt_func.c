@@ -138,114 +138,36 @@ int alx_timestamptz_to_timestamp(int64_t ts, const struct alx_tz *tz,
 
 /* ---- units ------------------------------------------------------------ */
 
-enum unit {
-	U_NONE,
-	U_MICROSEC,
-	U_MILLISEC,
-	U_SECOND,
-	U_MINUTE,
-	U_HOUR,
-	U_DAY,
-	U_WEEK,
-	U_MONTH,
-	U_QUARTER,
-	U_YEAR,
-	U_DECADE,
-	U_CENTURY,
-	U_MILLENNIUM,
-	U_TZ,
-	U_TZ_HOUR,
-	U_TZ_MINUTE,
-	/* only through datetktbl (extract) */
-	U_DOW,
-	U_ISODOW,
-	U_DOY,
-	U_ISOYEAR,
-	U_JULIAN,
-	U_EPOCH,
-};
-
 struct unit_tok {
 	const char *name;
-	enum unit u;
-};
-
-/* deltatktbl's UNITS entries (DecodeUnits). */
-static const struct unit_tok delta_units[] = {
-	{"c", U_CENTURY},
-	{"cent", U_CENTURY},
-	{"centuries", U_CENTURY},
-	{"century", U_CENTURY},
-	{"d", U_DAY},
-	{"day", U_DAY},
-	{"days", U_DAY},
-	{"dec", U_DECADE},
-	{"decade", U_DECADE},
-	{"decades", U_DECADE},
-	{"decs", U_DECADE},
-	{"h", U_HOUR},
-	{"hour", U_HOUR},
-	{"hours", U_HOUR},
-	{"hr", U_HOUR},
-	{"hrs", U_HOUR},
-	{"m", U_MINUTE},
-	{"microsecon", U_MICROSEC},
-	{"mil", U_MILLENNIUM},
-	{"millennia", U_MILLENNIUM},
-	{"millennium", U_MILLENNIUM},
-	{"millisecon", U_MILLISEC},
-	{"mils", U_MILLENNIUM},
-	{"min", U_MINUTE},
-	{"mins", U_MINUTE},
-	{"minute", U_MINUTE},
-	{"minutes", U_MINUTE},
-	{"mon", U_MONTH},
-	{"mons", U_MONTH},
-	{"month", U_MONTH},
-	{"months", U_MONTH},
-	{"ms", U_MILLISEC},
-	{"msec", U_MILLISEC},
-	{"mseconds", U_MILLISEC},
-	{"msecs", U_MILLISEC},
-	{"qtr", U_QUARTER},
-	{"quarter", U_QUARTER},
-	{"s", U_SECOND},
-	{"sec", U_SECOND},
-	{"second", U_SECOND},
-	{"seconds", U_SECOND},
-	{"secs", U_SECOND},
-	{"timezone", U_TZ},
-	{"timezone_h", U_TZ_HOUR},
-	{"timezone_m", U_TZ_MINUTE},
-	{"us", U_MICROSEC},
-	{"usec", U_MICROSEC},
-	{"useconds", U_MICROSEC},
-	{"usecs", U_MICROSEC},
-	{"w", U_WEEK},
-	{"week", U_WEEK},
-	{"weeks", U_WEEK},
-	{"y", U_YEAR},
-	{"year", U_YEAR},
-	{"years", U_YEAR},
-	{"yr", U_YEAR},
-	{"yrs", U_YEAR},
+	enum alx_dt_unit u;
 };
 
 /* datetktbl's entries that extract() accepts as units. */
 static const struct unit_tok date_units[] = {
-	{"d", U_DAY},		{"dow", U_DOW},	 {"doy", U_DOY},
-	{"epoch", U_EPOCH},	{"h", U_HOUR},	 {"isodow", U_ISODOW},
-	{"isoyear", U_ISOYEAR}, {"j", U_JULIAN}, {"jd", U_JULIAN},
-	{"julian", U_JULIAN},	{"m", U_MONTH},	 {"mm", U_MINUTE},
-	{"s", U_SECOND},	{"y", U_YEAR},
+	{"d", ALX_DTU_DAY},	      {"dow", ALX_DTU_DOW},
+	{"doy", ALX_DTU_DOY},	      {"epoch", ALX_DTU_EPOCH},
+	{"h", ALX_DTU_HOUR},	      {"isodow", ALX_DTU_ISODOW},
+	{"isoyear", ALX_DTU_ISOYEAR}, {"j", ALX_DTU_JULIAN},
+	{"jd", ALX_DTU_JULIAN},	      {"julian", ALX_DTU_JULIAN},
+	{"m", ALX_DTU_MONTH},	      {"mm", ALX_DTU_MINUTE},
+	{"s", ALX_DTU_SECOND},	      {"y", ALX_DTU_YEAR},
 };
 
-static enum unit find_unit(const struct unit_tok *t, size_t n, const char *s)
+static enum alx_dt_unit find_unit(const struct unit_tok *t, size_t n,
+				  const char *s)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(s, t[i].name, TOKMAXLEN) == 0)
 			return t[i].u;
-	return U_NONE;
+	return ALX_DTU_UNKNOWN;
+}
+
+/* deltatktbl's UNITS entries; "@" and "ago" are not units here. */
+static enum alx_dt_unit delta_unit(const char *s)
+{
+	enum alx_dt_unit u = alx_dt_delta_unit(s);
+	return u == ALX_DTU_IGNORE || u == ALX_DTU_AGO ? ALX_DTU_UNKNOWN : u;
 }
 
 /* downcase_truncate_identifier(): ASCII lower case, 63 bytes. */
@@ -334,10 +256,8 @@ int alx_timestamp_trunc(const char *field, size_t flen, int64_t ts, int with_tz,
 	}
 	char units[64];
 	lower_units(field, flen, units);
-	enum unit u =
-		find_unit(delta_units,
-			  sizeof(delta_units) / sizeof(delta_units[0]), units);
-	if (u == U_NONE)
+	enum alx_dt_unit u = delta_unit(units);
+	if (u == ALX_DTU_UNKNOWN)
 		return alx_diag_set(d, ALOPEX_ESQL, "22023",
 				    "unit \"%s\" not recognized for type %s",
 				    units, tname);
@@ -346,7 +266,7 @@ int alx_timestamp_trunc(const char *field, size_t flen, int64_t ts, int with_tz,
 		return ts_range_error(d);
 	int redotz = 0;
 	switch (u) {
-	case U_WEEK: {
+	case ALX_DTU_WEEK: {
 		int woy = date2isoweek(tm.year, tm.mon, tm.mday);
 		if (woy >= 52 && tm.mon == 1)
 			--tm.year;
@@ -358,14 +278,14 @@ int alx_timestamp_trunc(const char *field, size_t flen, int64_t ts, int with_tz,
 		redotz = 1;
 		break;
 	}
-	case U_MILLENNIUM:
-	case U_CENTURY:
-	case U_DECADE:
-	case U_YEAR:
-	case U_QUARTER:
-	case U_MONTH:
-	case U_DAY:
-		if (u == U_MILLENNIUM) {
+	case ALX_DTU_MILLENNIUM:
+	case ALX_DTU_CENTURY:
+	case ALX_DTU_DECADE:
+	case ALX_DTU_YEAR:
+	case ALX_DTU_QUARTER:
+	case ALX_DTU_MONTH:
+	case ALX_DTU_DAY:
+		if (u == ALX_DTU_MILLENNIUM) {
 			if (tm.year > 0)
 				tm.year = ((tm.year + 999) / 1000) * 1000 - 999;
 			else
@@ -373,45 +293,45 @@ int alx_timestamp_trunc(const char *field, size_t flen, int64_t ts, int with_tz,
 					-((999 - (tm.year - 1)) / 1000) * 1000 +
 					1;
 		}
-		if (u == U_MILLENNIUM || u == U_CENTURY) {
+		if (u == ALX_DTU_MILLENNIUM || u == ALX_DTU_CENTURY) {
 			if (tm.year > 0)
 				tm.year = ((tm.year + 99) / 100) * 100 - 99;
 			else
 				tm.year =
 					-((99 - (tm.year - 1)) / 100) * 100 + 1;
 		}
-		if (u == U_DECADE) {
+		if (u == ALX_DTU_DECADE) {
 			if (tm.year > 0)
 				tm.year = (tm.year / 10) * 10;
 			else
 				tm.year = -((8 - (tm.year - 1)) / 10) * 10;
 		}
-		if (u >= U_YEAR)
+		if (u >= ALX_DTU_YEAR)
 			tm.mon = 1;
-		if (u >= U_QUARTER)
+		if (u >= ALX_DTU_QUARTER)
 			tm.mon = (3 * ((tm.mon - 1) / 3)) + 1;
-		if (u >= U_MONTH)
+		if (u >= ALX_DTU_MONTH)
 			tm.mday = 1;
 		tm.hour = tm.min = tm.sec = 0;
 		tm.fsec = 0;
 		redotz = 1;
 		break;
-	case U_HOUR:
+	case ALX_DTU_HOUR:
 		tm.min = 0;
 		tm.sec = 0;
 		tm.fsec = 0;
 		break;
-	case U_MINUTE:
+	case ALX_DTU_MINUTE:
 		tm.sec = 0;
 		tm.fsec = 0;
 		break;
-	case U_SECOND:
+	case ALX_DTU_SECOND:
 		tm.fsec = 0;
 		break;
-	case U_MILLISEC:
+	case ALX_DTU_MILLISEC:
 		tm.fsec = (tm.fsec / 1000) * 1000;
 		break;
-	case U_MICROSEC:
+	case ALX_DTU_MICROSEC:
 		break;
 	default:
 		return alx_diag_set(d, ALOPEX_ESQL, "0A000",
@@ -503,16 +423,16 @@ static void julian_text(int jd, int64_t usecs, char *buf, size_t n)
 		snprintf(buf, n, "%d.%s", jd + carry, frac);
 }
 
-static int year_field(enum unit u, int y)
+static int year_field(enum alx_dt_unit u, int y)
 {
 	switch (u) {
-	case U_YEAR:
+	case ALX_DTU_YEAR:
 		return y > 0 ? y : y - 1;
-	case U_DECADE:
+	case ALX_DTU_DECADE:
 		return y >= 0 ? y / 10 : -((8 - (y - 1)) / 10);
-	case U_CENTURY:
+	case ALX_DTU_CENTURY:
 		return y > 0 ? (y + 99) / 100 : -((99 - (y - 1)) / 100);
-	case U_MILLENNIUM:
+	case ALX_DTU_MILLENNIUM:
 		return y > 0 ? (y + 999) / 1000 : -((999 - (y - 1)) / 1000);
 	default:
 		return 0;
@@ -526,27 +446,28 @@ int alx_datetime_extract(const char *field, size_t flen, int kind, int32_t date,
 {
 	char units[64];
 	lower_units(field, flen, units);
-	enum unit u =
-		find_unit(delta_units,
-			  sizeof(delta_units) / sizeof(delta_units[0]), units);
-	if (u == U_NONE)
+	enum alx_dt_unit u = delta_unit(units);
+	if (u == ALX_DTU_UNKNOWN)
 		u = find_unit(date_units,
 			      sizeof(date_units) / sizeof(date_units[0]),
 			      units);
-	if (u == U_NONE)
+	if (u == ALX_DTU_UNKNOWN)
 		return alx_diag_set(d, ALOPEX_ESQL, "22023",
 				    "unit \"%s\" not recognized for type %s",
 				    units, type_name(kind));
 	int infinite = kind == 0 ? date_not_finite(date) : ts_not_finite(ts);
 	int supported;
 	if (kind == 0)
-		supported = u == U_DAY || u == U_MONTH || u == U_QUARTER ||
-			    u == U_WEEK || u == U_YEAR || u == U_DECADE ||
-			    u == U_CENTURY || u == U_MILLENNIUM || u == U_DOW ||
-			    u == U_ISODOW || u == U_ISOYEAR || u == U_DOY ||
-			    u == U_EPOCH || u == U_JULIAN;
+		supported = u == ALX_DTU_DAY || u == ALX_DTU_MONTH ||
+			    u == ALX_DTU_QUARTER || u == ALX_DTU_WEEK ||
+			    u == ALX_DTU_YEAR || u == ALX_DTU_DECADE ||
+			    u == ALX_DTU_CENTURY || u == ALX_DTU_MILLENNIUM ||
+			    u == ALX_DTU_DOW || u == ALX_DTU_ISODOW ||
+			    u == ALX_DTU_ISOYEAR || u == ALX_DTU_DOY ||
+			    u == ALX_DTU_EPOCH || u == ALX_DTU_JULIAN;
 	else if (kind == 1 && !infinite)
-		supported = u != U_TZ && u != U_TZ_HOUR && u != U_TZ_MINUTE;
+		supported = u != ALX_DTU_TZ && u != ALX_DTU_TZ_HOUR &&
+			    u != ALX_DTU_TZ_MINUTE;
 	else
 		supported = 1; /* NonFiniteTimestampTzPart() knows them all */
 	if (!supported)
@@ -557,9 +478,10 @@ int alx_datetime_extract(const char *field, size_t flen, int kind, int32_t date,
 		int neg = kind == 0 ? date == ALX_DATE_NOBEGIN
 				    : ts == ALX_TS_NOBEGIN;
 		/* Fields that grow with time are +-Infinity, others NULL. */
-		if (u == U_YEAR || u == U_DECADE || u == U_CENTURY ||
-		    u == U_MILLENNIUM || u == U_JULIAN || u == U_ISOYEAR ||
-		    u == U_EPOCH) {
+		if (u == ALX_DTU_YEAR || u == ALX_DTU_DECADE ||
+		    u == ALX_DTU_CENTURY || u == ALX_DTU_MILLENNIUM ||
+		    u == ALX_DTU_JULIAN || u == ALX_DTU_ISOYEAR ||
+		    u == ALX_DTU_EPOCH) {
 			strcpy(buf, neg ? "-Infinity" : "Infinity");
 			*is_null = 0;
 		} else {
@@ -580,64 +502,64 @@ int alx_datetime_extract(const char *field, size_t flen, int kind, int32_t date,
 	int64_t v = 0;
 	*is_null = 0;
 	switch (u) {
-	case U_MICROSEC:
+	case ALX_DTU_MICROSEC:
 		v = usec_of_min;
 		break;
-	case U_MILLISEC:
+	case ALX_DTU_MILLISEC:
 		scaled_text(usec_of_min, 3, buf, ALX_DATETIME_BUFSZ);
 		return 0;
-	case U_SECOND:
+	case ALX_DTU_SECOND:
 		scaled_text(usec_of_min, 6, buf, ALX_DATETIME_BUFSZ);
 		return 0;
-	case U_MINUTE:
+	case ALX_DTU_MINUTE:
 		v = tm.min;
 		break;
-	case U_HOUR:
+	case ALX_DTU_HOUR:
 		v = tm.hour;
 		break;
-	case U_DAY:
+	case ALX_DTU_DAY:
 		v = tm.mday;
 		break;
-	case U_MONTH:
+	case ALX_DTU_MONTH:
 		v = tm.mon;
 		break;
-	case U_QUARTER:
+	case ALX_DTU_QUARTER:
 		v = (tm.mon - 1) / 3 + 1;
 		break;
-	case U_WEEK:
+	case ALX_DTU_WEEK:
 		v = date2isoweek(tm.year, tm.mon, tm.mday);
 		break;
-	case U_YEAR:
-	case U_DECADE:
-	case U_CENTURY:
-	case U_MILLENNIUM:
+	case ALX_DTU_YEAR:
+	case ALX_DTU_DECADE:
+	case ALX_DTU_CENTURY:
+	case ALX_DTU_MILLENNIUM:
 		v = year_field(u, tm.year);
 		break;
-	case U_DOW:
-	case U_ISODOW:
+	case ALX_DTU_DOW:
+	case ALX_DTU_ISODOW:
 		v = j2day(alx_dt_date2j(tm.year, tm.mon, tm.mday));
-		if (u == U_ISODOW && v == 0)
+		if (u == ALX_DTU_ISODOW && v == 0)
 			v = 7;
 		break;
-	case U_DOY:
+	case ALX_DTU_DOY:
 		v = alx_dt_date2j(tm.year, tm.mon, tm.mday) -
 		    alx_dt_date2j(tm.year, 1, 1) + 1;
 		break;
-	case U_ISOYEAR:
+	case ALX_DTU_ISOYEAR:
 		v = date2isoyear(tm.year, tm.mon, tm.mday);
 		if (v <= 0)
 			v -= 1;
 		break;
-	case U_TZ:
+	case ALX_DTU_TZ:
 		v = tm.gmtoff;
 		break;
-	case U_TZ_HOUR:
+	case ALX_DTU_TZ_HOUR:
 		v = tm.gmtoff / 3600;
 		break;
-	case U_TZ_MINUTE:
+	case ALX_DTU_TZ_MINUTE:
 		v = (tm.gmtoff / 60) % 60;
 		break;
-	case U_EPOCH:
+	case ALX_DTU_EPOCH:
 		if (kind == 0) {
 			v = ((int64_t)date -
 			     (UNIX_EPOCH_JDATE - ALX_POSTGRES_EPOCH_JDATE)) *
@@ -646,7 +568,7 @@ int alx_datetime_extract(const char *field, size_t flen, int kind, int32_t date,
 		}
 		scaled_text(ts - ALX_UNIX_EPOCH_TS, 6, buf, ALX_DATETIME_BUFSZ);
 		return 0;
-	case U_JULIAN: {
+	case ALX_DTU_JULIAN: {
 		int jd = alx_dt_date2j(tm.year, tm.mon, tm.mday);
 		if (kind == 0) {
 			v = jd;
@@ -717,14 +639,12 @@ int alx_interval_extract(const char *field, size_t flen,
 {
 	char units[64];
 	lower_units(field, flen, units);
-	enum unit u =
-		find_unit(delta_units,
-			  sizeof(delta_units) / sizeof(delta_units[0]), units);
-	if (u == U_NONE)
+	enum alx_dt_unit u = delta_unit(units);
+	if (u == ALX_DTU_UNKNOWN)
 		u = find_unit(date_units,
 			      sizeof(date_units) / sizeof(date_units[0]),
 			      units);
-	if (u == U_NONE)
+	if (u == ALX_DTU_UNKNOWN)
 		return alx_diag_set(d, ALOPEX_ESQL, "22023",
 				    "unit \"%s\" not recognized for type "
 				    "interval",
@@ -734,45 +654,45 @@ int alx_interval_extract(const char *field, size_t flen,
 	int64_t sec_usec = p.sec * USECS_PER_SEC + p.usec;
 	int64_t v;
 	switch (u) {
-	case U_MICROSEC:
+	case ALX_DTU_MICROSEC:
 		v = sec_usec;
 		break;
-	case U_MILLISEC:
+	case ALX_DTU_MILLISEC:
 		scaled_text(sec_usec, 3, buf, 64);
 		*f = (double)p.sec * 1000.0 + (double)p.usec / 1000.0;
 		return 0;
-	case U_SECOND:
+	case ALX_DTU_SECOND:
 		scaled_text(sec_usec, 6, buf, 64);
 		*f = (double)p.sec + (double)p.usec / 1000000.0;
 		return 0;
-	case U_MINUTE:
+	case ALX_DTU_MINUTE:
 		v = p.min;
 		break;
-	case U_HOUR:
+	case ALX_DTU_HOUR:
 		v = p.hour;
 		break;
-	case U_DAY:
+	case ALX_DTU_DAY:
 		v = p.mday;
 		break;
-	case U_MONTH:
+	case ALX_DTU_MONTH:
 		v = p.mon;
 		break;
-	case U_QUARTER:
+	case ALX_DTU_QUARTER:
 		v = p.mon / 3 + 1;
 		break;
-	case U_YEAR:
+	case ALX_DTU_YEAR:
 		v = p.year;
 		break;
-	case U_DECADE:
+	case ALX_DTU_DECADE:
 		v = p.year / 10;
 		break;
-	case U_CENTURY:
+	case ALX_DTU_CENTURY:
 		v = p.year / 100;
 		break;
-	case U_MILLENNIUM:
+	case ALX_DTU_MILLENNIUM:
 		v = p.year / 1000;
 		break;
-	case U_EPOCH: {
+	case ALX_DTU_EPOCH: {
 		/* 365.25 days a year, 30 a month: times 4 to stay integral */
 		int64_t secs = ((int64_t)1461 * (iv->month / 12) +
 				(int64_t)120 * (iv->month % 12) +
@@ -803,10 +723,8 @@ int alx_interval_trunc(const char *field, size_t flen,
 	char units[64];
 	lower_units(field, flen, units);
 	/* interval_trunc knows only deltatktbl's units */
-	enum unit u =
-		find_unit(delta_units,
-			  sizeof(delta_units) / sizeof(delta_units[0]), units);
-	if (u == U_NONE)
+	enum alx_dt_unit u = delta_unit(units);
+	if (u == ALX_DTU_UNKNOWN)
 		return alx_diag_set(d, ALOPEX_ESQL, "22023",
 				    "unit \"%s\" not recognized for type "
 				    "interval",
@@ -814,49 +732,50 @@ int alx_interval_trunc(const char *field, size_t flen,
 	struct iv_parts p;
 	iv_split(iv, &p);
 	switch (u) {
-	case U_MILLENNIUM:
+	case ALX_DTU_MILLENNIUM:
 		p.year = (p.year / 1000) * 1000;
 		/* fall through */
-	case U_CENTURY:
+	case ALX_DTU_CENTURY:
 		p.year = (p.year / 100) * 100;
 		/* fall through */
-	case U_DECADE:
+	case ALX_DTU_DECADE:
 		p.year = (p.year / 10) * 10;
 		/* fall through */
-	case U_YEAR:
+	case ALX_DTU_YEAR:
 		p.mon = 0;
 		/* fall through */
-	case U_QUARTER:
+	case ALX_DTU_QUARTER:
 		p.mon = 3 * (p.mon / 3);
 		/* fall through */
-	case U_MONTH:
+	case ALX_DTU_MONTH:
 		p.mday = 0;
 		/* fall through */
-	case U_DAY:
+	case ALX_DTU_DAY:
 		p.hour = 0;
 		/* fall through */
-	case U_HOUR:
+	case ALX_DTU_HOUR:
 		p.min = 0;
 		/* fall through */
-	case U_MINUTE:
+	case ALX_DTU_MINUTE:
 		p.sec = 0;
 		/* fall through */
-	case U_SECOND:
+	case ALX_DTU_SECOND:
 		p.usec = 0;
 		break;
-	case U_MILLISEC:
+	case ALX_DTU_MILLISEC:
 		p.usec = (p.usec / 1000) * 1000;
 		break;
-	case U_MICROSEC:
+	case ALX_DTU_MICROSEC:
 		break;
 	default:
 		return alx_diag_set(
 			d, ALOPEX_ESQL, "0A000",
-			u == U_WEEK ? "unit \"%s\" not supported for type "
-				      "interval\nMonths usually have "
-				      "fractional weeks."
-				    : "unit \"%s\" not supported for type "
-				      "interval",
+			u == ALX_DTU_WEEK
+				? "unit \"%s\" not supported for type "
+				  "interval\nMonths usually have "
+				  "fractional weeks."
+				: "unit \"%s\" not supported for type "
+				  "interval",
 			units);
 	}
 	/* the parts came from an interval: only the hours can overflow

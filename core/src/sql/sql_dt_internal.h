@@ -89,4 +89,38 @@ int alx_dt_tm2ts(const struct alx_dt_tm *tm, int with_offset, int32_t off_east,
 int32_t alx_dt_local_offset(const struct alx_dt_tm *tm, const struct alx_tz *tz,
 			    int32_t off);
 
+/* Units of PostgreSQL's deltatktbl (DecodeUnits), shared by interval input
+ * and extract()/date_part()/date_trunc(); the last six come only from
+ * datetktbl, for extract(). */
+enum alx_dt_unit {
+	ALX_DTU_UNKNOWN,
+	ALX_DTU_IGNORE, /* "@": the type modifier decides */
+	ALX_DTU_AGO,
+	ALX_DTU_MICROSEC,
+	ALX_DTU_MILLISEC,
+	ALX_DTU_SECOND,
+	ALX_DTU_MINUTE,
+	ALX_DTU_HOUR,
+	ALX_DTU_DAY,
+	ALX_DTU_WEEK,
+	ALX_DTU_MONTH,
+	ALX_DTU_QUARTER,
+	ALX_DTU_YEAR,
+	ALX_DTU_DECADE,
+	ALX_DTU_CENTURY,
+	ALX_DTU_MILLENNIUM,
+	ALX_DTU_TZ,
+	ALX_DTU_TZ_HOUR,
+	ALX_DTU_TZ_MINUTE,
+	ALX_DTU_DOW,
+	ALX_DTU_ISODOW,
+	ALX_DTU_DOY,
+	ALX_DTU_ISOYEAR,
+	ALX_DTU_JULIAN,
+	ALX_DTU_EPOCH,
+};
+/* s lower case and NUL-terminated; like PostgreSQL, only its first 10
+ * characters count ("microseconds" is "microsecon"). */
+enum alx_dt_unit alx_dt_delta_unit(const char *s);
+
 #endif

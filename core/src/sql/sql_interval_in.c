@@ -196,103 +196,18 @@ static int parse_fields(const char *str, struct ivfields *f)
 
 /* ---- input: DecodeInterval ------------------------------------------- */
 
-/* Units of deltatktbl, and "no unit yet" / "after ago". */
-enum iv_unit {
-	U_IGNORE = 0, /* IGNORE_DTF: the type modifier decides */
-	U_NONE,	      /* after "ago": a number here is an error */
-	U_MICROSEC,
-	U_MILLISEC,
-	U_SECOND,
-	U_MINUTE,
-	U_HOUR,
-	U_DAY,
-	U_WEEK,
-	U_MONTH,
-	U_QUARTER,
-	U_YEAR,
-	U_DECADE,
-	U_CENTURY,
-	U_MILLENNIUM,
-	U_TZ,
-	U_AGO,
-	U_UNKNOWN,
-};
-
-static const struct {
-	const char *name;
-	int unit;
-} delta_tokens[] = {
-	{"@", U_IGNORE},
-	{"ago", U_AGO},
-	{"c", U_CENTURY},
-	{"cent", U_CENTURY},
-	{"centuries", U_CENTURY},
-	{"century", U_CENTURY},
-	{"d", U_DAY},
-	{"day", U_DAY},
-	{"days", U_DAY},
-	{"dec", U_DECADE},
-	{"decade", U_DECADE},
-	{"decades", U_DECADE},
-	{"decs", U_DECADE},
-	{"h", U_HOUR},
-	{"hour", U_HOUR},
-	{"hours", U_HOUR},
-	{"hr", U_HOUR},
-	{"hrs", U_HOUR},
-	{"m", U_MINUTE},
-	{"microsecon", U_MICROSEC},
-	{"mil", U_MILLENNIUM},
-	{"millennia", U_MILLENNIUM},
-	{"millennium", U_MILLENNIUM},
-	{"millisecon", U_MILLISEC},
-	{"mils", U_MILLENNIUM},
-	{"min", U_MINUTE},
-	{"mins", U_MINUTE},
-	{"minute", U_MINUTE},
-	{"minutes", U_MINUTE},
-	{"mon", U_MONTH},
-	{"mons", U_MONTH},
-	{"month", U_MONTH},
-	{"months", U_MONTH},
-	{"ms", U_MILLISEC},
-	{"msec", U_MILLISEC},
-	{"mseconds", U_MILLISEC},
-	{"msecs", U_MILLISEC},
-	{"qtr", U_QUARTER},
-	{"quarter", U_QUARTER},
-	{"s", U_SECOND},
-	{"sec", U_SECOND},
-	{"second", U_SECOND},
-	{"seconds", U_SECOND},
-	{"secs", U_SECOND},
-	{"timezone", U_TZ},
-	{"timezone_h", U_TZ},
-	{"timezone_m", U_TZ},
-	{"us", U_MICROSEC},
-	{"usec", U_MICROSEC},
-	{"useconds", U_MICROSEC},
-	{"usecs", U_MICROSEC},
-	{"w", U_WEEK},
-	{"week", U_WEEK},
-	{"weeks", U_WEEK},
-	{"y", U_YEAR},
-	{"year", U_YEAR},
-	{"years", U_YEAR},
-	{"yr", U_YEAR},
-	{"yrs", U_YEAR},
-};
-
 /* DecodeUnits: tokens compare on their first 10 characters, so
  * "microseconds" is "microsecon". */
 static int decode_unit(const char *s)
 {
-	for (size_t i = 0; i < sizeof(delta_tokens) / sizeof(delta_tokens[0]);
-	     i++)
-		if (strncmp(s, delta_tokens[i].name, 10) == 0)
-			return delta_tokens[i].unit;
-	return U_UNKNOWN;
+	enum alx_dt_unit u = alx_dt_delta_unit(s);
+	return u == ALX_DTU_TZ_HOUR || u == ALX_DTU_TZ_MINUTE ? ALX_DTU_TZ
+							      : (int)u;
 }
+
+/* A DecodeInterval state beyond the units: after "ago", where a number is
+ * an error. */
+#define IV_AFTER_AGO (-1)
 
 /* struct pg_itm_in */
 struct itm_in {
@@ -485,21 +400,21 @@ static int default_unit(int range)
 {
 	switch (range) {
 	case ALX_IV_YEAR:
-		return U_YEAR;
+		return ALX_DTU_YEAR;
 	case ALX_IV_MONTH:
 	case ALX_IV_YEAR | ALX_IV_MONTH:
-		return U_MONTH;
+		return ALX_DTU_MONTH;
 	case ALX_IV_DAY:
-		return U_DAY;
+		return ALX_DTU_DAY;
 	case ALX_IV_HOUR:
 	case ALX_IV_DAY | ALX_IV_HOUR:
-		return U_HOUR;
+		return ALX_DTU_HOUR;
 	case ALX_IV_MINUTE:
 	case ALX_IV_HOUR | ALX_IV_MINUTE:
 	case ALX_IV_DAY | ALX_IV_HOUR | ALX_IV_MINUTE:
-		return U_MINUTE;
+		return ALX_DTU_MINUTE;
 	default:
-		return U_SECOND;
+		return ALX_DTU_SECOND;
 	}
 }
 
@@ -509,7 +424,7 @@ static int decode_number(const char *field, int *type, int range,
 {
 	char *cp;
 	double fval;
-	if (*type == U_IGNORE)
+	if (*type == ALX_DTU_IGNORE)
 		*type = default_unit(range);
 	errno = 0;
 	long long lval = strtoll(field, &cp, 10);
@@ -524,7 +439,7 @@ static int decode_number(const char *field, int *type, int range,
 			return DTERR_FIELD_OVERFLOW;
 		if (*cp != '\0')
 			return DTERR_BAD_FORMAT;
-		*type = U_MONTH;
+		*type = ALX_DTU_MONTH;
 		if (*field == '-')
 			val2 = -val2;
 		if (__builtin_mul_overflow(val, MONTHS_PER_YEAR, &val) ||
@@ -550,55 +465,55 @@ static int decode_number(const char *field, int *type, int range,
 	}
 	bool ok;
 	switch (*type) {
-	case U_MICROSEC:
+	case ALX_DTU_MICROSEC:
 		ok = adj_usec(val, fval, 1, r);
 		*tmask = M_MICRO;
 		break;
-	case U_MILLISEC:
+	case ALX_DTU_MILLISEC:
 		ok = adj_usec(val, fval, 1000, r);
 		*tmask = M_MILLI;
 		break;
-	case U_SECOND:
+	case ALX_DTU_SECOND:
 		ok = adj_usec(val, fval, USECS_PER_SEC, r);
 		/* a fraction counts as milli- and microseconds too */
 		*tmask = fval == 0 ? M_SEC : M_ALL_SECS;
 		break;
-	case U_MINUTE:
+	case ALX_DTU_MINUTE:
 		ok = adj_usec(val, fval, USECS_PER_MINUTE, r);
 		*tmask = M_MIN;
 		break;
-	case U_HOUR:
+	case ALX_DTU_HOUR:
 		ok = adj_usec(val, fval, USECS_PER_HOUR, r);
 		*tmask = M_HOUR;
-		*type = U_DAY; /* for the next field to the left */
+		*type = ALX_DTU_DAY; /* for the next field to the left */
 		break;
-	case U_DAY:
+	case ALX_DTU_DAY:
 		ok = adj_days(val, 1, r) &&
 		     adj_frac_usec(fval, USECS_PER_DAY, r);
 		*tmask = M_DAY;
 		break;
-	case U_WEEK:
+	case ALX_DTU_WEEK:
 		ok = adj_days(val, 7, r) && adj_frac_days(fval, 7, r);
 		*tmask = M_WEEK;
 		break;
-	case U_MONTH:
+	case ALX_DTU_MONTH:
 		ok = adj_months(val, r) &&
 		     adj_frac_days(fval, DAYS_PER_MONTH, r);
 		*tmask = M_MONTH;
 		break;
-	case U_YEAR:
+	case ALX_DTU_YEAR:
 		ok = adj_years(val, 1, r) && adj_frac_years(fval, 1, r);
 		*tmask = M_YEAR;
 		break;
-	case U_DECADE:
+	case ALX_DTU_DECADE:
 		ok = adj_years(val, 10, r) && adj_frac_years(fval, 10, r);
 		*tmask = M_DECADE;
 		break;
-	case U_CENTURY:
+	case ALX_DTU_CENTURY:
 		ok = adj_years(val, 100, r) && adj_frac_years(fval, 100, r);
 		*tmask = M_CENTURY;
 		break;
-	case U_MILLENNIUM:
+	case ALX_DTU_MILLENNIUM:
 		ok = adj_years(val, 1000, r) && adj_frac_years(fval, 1000, r);
 		*tmask = M_MILLENNIUM;
 		break;
@@ -612,7 +527,7 @@ static int decode_interval(struct ivfields *f, int range, int style,
 			   struct itm_in *r)
 {
 	bool force_negative = false, is_before = false;
-	int fmask = 0, tmask, type = U_IGNORE;
+	int fmask = 0, tmask, type = ALX_DTU_IGNORE;
 	memset(r, 0, sizeof(*r));
 	/*
 	 * sql_standard reads '-1 1:00:00' as all negative, unless another
@@ -640,7 +555,7 @@ static int decode_interval(struct ivfields *f, int range, int style,
 				return rc;
 			if (force_negative && r->usec > 0)
 				r->usec = -r->usec;
-			type = U_DAY;
+			type = ALX_DTU_DAY;
 			break;
 		case F_TZ:
 			/* A signed hh:mm[:ss] is a time with its sign. */
@@ -653,7 +568,7 @@ static int decode_interval(struct ivfields *f, int range, int style,
 				}
 				if (force_negative && r->usec > 0)
 					r->usec = -r->usec;
-				type = U_DAY;
+				type = ALX_DTU_DAY;
 				break;
 			}
 			/* otherwise a signed number */
@@ -668,14 +583,14 @@ static int decode_interval(struct ivfields *f, int range, int style,
 		case F_STRING:
 		case F_SPECIAL: {
 			int u = decode_unit(field);
-			if (u == U_IGNORE) {
-				type = U_IGNORE;
+			if (u == ALX_DTU_IGNORE) {
+				type = ALX_DTU_IGNORE;
 				continue;
 			}
-			if (u == U_AGO) {
+			if (u == ALX_DTU_AGO) {
 				is_before = true;
-				type = U_NONE;
-			} else if (u == U_UNKNOWN) {
+				type = IV_AFTER_AGO;
+			} else if (u == ALX_DTU_UNKNOWN) {
 				return DTERR_BAD_FORMAT;
 			} else {
 				type = u;
