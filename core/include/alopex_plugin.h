@@ -227,6 +227,8 @@ enum alopex_engine_caps {
 	ALOPEX_ENGINE_INSERT = 1 << 4,	 /* has the insert op (below) */
 	/* has txn_snapshot and ALOPEX_TXN_READ_COMMITTED (below) */
 	ALOPEX_ENGINE_STMT_SNAPSHOT = 1 << 5,
+	/* has txn_commit_nosync and sync_to (below) */
+	ALOPEX_ENGINE_SYNC_SPLIT = 1 << 6,
 };
 
 enum alopex_txn_flags {
@@ -348,6 +350,21 @@ struct alopex_engine_ops {
 	 * What cursors still open see afterwards is the engine's choice.
 	 */
 	int (*txn_snapshot)(void *txn, alopex_diag *diag);
+
+	/*
+	 * Appended: present when size covers them and caps has
+	 * ALOPEX_ENGINE_SYNC_SPLIT. txn_commit_nosync is txn_commit (same
+	 * results, positions and on_commit) except that it may return before
+	 * the commit is durable; sync_to returns once every position up to
+	 * `position` is as durable as txn_commit would have left it
+	 * (ALOPEX_EIO when syncing failed: the commit stands, undurable).
+	 * The core frees a writer's row locks between the two: a transaction
+	 * that then writes those rows commits later in the log, so it cannot
+	 * be durable first, and nobody is told of success before sync_to.
+	 */
+	int (*txn_commit_nosync)(void *txn, alopex_slice log_record,
+				 uint64_t *position, alopex_diag *diag);
+	int (*sync_to)(void *instance, uint64_t position, alopex_diag *diag);
 };
 
 /* ---- vector kernels --------------------------------------------------- */
@@ -603,7 +620,8 @@ struct alopex_index_ops {
  * (on_accept, on_data, on_timer, on_stop, on_close) one at a time, in
  * order, on an executor thread, never on an event loop thread: a statement
  * that waits (a commit's fsync, a slow reader) blocks only its own
- * connection. Different connections run in parallel.
+ * connection. Different connections run in parallel. The one exception is
+ * on_data_inline, for work the protocol knows to be cheap.
  */
 typedef struct alopex_conn alopex_conn;
 typedef struct alopex_sql_session alopex_sql_session;
@@ -781,6 +799,22 @@ struct alopex_proto_host {
 	int (*sql_xact_begin)(alopex_sql_prep *p);
 	void (*sql_xact_fail)(alopex_sql_session *s);
 	int (*sql_xact_end)(alopex_sql_session *s);
+
+	/*
+	 * 1 when executing p now is known to be cheap: a plain SELECT that
+	 * reads at most one row by primary key, bound against the current
+	 * catalog, with no function calls or subqueries, so it cannot wait
+	 * on a lock, an fsync or a long computation (its implicit
+	 * transaction's commit writes nothing). Such work may run in
+	 * on_data_inline. 0 otherwise.
+	 */
+	int (*sql_prep_is_point_read)(alopex_sql_prep *p);
+	/*
+	 * The same for what is left of a simple query: 1 when it is one
+	 * such statement, which is then bound already (script_next uses
+	 * it). Parsing happened in script_open; call before script_next.
+	 */
+	int (*sql_script_is_point_read)(alopex_sql_script *sc);
 };
 
 struct alopex_protocol_ops {
@@ -805,6 +839,18 @@ struct alopex_protocol_ops {
 	void (*on_close)(void *state);
 	/* After the last on_close. May be NULL. */
 	void (*stop)(void *instance);
+
+	/*
+	 * May be NULL. Bytes from the client, on the event loop thread that
+	 * read them, with no other callback of the connection running: the
+	 * protocol consumes only work known to be cheap (no lock waits,
+	 * fsyncs, long statements, backpressure waits), keeps the rest
+	 * buffered and returns ALOPEX_AGAIN; the server then calls on_data
+	 * with an empty slice on an executor thread to go on. 0: all
+	 * consumed; another non-zero: close it. This saves two thread hops
+	 * per request for point reads.
+	 */
+	int (*on_data_inline)(void *state, alopex_slice data);
 };
 
 #ifdef __cplusplus

@@ -207,9 +207,19 @@ static int engine_init(const struct alopex_host *host, const void *config,
 	n++;
 	if (pthread_mutex_init(&eng->err_mu, NULL) != 0)
 		goto fail;
+	n++;
+	if (pthread_mutex_init(&eng->sync_mu, NULL) != 0)
+		goto fail;
+	n++;
+	if (pthread_cond_init(&eng->sync_cv, NULL) != 0)
+		goto fail;
 	*instance = eng;
 	return 0;
 fail:
+	if (n > 3)
+		pthread_mutex_destroy(&eng->sync_mu);
+	if (n > 2)
+		pthread_mutex_destroy(&eng->err_mu);
 	if (n > 1)
 		pthread_mutex_destroy(&eng->commit_mu);
 	if (n > 0)
@@ -254,6 +264,8 @@ static void engine_fini(void *instance)
 			       "instance freed while open: closing it");
 		engine_shutdown(eng, NULL);
 	}
+	pthread_cond_destroy(&eng->sync_cv);
+	pthread_mutex_destroy(&eng->sync_mu);
 	pthread_mutex_destroy(&eng->err_mu);
 	pthread_mutex_destroy(&eng->commit_mu);
 	pthread_mutex_destroy(&eng->pool_mu);
@@ -485,7 +497,7 @@ static const struct alopex_engine_ops wt_ops = {
 	.size = sizeof(struct alopex_engine_ops),
 	.caps = ALOPEX_ENGINE_DURABLE | ALOPEX_ENGINE_SNAPSHOT |
 		ALOPEX_ENGINE_LOG | ALOPEX_ENGINE_INSERT |
-		ALOPEX_ENGINE_STMT_SNAPSHOT,
+		ALOPEX_ENGINE_STMT_SNAPSHOT | ALOPEX_ENGINE_SYNC_SPLIT,
 	.open = engine_open,
 	.close = engine_close,
 	.txn_begin = alx_wt_txn_begin,
@@ -501,6 +513,8 @@ static const struct alopex_engine_ops wt_ops = {
 	.log_position = alx_wt_log_position,
 	.insert = alx_wt_insert,
 	.txn_snapshot = alx_wt_txn_snapshot,
+	.txn_commit_nosync = alx_wt_txn_commit_nosync,
+	.sync_to = alx_wt_sync_to,
 };
 
 static const struct alopex_plugin wt_plugin = {

@@ -72,6 +72,13 @@ struct alx_wt_engine {
 	_Atomic uint64_t first_pos; /* oldest record still in the table */
 	_Atomic int trimming;
 
+	/* Group commit (durability fsync): one committer at a time flushes
+	 * the log for everyone committed so far; the rest wait for it. */
+	pthread_mutex_t sync_mu;
+	pthread_cond_t sync_cv;
+	uint64_t synced_pos; /* under sync_mu: positions on disk */
+	int syncing;	     /* under sync_mu: a flush is running */
+
 	WT_SESSION *sync_session; /* periodic durability: the timer's own */
 	alopex_timer *sync_timer;
 
@@ -112,6 +119,10 @@ int alx_wt_session_log_cursor(struct alx_wt_engine *eng,
 void alx_wt_pool_destroy(struct alx_wt_engine *eng);
 
 int alx_wt_txn_snapshot(void *txn, alopex_diag *diag);
+/* txn_commit without the durability wait, and that wait (group commit). */
+int alx_wt_txn_commit_nosync(void *txn, alopex_slice log_record,
+			     uint64_t *position, alopex_diag *diag);
+int alx_wt_sync_to(void *instance, uint64_t position, alopex_diag *diag);
 int alx_wt_txn_begin(void *instance, unsigned flags, void **txn,
 		     alopex_diag *diag);
 int alx_wt_txn_commit(void *txn, alopex_slice log_record, uint64_t *position,

@@ -49,6 +49,10 @@ int alx_wt_log_recover(struct alx_wt_engine *eng, alopex_diag *diag)
 	c->reset(c);
 	atomic_store(&eng->last_pos, pos[0]);
 	atomic_store(&eng->first_pos, pos[0] == 0 ? 1 : pos[1]);
+	/* Recovered records are on disk; a reopened instance starts over. */
+	pthread_mutex_lock(&eng->sync_mu);
+	eng->synced_pos = pos[0];
+	pthread_mutex_unlock(&eng->sync_mu);
 	if (alx_wt_log_trim_due(eng))
 		rc = alx_wt_log_trim(eng, ses);
 done:

@@ -1,8 +1,9 @@
 /*
  * flat: exact vector search. Vectors sit in one contiguous array scanned
- * with the host's dispatched kernels; a bounded max-heap keeps the k best.
- * The filter is applied before the distance, so a search returns k
- * results whenever k matching ids exist. Removal leaves a tombstone (so a
+ * with the host's dispatched kernels, a block of distances at a time; a
+ * bounded max-heap keeps the k best. The filter is asked about each id
+ * that would enter the heap, so a search returns k results whenever k
+ * matching ids exist. Removal leaves a tombstone (so a
  * rolled-back delete can be restored, and a snapshot older than the
  * delete can still find it with ALOPEX_INDEX_QUERY_INCLUDE_REMOVED);
  * vacuum moves the last vectors into the holes. An id inserted again
@@ -23,6 +24,9 @@
 #include "vindex_common.h"
 
 #define FLAT_VERSION 1
+/* Distances computed per block, and how many vectors ahead to prefetch. */
+#define FLAT_BLOCK 64
+#define FLAT_AHEAD 4
 
 enum { FLAT_DEAD = 1, FLAT_REPLACED = 2 };
 
@@ -372,22 +376,49 @@ static int flat_search(void *index, const struct alopex_index_query *q,
 	bool removed = q->size >= offsetof(struct alopex_index_query, flags) +
 					  sizeof(q->flags) &&
 		       (q->flags & ALOPEX_INDEX_QUERY_INCLUDE_REMOVED);
+	/* One kernel for the whole scan (vx_dist's choice, made once). */
+	float (*kern)(const float *, const float *, size_t) =
+		x->metric == ALOPEX_METRIC_L2 ? x->k->l2sq : x->k->dot;
+	const size_t dim = x->dim;
+	float dist[FLAT_BLOCK];
 	pthread_rwlock_rdlock(&x->lock);
-	for (uint32_t s = 0; s < x->n; s++) {
-		if (x->dead[s] && !removed)
-			continue;
-		if (q->filter != NULL && !q->filter(q->filter_arg, x->ids[s]))
-			continue;
-		float d = vx_dist(x->k, x->metric, qv,
-				  x->vecs + (size_t)s * x->dim, x->dim);
-		/* Ties order by id, as an exact ORDER BY ..., id would. */
-		struct vx_pair pr = {d, s};
-		if (n < q->k) {
-			vx_heap_push(heap, &n, pr, true);
-		} else if (d < heap[0].d ||
-			   (d == heap[0].d &&
-			    x->ids[s] < x->ids[heap[0].slot])) {
-			vx_heap_pop(heap, &n, true);
+	bool skip_dead = !removed && x->ndead > 0;
+	for (uint32_t b0 = 0; b0 < x->n; b0 += FLAT_BLOCK) {
+		uint32_t nb = x->n - b0 < FLAT_BLOCK ? x->n - b0 : FLAT_BLOCK;
+		const float *base = x->vecs + (size_t)b0 * dim;
+		/* Distances of a block in one tight loop, the vectors a few
+		 * ahead prefetched (the hardware stops at page ends). */
+		for (uint32_t j = 0; j < nb; j++) {
+			if (j + FLAT_AHEAD < nb) {
+				const char *pf =
+					(const char *)(base +
+						       (j + FLAT_AHEAD) * dim);
+				for (size_t o = 0; o < dim * sizeof(float);
+				     o += 64)
+					__builtin_prefetch(pf + o);
+			}
+			dist[j] = kern(qv, base + (size_t)j * dim, dim);
+		}
+		for (uint32_t j = 0; j < nb; j++) {
+			uint32_t s = b0 + j;
+			if (skip_dead && x->dead[s])
+				continue;
+			float d = x->metric == ALOPEX_METRIC_L2 ? dist[j]
+				  : x->metric == ALOPEX_METRIC_COSINE
+					  ? 1.0f - dist[j]
+					  : -dist[j];
+			/* Ties order by id, as an exact ORDER BY ..., id
+			 * would. The filter (a row lookup for SQL) is asked
+			 * only about ids that would enter the results. */
+			bool enters = n < q->k || d < heap[0].d ||
+				      (d == heap[0].d &&
+				       x->ids[s] < x->ids[heap[0].slot]);
+			if (!enters || (q->filter != NULL &&
+					!q->filter(q->filter_arg, x->ids[s])))
+				continue;
+			struct vx_pair pr = {d, s};
+			if (n == q->k)
+				vx_heap_pop(heap, &n, true);
 			vx_heap_push(heap, &n, pr, true);
 		}
 	}

@@ -40,6 +40,9 @@ int hnsw_index_new(struct hnsw_plugin *p, uint32_t dim, uint32_t metric,
 	x->efc = (uint32_t)o->ef_construction;
 	x->ef_search = 40;
 	x->mL = 1.0 / log((double)x->M);
+	x->links_off = (size_t)dim * sizeof(float);
+	x->stride = (x->links_off + (x->M0 + 1) * sizeof(uint32_t) + 63) &
+		    ~(size_t)63;
 	x->entry = HNSW_NONE;
 	x->max_level = -1;
 	/* Fixed seed: the same inserts build the same graph. */
@@ -93,11 +96,10 @@ void hnsw_index_free(struct hnsw_index *x)
 		for (uint32_t s = 0; s < x->n; s++)
 			vx_free(h, x->up[s]);
 	vx_free(h, x->up);
-	vx_free(h, x->vecs);
+	vx_free(h, x->nodes_mem);
 	vx_free(h, x->ids);
 	vx_free(h, x->levels);
 	vx_free(h, x->flags);
-	vx_free(h, x->l0);
 	vx_free(h, x->free_slots);
 	vx_free(h, x->stamps);
 	vx_free(h, x->mods);
@@ -118,6 +120,24 @@ void hnsw_index_free(struct hnsw_index *x)
 		x->field = p_;                                             \
 	} while (0)
 
+/* The node blocks for cap slots: a fresh aligned array, the old copied. */
+static int grow_nodes(struct hnsw_index *x, uint32_t cap)
+{
+	const struct alopex_host *h = x->host;
+	if ((size_t)cap > (SIZE_MAX - 64) / x->stride)
+		return ALOPEX_ENOMEM;
+	void *mem = vx_alloc(h, (size_t)cap * x->stride + 64);
+	if (mem == NULL)
+		return ALOPEX_ENOMEM;
+	uint8_t *nodes = (uint8_t *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+	if (x->n > 0)
+		memcpy(nodes, x->nodes, (size_t)x->n * x->stride);
+	vx_free(h, x->nodes_mem);
+	x->nodes_mem = mem;
+	x->nodes = nodes;
+	return 0;
+}
+
 /* Room for one more slot; grows every per-slot array together. */
 static int reserve(struct hnsw_index *x)
 {
@@ -125,11 +145,11 @@ static int reserve(struct hnsw_index *x)
 		return 0;
 	const struct alopex_host *h = x->host;
 	uint32_t cap = x->cap ? x->cap * 2 : 1024;
-	GROW(vecs, float, x->dim);
+	if (grow_nodes(x, cap) != 0)
+		return ALOPEX_ENOMEM;
 	GROW(ids, uint64_t, 1);
 	GROW(levels, uint8_t, 1);
 	GROW(flags, uint8_t, 1);
-	GROW(l0, uint32_t, x->M0 + 1);
 	GROW(up, uint32_t *, 1);
 	GROW(free_slots, uint32_t, 1);
 	GROW(stamps, uint64_t, 1);
@@ -165,7 +185,7 @@ int hnsw_slot_alloc(struct hnsw_index *x, int level, uint32_t *out)
 	x->flags[s] = 0;
 	x->stamps[s] = 0;
 	x->mods[s] = 0;
-	x->l0[(size_t)s * (x->M0 + 1)] = 0;
+	hnsw_l0(x, s)[0] = 0;
 	*out = s;
 	return 0;
 }
@@ -176,7 +196,7 @@ void hnsw_slot_release(struct hnsw_index *x, uint32_t s)
 	vx_free(x->host, x->up[s]);
 	x->up[s] = NULL;
 	x->flags[s] = HNSW_FREE;
-	x->l0[(size_t)s * (x->M0 + 1)] = 0;
+	hnsw_l0(x, s)[0] = 0;
 	x->levels[s] = 0;
 	x->free_slots[x->nfree++] = s;
 }
@@ -236,17 +256,17 @@ void hnsw_scratch_put(struct hnsw_index *x, struct hnsw_scratch *sc)
 int hnsw_scratch_begin(struct hnsw_index *x, struct hnsw_scratch *sc)
 {
 	if (sc->vcap < x->cap) {
-		uint32_t *v = vx_realloc(x->host, sc->visited,
-					 (size_t)x->cap * sizeof(uint32_t));
+		uint16_t *v = vx_realloc(x->host, sc->visited,
+					 (size_t)x->cap * sizeof(uint16_t));
 		if (v == NULL)
 			return ALOPEX_ENOMEM;
 		memset(v + sc->vcap, 0,
-		       (size_t)(x->cap - sc->vcap) * sizeof(uint32_t));
+		       (size_t)(x->cap - sc->vcap) * sizeof(uint16_t));
 		sc->visited = v;
 		sc->vcap = x->cap;
 	}
 	if (++sc->epoch == 0) {
-		memset(sc->visited, 0, (size_t)sc->vcap * sizeof(uint32_t));
+		memset(sc->visited, 0, (size_t)sc->vcap * sizeof(uint16_t));
 		sc->epoch = 1;
 	}
 	sc->ncand = sc->nres = sc->nsel = 0;

@@ -248,7 +248,7 @@ int hnsw_insert(void *index, const struct alopex_index_kv *kv, uint64_t id,
 		rc = h->diag_set(diag, rc, NULL, "hnsw: out of memory");
 		goto out;
 	}
-	memcpy(x->vecs + (size_t)s * x->dim, sc->q, x->dim * sizeof(float));
+	memcpy(hnsw_vec_mut(x, s), sc->q, x->dim * sizeof(float));
 	x->ids[s] = id;
 	x->stamps[s] = stamp;
 	/* Planned on an empty graph or before a vacuum: plan again now. */

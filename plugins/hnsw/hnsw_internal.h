@@ -3,9 +3,11 @@
  * neighbor search using Hierarchical Navigable Small World graphs", 2016/
  * 2018): the in-memory graph shared by the files of this plugin.
  *
- * Layout, for speed: nodes are slots 0..n-1; vectors sit in one
- * contiguous array (slot * dim), layer-0 links in another (slot *
- * (M0 + 1): a count then slots), upper layers in one small block per node
+ * Layout, for speed: nodes are slots 0..n-1, each one block of `stride`
+ * bytes in one array, 64-byte aligned: the vector, then its layer-0 links
+ * (a count then M0 slots), so that measuring a node brings the list the
+ * walk reads next with it (hnswlib's layout; two arrays cost a cache miss
+ * more per expanded node). Upper layers sit in one small block per node
  * that has them. External ids map to slots through a hash map.
  *
  * Concurrency: one rwlock per index. Searches hold it shared (each with
@@ -92,8 +94,11 @@ struct hnsw_plugin {
 /* Per-search working memory, pooled so searches do not allocate. */
 struct hnsw_scratch {
 	struct hnsw_scratch *next;
-	uint32_t *visited; /* == epoch: seen in this search */
-	uint32_t vcap, epoch;
+	/* == epoch: seen in this search. 16 bits as hnswlib: half the
+	 * cache footprint, a clear every 65535 searches. */
+	uint16_t *visited;
+	uint16_t epoch;
+	uint32_t vcap;
 	struct vx_pair *cand, *res, *sel;
 	uint32_t ncand, nres, nsel;
 	uint32_t ccap, rcap, scap;
@@ -113,12 +118,14 @@ struct hnsw_index {
 	double mL;
 	pthread_rwlock_t lock;
 
-	uint32_t n, cap; /* slots in use (incl. dead/free), allocated */
-	float *vecs;
+	uint32_t n, cap;  /* slots in use (incl. dead/free), allocated */
+	uint8_t *nodes;	  /* cap blocks of stride bytes, aligned */
+	void *nodes_mem;  /* what was allocated for them */
+	size_t stride;	  /* bytes per node block, a multiple of 64 */
+	size_t links_off; /* the layer-0 list's offset in a block */
 	uint64_t *ids;
 	uint8_t *levels;
 	uint8_t *flags;
-	uint32_t *l0;
 	uint32_t **up;
 	uint32_t *free_slots;
 	uint32_t nfree;
@@ -149,16 +156,27 @@ struct hnsw_index {
 	uint32_t nhist;
 };
 
+static inline float *hnsw_vec_mut(const struct hnsw_index *x, uint32_t s)
+{
+	return (float *)(void *)(x->nodes + (size_t)s * x->stride);
+}
+
 static inline const float *hnsw_vec(const struct hnsw_index *x, uint32_t s)
 {
-	return x->vecs + (size_t)s * x->dim;
+	return hnsw_vec_mut(x, s);
+}
+
+static inline uint32_t *hnsw_l0(const struct hnsw_index *x, uint32_t s)
+{
+	return (uint32_t *)(void *)(x->nodes + (size_t)s * x->stride +
+				    x->links_off);
 }
 
 static inline uint32_t *hnsw_links(const struct hnsw_index *x, uint32_t s,
 				   int lc)
 {
 	if (lc == 0)
-		return x->l0 + (size_t)s * (x->M0 + 1);
+		return hnsw_l0(x, s);
 	return x->up[s] + (size_t)(lc - 1) * (x->M + 1);
 }
 

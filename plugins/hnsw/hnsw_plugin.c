@@ -113,8 +113,8 @@ static int hnsw_stats(void *index, struct alopex_index_stats *out)
 	s.levels = (uint32_t)(x->max_level + 1);
 	s.count = x->live;
 	s.deleted = x->dead;
-	uint64_t per_slot = (uint64_t)x->dim * 4 + 8 + 1 + 1 + 4 + 16 +
-			    sizeof(uint32_t *) + (uint64_t)(x->M0 + 1) * 4;
+	uint64_t per_slot =
+		(uint64_t)x->stride + 8 + 1 + 1 + 4 + 16 + sizeof(uint32_t *);
 	uint64_t mem = sizeof(*x) + (uint64_t)x->cap * per_slot +
 		       x->map.cap * 12 + (uint64_t)x->garbage_cap * 16;
 	for (uint32_t i = 0; i < x->n; i++) {

@@ -50,7 +50,7 @@ int hnsw_search_layer(struct hnsw_index *x, struct hnsw_scratch *sc,
 		      uint32_t qflags)
 {
 	const struct alopex_host *h = x->host;
-	uint32_t *visited = sc->visited, epoch = sc->epoch;
+	uint16_t *visited = sc->visited, epoch = sc->epoch;
 	int rc;
 	/* The entry points come in sc->res; admit the admissible ones. */
 	uint32_t neps = sc->nres;
@@ -78,8 +78,11 @@ int hnsw_search_layer(struct hnsw_index *x, struct hnsw_scratch *sc,
 		uint32_t cnt = l[0];
 		/* The walk is bound by memory latency: ask for the next
 		 * neighbour's mark and vector while this one is measured. */
-		if (cnt > 0)
+		if (cnt > 0) {
 			__builtin_prefetch(&visited[l[1]]);
+			__builtin_prefetch(hnsw_vec(x, l[1]));
+			__builtin_prefetch(l + 16);
+		}
 		for (uint32_t i = 1; i <= cnt; i++) {
 			uint32_t e = l[i];
 			if (i < cnt) {
@@ -96,6 +99,10 @@ int hnsw_search_layer(struct hnsw_index *x, struct hnsw_scratch *sc,
 							 &sc->ncand, &sc->ccap,
 							 p, true, false)) != 0)
 					return rc;
+				/* The next node to expand: its list. */
+				if (lc == 0)
+					__builtin_prefetch(
+						hnsw_l0(x, sc->cand[0].slot));
 				if (!admissible(x, e, filter, filter_arg,
 						qflags))
 					continue;
@@ -184,6 +191,9 @@ int hnsw_search(void *index, const struct alopex_index_query *q,
 				    qflags);
 	if (rc != 0)
 		goto done;
+	/* Only the k nearest are returned: drop the rest before sorting. */
+	while (sc->nres > q->k)
+		vx_heap_pop(sc->res, &sc->nres, true);
 	vx_heap_sort_ascending(sc->res, sc->nres);
 	n = sc->nres < q->k ? sc->nres : q->k;
 	for (uint32_t i = 0; i < n; i++) {

@@ -303,7 +303,7 @@ static int load_node(void *arg, alopex_slice key, alopex_slice val)
 		rc = vx_idmap_put(x->host, &x->map, id, s);
 	if (rc != 0)
 		return rc;
-	memcpy(x->vecs + (size_t)s * x->dim, val.ptr + NODE_HEAD,
+	memcpy(hnsw_vec_mut(x, s), val.ptr + NODE_HEAD,
 	       (size_t)x->dim * sizeof(float));
 	x->ids[s] = id;
 	x->stamps[s] = get_le64(val.ptr + 4);
@@ -361,7 +361,7 @@ static int load_ghost(void *arg, alopex_slice key, alopex_slice val)
 		rc = vx_idmap_put(x->host, &x->map, id, s);
 	if (rc != 0)
 		return rc;
-	memset(x->vecs + (size_t)s * x->dim, 0, (size_t)x->dim * sizeof(float));
+	memset(hnsw_vec_mut(x, s), 0, (size_t)x->dim * sizeof(float));
 	x->ids[s] = id;
 	x->stamps[s] = stamp;
 	x->flags[s] = HNSW_DEAD | HNSW_RECLAIM;

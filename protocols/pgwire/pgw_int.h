@@ -125,10 +125,22 @@ struct pgw_conn {
 
 	atomic_int busy; /* a statement runs: CancelRequest applies */
 	int64_t last_active_ms;
+
+	/* on the event loop (on_data_inline): only cheap messages run */
+	bool inline_mode;
+	size_t inline_pending; /* output the server held when it began */
+	/* an Execute ran on an executor since the last ReadyForQuery: its
+	 * implicit transaction may have written, so Sync may fsync */
+	bool heavy;
+	/* a simple query opened inline, to run on an executor */
+	alopex_sql_script *deferred_script;
 };
 
 /* pgw_session.c */
 int pgw_conn_data(struct pgw_conn *pc, alopex_slice data);
+/* The same on an event loop thread: stops before the first message that
+ * may block or run long and returns ALOPEX_AGAIN (pgw_session.c). */
+int pgw_conn_data_inline(struct pgw_conn *pc, alopex_slice data);
 void pgw_conn_stop(struct pgw_conn *pc);
 void pgw_conn_timer(struct pgw_conn *pc);
 void pgw_conn_free(struct pgw_conn *pc);
@@ -153,9 +165,13 @@ int pgw_simple_query(struct pgw_conn *pc, struct pgw_slice sql);
 int pgw_extended(struct pgw_conn *pc, const struct pgw_fe_msg *m);
 int pgw_copy_msg(struct pgw_conn *pc, const struct pgw_fe_msg *m);
 void pgw_query_free(struct pgw_conn *pc);
+/* Run the simple query pgw_simple_query left for an executor, if any. */
+int pgw_query_resume(struct pgw_conn *pc);
 /* Sync: end the implicit transaction, then ReadyForQuery. */
 int pgw_sync(struct pgw_conn *pc);
 /* A transaction ended: its portals go, as in PostgreSQL. */
 void pgw_portals_drop(struct pgw_conn *pc);
+/* m is cheap enough to run on an event loop thread (pgw_query.c). */
+bool pgw_msg_cheap(struct pgw_conn *pc, const struct pgw_fe_msg *m);
 
 #endif

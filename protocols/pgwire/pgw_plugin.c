@@ -172,6 +172,11 @@ static int pgw_on_data(void *state, alopex_slice data)
 	return pgw_conn_data(state, data);
 }
 
+static int pgw_on_data_inline(void *state, alopex_slice data)
+{
+	return pgw_conn_data_inline(state, data);
+}
+
 static void pgw_on_timer(void *state)
 {
 	pgw_conn_timer(state);
@@ -197,6 +202,7 @@ static const struct alopex_protocol_ops ops = {
 	.on_stop = pgw_on_stop,
 	.on_close = pgw_on_close,
 	.stop = NULL,
+	.on_data_inline = pgw_on_data_inline,
 };
 
 static const struct alopex_plugin descriptor = {

@@ -169,9 +169,11 @@ static int run_portal(struct pgw_conn *pc, alopex_sql_portal *pt,
 		return R_COPY_IN;
 	}
 	uint32_t ncols = ph->sql_portal_ncols(pt);
+	/* most results are narrow: no allocation per Execute for them */
+	uint32_t few[16];
 	uint32_t *oids = NULL;
 	if (ncols > 0) {
-		oids = calloc(ncols, sizeof(*oids));
+		oids = ncols <= 16 ? few : calloc(ncols, sizeof(*oids));
 		if (oids == NULL)
 			return R_IO;
 		for (uint32_t i = 0; i < ncols; i++) {
@@ -218,8 +220,19 @@ static int run_portal(struct pgw_conn *pc, alopex_sql_portal *pt,
 	char part[32];
 	if (!simple && ncols > 0 && strncmp(tag, "SELECT ", 7) == 0) {
 		/* PostgreSQL counts the rows of this Execute: a portal run
-		 * in pieces ends with "SELECT <rest>", then "SELECT 0" */
-		snprintf(part, sizeof(part), "SELECT %lld", (long long)sent);
+		 * in pieces ends with "SELECT <rest>", then "SELECT 0".
+		 * By hand: snprintf showed in every point read's profile. */
+		char digits[24];
+		size_t nd = 0;
+		uint64_t v = (uint64_t)sent;
+		do {
+			digits[nd++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v > 0);
+		memcpy(part, "SELECT ", 7);
+		for (size_t i = 0; i < nd; i++)
+			part[7 + i] = digits[nd - 1 - i];
+		part[7 + nd] = '\0';
 		tag = part;
 	}
 	if (pgw_send_notice(pc) != 0 ||
@@ -228,7 +241,8 @@ static int run_portal(struct pgw_conn *pc, alopex_sql_portal *pt,
 		     : pgw_put_complete(&pc->out, tag)) != 0)
 		result = R_IO;
 out:
-	free(oids);
+	if (oids != few)
+		free(oids);
 	return result;
 }
 
@@ -293,7 +307,21 @@ int pgw_simple_query(struct pgw_conn *pc, struct pgw_slice sql)
 			return ALOPEX_EIO;
 		return finish_query(pc);
 	}
+	/* on the event loop: anything but one point read waits for an
+	 * executor (pgw_query_resume) */
+	if (pc->inline_mode && (ph->sql_script_is_point_read == NULL ||
+				ph->sql_script_is_point_read(sc) != 1)) {
+		pc->deferred_script = sc;
+		return ALOPEX_AGAIN;
+	}
 	return run_script(pc, sc, 0);
+}
+
+int pgw_query_resume(struct pgw_conn *pc)
+{
+	alopex_sql_script *sc = pc->deferred_script;
+	pc->deferred_script = NULL;
+	return sc != NULL ? run_script(pc, sc, 0) : 0;
 }
 
 /* ---- COPY FROM STDIN ----------------------------------------------------------- */
@@ -429,6 +457,10 @@ static void stmt_drop(struct pgw_conn *pc, struct pgw_stmt *s)
 
 void pgw_query_free(struct pgw_conn *pc)
 {
+	if (pc->deferred_script != NULL) {
+		pc->ph->sql_script_close(pc->deferred_script, 0);
+		pc->deferred_script = NULL;
+	}
 	if (pc->copy_script != NULL) {
 		pc->ph->sql_script_close(pc->copy_script, 0);
 		pc->copy_script = NULL;
@@ -468,12 +500,17 @@ static int describe_stmt(struct pgw_conn *pc, struct pgw_stmt *s)
 	uint32_t np, nc;
 	if (pc->ph->sql_prep_describe(s->prep, &np, &nc) != 0)
 		return ALOPEX_ESQL;
-	uint32_t *oids = np ? calloc(np, sizeof(*oids)) : NULL;
-	if (np > 0 && oids == NULL)
-		return ALOPEX_ENOMEM;
+	/* every Bind describes again (DDL may have changed the types): keep
+	 * the array when the count did not change */
+	uint32_t *oids = s->param_oids;
+	if (np != s->nparams || (np > 0 && oids == NULL)) {
+		oids = np ? calloc(np, sizeof(*oids)) : NULL;
+		if (np > 0 && oids == NULL)
+			return ALOPEX_ENOMEM;
+		free(s->param_oids);
+	}
 	for (uint32_t i = 0; i < np; i++)
 		oids[i] = pc->ph->sql_prep_param_oid(s->prep, i);
-	free(s->param_oids);
 	s->param_oids = oids;
 	s->nparams = np;
 	s->ncols = nc;
@@ -577,8 +614,14 @@ static int on_bind(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		return ext_error(pc);
 	}
 	uint32_t np = s->nparams;
-	alopex_slice *vals = np ? calloc(np, sizeof(*vals)) : NULL;
-	size_t *offs = np ? calloc(np, sizeof(*offs)) : NULL;
+	/* few parameters: no allocation per Bind */
+	alopex_slice few_vals[16];
+	size_t few_offs[16];
+	bool few = np <= 16;
+	alopex_slice *vals = few ? few_vals : calloc(np, sizeof(*vals));
+	size_t *offs = few ? few_offs : calloc(np, sizeof(*offs));
+	if (few)
+		memset(few_vals, 0, sizeof(few_vals));
 	struct pgw_buf conv = {0};
 	int rc = 0;
 	if (np > 0 && (vals == NULL || offs == NULL)) {
@@ -664,8 +707,10 @@ static int on_bind(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 	pc->portals = p;
 	rc = pgw_put_simple(&pc->out, '2') ? ALOPEX_ENOMEM : 0;
 out:
-	free(vals);
-	free(offs);
+	if (!few) {
+		free(vals);
+		free(offs);
+	}
 	pgw_buf_free(&conv);
 	if (rc == 1)
 		return ext_error(pc);
@@ -721,6 +766,8 @@ static int on_execute(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		return ext_error(pc);
 	}
 	pc->ph->sql_cancel_clear(pc->sess);
+	if (!pc->inline_mode)
+		pc->heavy = true;
 	if (pc->ph->sql_xact_begin(p->stmt->prep) != 0) {
 		if (sql_error(pc) == R_IO)
 			return ALOPEX_EIO;
@@ -742,6 +789,67 @@ static int on_execute(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		return ext_error(pc);
 	/* an empty query: no CommandComplete tag */
 	return 0;
+}
+
+static bool point_read(struct pgw_conn *pc, const struct pgw_stmt *s)
+{
+	return pc->ph->sql_prep_is_point_read != NULL &&
+	       pc->ph->sql_prep_is_point_read(s->prep) == 1;
+}
+
+bool pgw_msg_cheap(struct pgw_conn *pc, const struct pgw_fe_msg *m)
+{
+	if (pc->state != PGW_ST_READY)
+		return false;
+	/* a slow reader: waiting for it is an executor's job */
+	if (pc->inline_pending + pc->out.len >
+	    (size_t)pc->in->cfg->output_buffer / 2)
+		return false;
+	switch (m->kind) {
+	case PGW_FE_SYNC:
+		/* commits only what inline point reads opened, or nothing */
+		return !pc->heavy;
+	case PGW_FE_FLUSH:
+	case PGW_FE_CLOSE:
+	case PGW_FE_TERMINATE:
+	case PGW_FE_COPY_DATA:
+	case PGW_FE_COPY_DONE:
+	case PGW_FE_COPY_FAIL:
+		return true;
+	default:
+		break;
+	}
+	if (pc->skip_to_sync)
+		return true; /* ignored until Sync */
+	if (m->kind == PGW_FE_QUERY)
+		/* parsed here, then run here only when it is one point read
+		 * (pgw_simple_query); a long text is left to an executor, and
+		 * so is the commit of Executes that ran there */
+		return !pc->heavy && m->u.query.sql.n <= 4096;
+	const struct pgw_stmt *s = NULL;
+	const struct pgw_portal *p = NULL;
+	switch (m->kind) {
+	case PGW_FE_BIND:
+		s = find_stmt(pc, m->u.bind.stmt);
+		break;
+	case PGW_FE_DESCRIBE:
+		if (m->u.describe.what == 'S') {
+			s = find_stmt(pc, m->u.describe.name);
+		} else {
+			p = find_portal(pc, m->u.describe.name);
+			s = p ? p->stmt : NULL;
+		}
+		break;
+	case PGW_FE_EXECUTE:
+		p = find_portal(pc, m->u.execute.portal);
+		s = p ? p->stmt : NULL;
+		break;
+	default:
+		/* Parse (binds and plans), simple Query, function calls */
+		return false;
+	}
+	/* no such statement or portal: an error, which is cheap */
+	return s == NULL || point_read(pc, s);
 }
 
 int pgw_extended(struct pgw_conn *pc, const struct pgw_fe_msg *m)

@@ -48,8 +48,10 @@ int pgw_flush_some(struct pgw_conn *pc)
 	if (rc != 0)
 		return rc;
 	size_t bound = (size_t)pc->in->cfg->output_buffer;
-	/* a slow reader: stop producing rows until it caught up */
-	if (pc->ph->conn_out_pending(pc->c) > bound)
+	/* a slow reader: stop producing rows until it caught up; never on
+	 * the event loop, which is what sends them (pgw_msg_cheap keeps
+	 * inline output to one point read's row past the bound) */
+	if (!pc->inline_mode && pc->ph->conn_out_pending(pc->c) > bound)
 		rc = pc->ph->conn_wait_drain(pc->c, bound / 2, 0);
 	return rc;
 }
@@ -122,6 +124,7 @@ int pgw_send_ready(struct pgw_conn *pc)
 	if (pgw_put_ready(&pc->out, st) != 0)
 		return ALOPEX_ENOMEM;
 	uint64_t idle = pc->in->cfg->idle_session_timeout;
+	pc->heavy = false;
 	pc->last_active_ms = pgw_now_ms();
 	if (idle > 0 && st == 'I')
 		pc->ph->conn_set_timer(pc->c, idle);
@@ -822,10 +825,14 @@ int pgw_conn_data(struct pgw_conn *pc, alopex_slice data)
 		pc->ib = p;
 		pc->icap = cap;
 	}
-	memcpy(pc->ib + pc->ilen, data.ptr, data.len);
+	if (data.len > 0)
+		memcpy(pc->ib + pc->ilen, data.ptr, data.len);
 	pc->ilen += data.len;
 	size_t off = 0;
 	int rc = 0;
+	bool deferred = false;
+	if (!pc->inline_mode && pc->deferred_script != NULL)
+		rc = pgw_query_resume(pc);
 	while (rc == 0 && pc->state != PGW_ST_CLOSED) {
 		struct pgw_fe_msg m;
 		size_t used = 0;
@@ -843,10 +850,21 @@ int pgw_conn_data(struct pgw_conn *pc, alopex_slice data)
 			      err[0] ? err : "invalid message");
 			break;
 		}
+		/* the rest waits for an executor thread */
+		if (pc->inline_mode && !pgw_msg_cheap(pc, &m)) {
+			deferred = true;
+			break;
+		}
 		/* a password message during authentication is 'p', but so
 		 * is nothing else; pgw_parse reports it as PASSWORD */
 		rc = on_message(pc, &m);
 		off += used;
+		if (rc == ALOPEX_AGAIN) {
+			/* consumed, but the rest of it runs on an executor */
+			rc = 0;
+			deferred = true;
+			break;
+		}
 		/* TLS began: what follows must be read through it */
 		if (m.kind == PGW_FE_SSL_REQUEST)
 			break;
@@ -861,7 +879,16 @@ int pgw_conn_data(struct pgw_conn *pc, alopex_slice data)
 		return rc;
 	if (rc == ALOPEX_ENOMEM)
 		return fatal(pc, "53200", "out of memory"), rc;
-	return 0;
+	return deferred && pc->state != PGW_ST_CLOSED ? ALOPEX_AGAIN : 0;
+}
+
+int pgw_conn_data_inline(struct pgw_conn *pc, alopex_slice data)
+{
+	pc->inline_mode = true;
+	pc->inline_pending = pc->ph->conn_out_pending(pc->c);
+	int rc = pgw_conn_data(pc, data);
+	pc->inline_mode = false;
+	return rc;
 }
 
 void pgw_conn_timer(struct pgw_conn *pc)

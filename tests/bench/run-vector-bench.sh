@@ -9,6 +9,8 @@
 #   tests/bench/run-vector-bench.sh --sets s128 --rounds 1
 #   tests/bench/run-vector-bench.sh --large         # adds s128 at 1M (slow: minutes per build)
 #   tests/bench/run-vector-bench.sh --quick         # tiny sizes, checks the machinery
+#   tests/bench/run-vector-bench.sh --count         # also: distance computations
+#                                                   # per query, every engine (timing-free)
 #
 # Data (kept out of git, cached in build-vector-bench/data): fmnist is the
 # real Fashion-MNIST from the Debian package dataset-fashion-mnist (60k base,
@@ -26,11 +28,13 @@ nq=1000
 efs="10,20,40,80,160"
 min_seconds=2
 quick=0
+count=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) rounds=$2; shift 2 ;;
 	--sets) sets=$2; shift 2 ;;
 	--large) sets="$sets s128-1m"; shift ;;
+	--count) count=1; shift ;;
 	--quick) quick=1; rounds=1; sets="s128"; nq=100; efs="10,40";
 		min_seconds=0.2; shift ;;
 	*) echo "run-vector-bench: unknown argument $1" >&2; exit 2 ;;
@@ -147,3 +151,22 @@ while [ "$r" -le "$rounds" ]; do
 done
 echo "== results (raw lines in $results)"
 "$vecdata" report <"$results"
+
+# --- work per query (--count) -------------------------------------------------
+# One build thread (a deterministic graph on every engine), one pass per ef:
+# distance computations per query at each recall, free of machine noise.
+if [ "$count" = 1 ]; then
+	echo "== distance computations per query (1 build thread)"
+	for s in $sets; do
+		for e in ours hnswlib faiss; do
+			# shellcheck disable=SC2046
+			case "$e" in
+			ours) "$ours" $(common "$s") --build-threads 1 --count 1 ;;
+			hnswlib) "$work/peer-hnswlib" $(common "$s") \
+				--build-threads 1 --count 1 ;;
+			faiss) "$work/peer-faiss" $(common "$s") \
+				--build-threads 1 --count 1 ;;
+			esac | grep 'op=count'
+		done
+	done
+fi

@@ -12,7 +12,8 @@
 #define NSHARDS 64u
 /* 2^20 version slots (8 MiB): a collision costs a statement restart. */
 #define NVERSIONS (1u << 20)
-/* Waiters wake this often to see a cancel request. */
+/* A waiter wakes this often to see a cancel request; its holder's
+ * release wakes it at once. */
 #define WAKE_US 50000
 
 struct slot {
@@ -34,10 +35,11 @@ struct alx_kv_locks {
 	_Atomic uint64_t next_xid;
 	_Atomic uint64_t *versions;
 	/* The waits-for graph and sleeping waiters. Lock order: wait_mu,
-	 * then a shard's mu. */
+	 * then a shard's mu. Each waiter sleeps on its own condition, which
+	 * only the release of the owner it waits for signals. */
 	pthread_mutex_t wait_mu;
-	pthread_cond_t wait_cv;
-	int nwaiting; /* under wait_mu */
+	pthread_condattr_t cv_attr; /* CLOCK_MONOTONIC */
+	_Atomic int nwaiting;	    /* changed under wait_mu */
 	struct alx_kv_lockowner *waiters;
 };
 
@@ -79,11 +81,9 @@ int alx_kv_locks_create(struct alx_runtime *rt, struct alx_kv_locks **out)
 	for (unsigned i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&l->shards[i].mu, NULL);
 	pthread_mutex_init(&l->wait_mu, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&l->wait_cv, &ca);
-	pthread_condattr_destroy(&ca);
+	pthread_condattr_init(&l->cv_attr);
+	pthread_condattr_setclock(&l->cv_attr, CLOCK_MONOTONIC);
+	atomic_init(&l->nwaiting, 0);
 	atomic_init(&l->seq, 0);
 	atomic_init(&l->next_xid, 0);
 	*out = l;
@@ -99,7 +99,7 @@ void alx_kv_locks_destroy(struct alx_kv_locks *l)
 		alx_free(l->rt, l->shards[i].slots);
 	}
 	pthread_mutex_destroy(&l->wait_mu);
-	pthread_cond_destroy(&l->wait_cv);
+	pthread_condattr_destroy(&l->cv_attr);
 	alx_free(l->rt, (void *)l->versions);
 	alx_free(l->rt, l);
 }
@@ -116,6 +116,10 @@ void alx_kv_lockowner_fini(struct alx_kv_lockowner *o)
 {
 	if (o == NULL || o->locks == NULL)
 		return;
+	if (o->cv_ready) {
+		pthread_cond_destroy(&o->cv);
+		o->cv_ready = false;
+	}
 	alx_free(o->locks->rt, o->held);
 	o->held = NULL;
 	o->nheld = o->cap = 0;
@@ -335,9 +339,16 @@ int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
 		return conflict_now(diag);
 
 	/* Slow path: under wait_mu a holder seen in its shard cannot finish
-	 * (its unlock passes wait_mu) nor be freed. */
+	 * (its unlock passes wait_mu once it sees nwaiting, which we raise
+	 * before looking) nor be freed. */
+	if (!o->cv_ready) {
+		if (pthread_cond_init(&o->cv, &l->cv_attr) != 0)
+			return alx_diag_set(diag, ALOPEX_ENOMEM, "53200",
+					    "out of memory");
+		o->cv_ready = true;
+	}
 	pthread_mutex_lock(&l->wait_mu);
-	l->nwaiting++;
+	atomic_fetch_add(&l->nwaiting, 1);
 	o->wprev = NULL;
 	o->wnext = l->waiters;
 	if (l->waiters != NULL)
@@ -372,8 +383,10 @@ int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
 			until = w->stmt_deadline_us;
 		struct timespec ts = {(time_t)(until / 1000000),
 				      (long)(until % 1000000) * 1000};
-		int e = pthread_cond_timedwait(&l->wait_cv, &l->wait_mu, &ts);
-		(void)e; /* timeouts and wakeups are both rechecked above */
+		int e = pthread_cond_timedwait(&o->cv, &l->wait_mu, &ts);
+		/* timeouts and wakeups are both rechecked above */
+		if (e == 0)
+			o->nwoken++;
 		o->waits_for = NULL;
 		/* The holder ended; whether it committed is for the caller's
 		 * version check, which sees the recorded sequence. */
@@ -387,7 +400,7 @@ int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
 	if (o->wnext != NULL)
 		o->wnext->wprev = o->wprev;
 	o->wnext = o->wprev = NULL;
-	l->nwaiting--;
+	atomic_fetch_sub(&l->nwaiting, 1);
 	pthread_mutex_unlock(&l->wait_mu);
 	return rc;
 }
@@ -417,19 +430,25 @@ void alx_kv_unlock_all(struct alx_kv_lockowner *o, uint64_t commit_seq)
 		pthread_mutex_unlock(&sh->mu);
 	}
 	o->nheld = 0;
-	/* Passing wait_mu also orders us after any waiter that still looks
-	 * at o as a holder (see alx_kv_lock). */
+	/*
+	 * A waiter raises nwaiting before it looks for a holder in a shard,
+	 * and our slots are gone from the shards now: seeing none, no waiter
+	 * can have seen us as a holder, and wait_mu can be skipped.
+	 * Otherwise passing wait_mu orders us after any waiter that still
+	 * looks at o as a holder (see alx_kv_lock).
+	 */
+	if (atomic_load(&l->nwaiting) == 0)
+		goto out;
 	pthread_mutex_lock(&l->wait_mu);
-	if (l->nwaiting > 0) {
-		/* No sleeping waiter may keep pointing at o, which its
-		 * transaction frees after this: deadlock checks walk it. */
-		for (struct alx_kv_lockowner *p = l->waiters; p != NULL;
-		     p = p->wnext)
-			if (p->waits_for == o)
-				p->waits_for = NULL;
-		pthread_cond_broadcast(&l->wait_cv);
-	}
+	/* No sleeping waiter may keep pointing at o, which its transaction
+	 * frees after this: deadlock checks walk it. Only o's waiters wake. */
+	for (struct alx_kv_lockowner *p = l->waiters; p != NULL; p = p->wnext)
+		if (p->waits_for == o) {
+			p->waits_for = NULL;
+			pthread_cond_signal(&p->cv);
+		}
 	pthread_mutex_unlock(&l->wait_mu);
+out:
 	/* Big transactions give their memory back at once. */
 	if (o->cap > 4096) {
 		alx_free(l->rt, o->held);

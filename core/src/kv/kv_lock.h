@@ -19,6 +19,7 @@
 #ifndef ALX_KV_LOCK_H
 #define ALX_KV_LOCK_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,6 +50,13 @@ struct alx_kv_lockowner {
 	struct alx_kv_lockowner *wnext, *wprev;
 	/* The last acquire waited for a transaction that committed. */
 	bool waited_commit;
+	/* Signalled (under the wait mutex) when the owner o waits for
+	 * releases its locks; initialised at o's first wait. */
+	bool cv_ready;
+	pthread_cond_t cv;
+	/* Wakeups by a signal rather than a timeout, over o's life: a
+	 * release that is not of o's holder must not add to it. */
+	uint32_t nwoken;
 	/* Named in a deadlock's DETAIL as PostgreSQL names backends and
 	 * transactions: pid is the owner's session (set by it; 0: none),
 	 * xid is handed out per owner by the table. */

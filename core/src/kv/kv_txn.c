@@ -19,6 +19,15 @@ static int oom(struct alx_kv_txn *t)
 	return alx_diag_set(&t->diag, ALOPEX_ENOMEM, NULL, "out of memory");
 }
 
+/* Engines built before txn_commit_nosync and sync_to stop short of them. */
+static int engine_has_sync_split(const struct alopex_engine_ops *e)
+{
+	return e->size >= offsetof(struct alopex_engine_ops, sync_to) +
+				  sizeof(e->sync_to) &&
+	       (e->caps & ALOPEX_ENGINE_SYNC_SPLIT) != 0 &&
+	       e->txn_commit_nosync != NULL && e->sync_to != NULL;
+}
+
 /* Engines built before txn_snapshot stop short of it. */
 static int engine_has_snapshot(const struct alopex_engine_ops *e)
 {
@@ -112,17 +121,41 @@ int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 		return rc;
 	}
 	uint64_t pos = 0;
-	rc = db->eng->txn_commit(t->etxn, alx_batch_finish(&t->batch), &pos,
-				 diag);
-	if (rc == 0 && position != NULL)
-		*position = pos;
+	/*
+	 * A writer holding row locks frees them once its commit is in the
+	 * engine's log, before waiting for the log to be durable, so the next
+	 * writer of a hot row need not sit out our fsync. That one commits
+	 * later in the same log, so it cannot be durable before us, and
+	 * neither of us reports success before it is (sync_to); readers
+	 * already see a commit once it is in the log.
+	 */
+	bool can_split = engine_has_sync_split(db->eng);
+	bool nosync = (t->flags & ALX_KV_TXN_NOSYNC) && can_split;
+	bool split = !nosync && t->lk.nheld > 0 && can_split;
+	if (split || nosync)
+		rc = db->eng->txn_commit_nosync(
+			t->etxn, alx_batch_finish(&t->batch), &pos, diag);
+	else
+		rc = db->eng->txn_commit(t->etxn, alx_batch_finish(&t->batch),
+					 &pos, diag);
 	/* Numbered after the engine commit, recorded before the locks are
 	 * free: a READ COMMITTED writer that waited sees it is newer. */
 	alx_kv_unlock_all(&t->lk, rc == 0 && t->lk.nheld > 0
 					  ? alx_kv_locks_next_seq(db->locks)
 					  : 0);
+	if (rc == 0 && split)
+		rc = db->eng->sync_to(db->einst, pos, diag);
+	if (rc == 0 && position != NULL)
+		*position = pos;
 	txn_free(t);
 	return rc;
+}
+
+int alx_kv_sync_to(alopex_db *db, uint64_t pos, alopex_diag *diag)
+{
+	if (pos == 0 || !engine_has_sync_split(db->eng))
+		return 0;
+	return db->eng->sync_to(db->einst, pos, diag);
 }
 
 void alx_kv_txn_rollback(struct alx_kv_txn *t)

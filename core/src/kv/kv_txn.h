@@ -39,6 +39,14 @@ enum alx_kv_txn_flags {
 	 * committed after it dooms the transaction (40001).
 	 */
 	ALX_KV_TXN_READ_COMMITTED = 1 << 1,
+	/*
+	 * Commit returns once the commit is in the engine's log, without
+	 * waiting for it to be durable (on engines that can split the two).
+	 * For bookkeeping whose loss in a crash harms nobody unless a durable
+	 * commit depends on it, which then commits later in the same log and
+	 * makes it durable too: a sequence's block reservation.
+	 */
+	ALX_KV_TXN_NOSYNC = 1 << 2,
 };
 
 struct alx_kv_undo_entry {
@@ -83,10 +91,19 @@ int alx_kv_txn_begin(alopex_db *db, unsigned flags, struct alx_kv_txn **out,
  * Closes the cursors, commits and frees the transaction whatever the
  * result. A doomed transaction is rolled back and reports its doom
  * (ALOPEX_ECONFLICT for a conflict, SQLSTATE 40001). *position (may be
- * NULL) gets the log position of a write transaction.
+ * NULL) gets the log position of a write transaction. Returns once the
+ * commit is as durable as the engine's config makes it (not waited for
+ * with ALX_KV_TXN_NOSYNC); row locks are freed as soon as the commit is
+ * in the engine's log, before that wait, where the engine can split them.
  */
 int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 		      alopex_diag *diag);
+/*
+ * Return once log position pos (from alx_kv_txn_commit) is as durable as
+ * the engine's config makes commits: for ALX_KV_TXN_NOSYNC commits. 0 at
+ * once where commits always waited themselves.
+ */
+int alx_kv_sync_to(alopex_db *db, uint64_t pos, alopex_diag *diag);
 /* Closes the cursors, rolls back and frees. NULL is a no-op. */
 void alx_kv_txn_rollback(struct alx_kv_txn *t);
 

@@ -6,12 +6,15 @@
  * Threads:
  *  - the main thread runs the acceptor loop (listeners, signals);
  *  - `workers` I/O threads each run their own event_base; accepted
- *    sockets are spread over them round robin. They only move bytes
- *    (read, write, TLS) and fire timers;
- *  - an executor pool runs the protocol callbacks, one job per
- *    connection at a time, so a statement waiting for a commit fsync or a
- *    slow reader blocks its own connection and one executor thread, never
- *    an event loop. The pool grows on demand up to max_executors.
+ *    sockets are spread over them round robin. They move bytes (read,
+ *    write, TLS), fire timers, and run the work a protocol knows to be
+ *    cheap where it arrives (on_data_inline: pgwire's Bind/Execute/Sync of
+ *    a primary-key point read), which saves two thread hops per request;
+ *  - an executor pool runs everything else, one job per connection at a
+ *    time, so a statement waiting for a lock, a commit fsync or a slow
+ *    reader blocks its own connection and one executor thread, never an
+ *    event loop. The pool grows on demand up to max_executors.
+ *  Replies go straight to the socket when nothing is queued before them.
  */
 #ifndef ALX_SRV_H
 #define ALX_SRV_H

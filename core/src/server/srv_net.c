@@ -5,10 +5,23 @@
  * Locks, always taken in this order and never the other way round:
  *   conn->io_mu  ->  a bufferevent's own lock  ->  conn->sched_mu  ->
  *   exec.mu
- * Bufferevent callbacks run with the bufferevent's lock held, so they
- * only set flags, kick the executor (sched_mu, exec.mu) or activate the
- * connection's control event; everything that needs io_mu (tearing the
- * socket down) happens in ctl_cb, which holds no bufferevent lock.
+ * Bufferevent callbacks run with the bufferevent's lock held, so
+ * write_cb and event_cb only set flags or activate the connection's
+ * control event; everything that tears the socket down happens in ctl_cb,
+ * which holds no bufferevent lock. The one exception is read_cb running
+ * the protocol inline (below): it takes io_mu under the bufferevent's
+ * lock, but only while it owns the connection, and then no other thread
+ * takes that io_mu (only the owner and this worker's ctl_cb do).
+ *
+ * Who runs a connection's protocol callbacks: whoever set `queued` under
+ * sched_mu, one at a time. Usually that is an executor job (kick), but
+ * read_cb takes the connection itself when it is not queued and the
+ * protocol has on_data_inline: the protocol consumes the cheap messages
+ * (point reads) on the worker that read them, which saves the two thread
+ * hops and wakeups of the executor round trip, and returns ALOPEX_AGAIN
+ * before the first message that may block, which then goes to an
+ * executor (P_RESUME). Replies are sent straight to the socket when
+ * nothing is queued before them (h_write), from either thread.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +31,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,12 +65,14 @@ enum {
 	P_TIMER = 1 << 2,
 	P_STOP = 1 << 3,
 	P_GONE = 1 << 4,
+	P_RESUME = 1 << 5, /* on_data_inline returned ALOPEX_AGAIN */
 };
 
 struct srv_proto {
 	struct alx_server *srv;
 	const struct alopex_plugin *plugin;
 	const struct alopex_protocol_ops *ops;
+	int (*on_data_inline)(void *state, alopex_slice data); /* or NULL */
 	struct alx_plugin_instance *inst;
 	struct alopex_listen_spec spec;
 	SSL_CTX *tls;
@@ -87,12 +103,12 @@ struct alopex_conn {
 	atomic_int want_close; /* flush, then close */
 	atomic_int io_dead;    /* EOF or error seen */
 
-	pthread_mutex_t sched_mu; /* pending, queued */
+	pthread_mutex_t sched_mu; /* pending, queued (: owned, see above) */
 	unsigned pending;
 	bool queued;
 	struct alopex_conn *qnext;
 
-	/* executor-side only */
+	/* the owner's only (queued) */
 	void *state;
 	bool have_state;
 	bool stop_sent;
@@ -269,9 +285,59 @@ static void ctl_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&c->io_mu);
 }
 
+static void request_close(struct alopex_conn *c);
+
+/* The protocol's cheap work on this worker; what to leave to an executor. */
+static unsigned run_inline(struct alopex_conn *c)
+{
+	for (;;) {
+		if (atomic_load(&c->want_close))
+			return 0;
+		int n = 0;
+		pthread_mutex_lock(&c->io_mu);
+		if (c->bev != NULL)
+			n = evbuffer_remove(bufferevent_get_input(c->bev),
+					    c->inbuf, READ_CHUNK);
+		pthread_mutex_unlock(&c->io_mu);
+		if (n <= 0)
+			return 0;
+		alopex_slice s = {c->inbuf, (size_t)n};
+		int rc = c->proto->on_data_inline(c->state, s);
+		if (rc == ALOPEX_AGAIN)
+			return P_RESUME | P_DATA;
+		if (rc != 0) {
+			request_close(c);
+			return 0;
+		}
+	}
+}
+
 static void read_cb(struct bufferevent *bev, void *arg)
 {
-	kick(arg, P_DATA);
+	struct alopex_conn *c = arg;
+	pthread_mutex_lock(&c->sched_mu);
+	/* have_state is read only when no executor owns the connection */
+	bool own =
+		!c->queued && c->have_state && c->proto->on_data_inline != NULL;
+	bool push = false;
+	if (!own) {
+		c->pending |= P_DATA;
+		push = !c->queued;
+	}
+	c->queued = true;
+	pthread_mutex_unlock(&c->sched_mu);
+	if (own) {
+		unsigned more = run_inline(c);
+		pthread_mutex_lock(&c->sched_mu);
+		/* kicks that came meanwhile (stop) were left to us */
+		c->pending |= more;
+		push = c->pending != 0;
+		if (!push)
+			c->queued = false;
+		pthread_mutex_unlock(&c->sched_mu);
+	}
+	if (push)
+		exec_push(&c->srv->exec, c);
 }
 
 static void write_cb(struct bufferevent *bev, void *arg)
@@ -473,6 +539,13 @@ static void run_conn(struct alopex_conn *c)
 				request_close(c);
 			}
 		}
+		if ((f & P_RESUME) && c->have_state &&
+		    !atomic_load(&c->want_close)) {
+			/* what on_data_inline kept buffered */
+			alopex_slice none = {NULL, 0};
+			if (ops->on_data(c->state, none) != 0)
+				request_close(c);
+		}
 		if ((f & P_DATA) && c->have_state)
 			deliver_data(c);
 		if ((f & P_TIMER) && c->have_state && ops->on_timer != NULL &&
@@ -499,14 +572,49 @@ static void run_conn(struct alopex_conn *c)
 
 /* ---- host table: connections ------------------------------------------------ */
 
+/*
+ * Send what the kernel takes now, when nothing is queued before it: no
+ * wakeup of the worker, no write event to arm and disarm. Called with
+ * io_mu held; plain sockets only (TLS writes go through the filter).
+ */
+static size_t send_now(struct alopex_conn *c, const void *data, size_t len)
+{
+	struct bufferevent *b = c->bev;
+	size_t sent = 0;
+	bufferevent_lock(b);
+	if (evbuffer_get_length(bufferevent_get_output(b)) == 0) {
+		evutil_socket_t fd = bufferevent_getfd(b);
+		/* bounded: each round sends something or stops */
+		while (fd >= 0 && sent < len) {
+			ssize_t n =
+				send(fd, (const char *)data + sent, len - sent,
+				     MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n > 0)
+				sent += (size_t)n;
+			else if (n < 0 && errno == EINTR)
+				continue;
+			else
+				break; /* full or failed: the bufferevent
+					  sends the rest or reports it */
+		}
+	}
+	bufferevent_unlock(b);
+	return sent;
+}
+
 static int h_write(alopex_conn *c, const void *data, size_t len)
 {
 	int rc = 0;
 	pthread_mutex_lock(&c->io_mu);
-	if (c->bev == NULL || atomic_load(&c->io_dead))
+	if (c->bev == NULL || atomic_load(&c->io_dead)) {
 		rc = ALOPEX_EIO;
-	else if (bufferevent_write(c->bev, data, len) != 0)
-		rc = ALOPEX_ENOMEM;
+	} else {
+		size_t sent = c->tls ? 0 : send_now(c, data, len);
+		if (sent < len &&
+		    bufferevent_write(c->bev, (const char *)data + sent,
+				      len - sent) != 0)
+			rc = ALOPEX_ENOMEM;
+	}
 	pthread_mutex_unlock(&c->io_mu);
 	return rc;
 }
@@ -528,6 +636,9 @@ static int64_t now_ms(void)
 
 static int h_wait_drain(alopex_conn *c, size_t below, uint64_t timeout_ms)
 {
+	/* the worker is what drains the output: waiting there would hang */
+	if (pthread_equal(pthread_self(), c->w->th))
+		return 0;
 	int64_t end = timeout_ms ? now_ms() + (int64_t)timeout_ms : 0;
 	int rc = 0;
 	pthread_mutex_lock(&c->io_mu);
@@ -783,7 +894,10 @@ static int start_protocols(struct alx_server *srv, alopex_diag *d)
 		if (p->kind != ALOPEX_PLUGIN_PROTOCOL)
 			continue;
 		const struct alopex_protocol_ops *ops = p->ops;
-		if (ops->size < sizeof(*ops))
+		/* on_data_inline came later: older tables end before it */
+		size_t need =
+			offsetof(struct alopex_protocol_ops, on_data_inline);
+		if (ops->size < need)
 			return alx_diag_set(d, ALOPEX_EABI, NULL,
 					    "protocol plugin '%s': ops table "
 					    "is too short",
@@ -792,6 +906,8 @@ static int start_protocols(struct alx_server *srv, alopex_diag *d)
 		pr->srv = srv;
 		pr->plugin = p;
 		pr->ops = ops;
+		if (ops->size >= sizeof(*ops))
+			pr->on_data_inline = ops->on_data_inline;
 		void *cfg = NULL;
 		int rc = alx_config_take_plugin(srv->db->cfg, p, &cfg, d);
 		if (rc == 0)

@@ -17,6 +17,7 @@
 #include "server/srv.h"
 #include "sql/sql_ast.h"
 #include "sql/sql_parse.h"
+#include "sql/sql_plan.h"
 #include "sql/sql_roles.h"
 #include "sql/sql_session.h"
 #include "sql/sql_session_int.h"
@@ -35,6 +36,9 @@ struct alopex_sql_prep {
 	uint32_t nparams, ncols;
 	const struct alx_type *ptypes;
 	const struct alx_sql_col *cols;
+	/* prep_is_point_read's answer for the plan bound at this version */
+	uint64_t point_version;
+	int point_read; /* -1: not known */
 };
 
 struct alopex_sql_portal {
@@ -49,7 +53,8 @@ struct alopex_sql_script {
 	size_t len;
 	struct alx_sql_stmt_list l;
 	uint32_t next;
-	bool block; /* an implicit transaction around the statements */
+	bool block;   /* an implicit transaction around the statements */
+	bool prepped; /* prep is the next statement's (script_is_point_read) */
 	struct alx_prep *prep;
 	struct alopex_sql_portal portal;
 };
@@ -232,6 +237,7 @@ static int prepare(alopex_sql_session *ss, const char *sql, size_t len,
 		return rc;
 	}
 	p->ss = ss;
+	p->point_read = -1;
 	*out = p;
 	return 0;
 }
@@ -487,7 +493,12 @@ static int script_open(alopex_sql_session *ss, const char *sql, size_t len,
 static int script_next(alopex_sql_script *sc, alopex_sql_portal **pt)
 {
 	struct alx_session *s = sc->ss->s;
-	script_drop_stmt(sc);
+	if (sc->prepped) {
+		alx_portal_destroy(sc->portal.pt);
+		sc->portal.pt = NULL;
+	} else {
+		script_drop_stmt(sc);
+	}
 	if (sc->next >= sc->l.n)
 		return ALOPEX_DONE;
 	const struct alx_sql_stmt *st = sc->l.v[sc->next++];
@@ -497,7 +508,10 @@ static int script_next(alopex_sql_script *sc, alopex_sql_portal **pt)
 				       "current transaction is aborted, "
 				       "commands ignored until end of "
 				       "transaction block");
-	int rc = alx_session_prep_stmt(s, sc->sql, st, &sc->prep);
+	int rc = 0;
+	if (!sc->prepped)
+		rc = alx_session_prep_stmt(s, sc->sql, st, &sc->prep);
+	sc->prepped = false;
 	if (rc != 0) {
 		sc->prep = NULL;
 		alx_session_stmt_failed(s);
@@ -646,6 +660,143 @@ static int xact_control(alopex_sql_portal *pt, const alopex_sql_row **row)
 		s, "25P01", "%s can only be used in transaction blocks", what);
 }
 
+/* ---- cheap statements ---------------------------------------------------------- */
+
+/* Bounded work on values: no function calls (pg_sleep, nextval), no
+ * subqueries, no pattern matching. */
+static bool bx_cheap(const struct alx_bx *e)
+{
+	if (e == NULL)
+		return true;
+	switch (e->kind) {
+	case ALX_BX_CONST:
+	case ALX_BX_PARAM:
+	case ALX_BX_VAR:
+	case ALX_BX_CMP:
+	case ALX_BX_ARITH:
+	case ALX_BX_NEG:
+	case ALX_BX_AND:
+	case ALX_BX_OR:
+	case ALX_BX_NOT:
+	case ALX_BX_TEST:
+	case ALX_BX_DISTINCT:
+	case ALX_BX_CAST:
+	case ALX_BX_CASE:
+	case ALX_BX_COALESCE:
+	case ALX_BX_NULLIF:
+	case ALX_BX_GREATEST:
+	case ALX_BX_LEAST:
+		break;
+	default:
+		return false;
+	}
+	for (uint32_t i = 0; i < e->nargs; i++)
+		if (!bx_cheap(e->args[i]))
+			return false;
+	return true;
+}
+
+static bool bxs_cheap(struct alx_bx *const *v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!bx_cheap(v[i]))
+			return false;
+	return true;
+}
+
+/* At most one row of a user table by its whole primary key. */
+static bool plan_cheap(const struct alx_plan *p)
+{
+	if (p == NULL || !bxs_cheap(p->quals, p->nquals))
+		return false;
+	switch (p->kind) {
+	case ALX_P_RESULT:
+		return true;
+	case ALX_P_PROJECT:
+		return bxs_cheap(p->exprs, p->nexprs) && plan_cheap(p->child);
+	case ALX_P_FILTER:
+		return plan_cheap(p->child);
+	case ALX_P_LIMIT:
+		return bx_cheap(p->limit) && bx_cheap(p->offset) &&
+		       plan_cheap(p->child);
+	case ALX_P_SCAN:
+		return p->rte != NULL && p->rte->kind == ALX_RTE_TABLE &&
+		       p->table != NULL && p->table->has_pk &&
+		       p->access == ALX_ACCESS_PK && p->key_only &&
+		       p->vscan == NULL && bxs_cheap(p->eq, p->neq) &&
+		       bx_cheap(p->lo) && bx_cheap(p->hi);
+	default:
+		return false;
+	}
+}
+
+/*
+ * The catalog the plan was bound against is the one a statement would
+ * use now (else it is bound again when it runs, and the new plan may not
+ * be a point read). Never waits: a DDL commit holds sdb->mu across its
+ * fsync, so a busy lock or a catalog still to load answers no.
+ */
+static bool catalog_current(struct alx_session *s, uint64_t version)
+{
+	if (s->txn_cat != NULL)
+		return s->txn_cat->version == version;
+	if (pthread_mutex_trylock(&s->sdb->mu) != 0)
+		return false;
+	bool ok = s->sdb->cat != NULL && s->sdb->cat->version == version;
+	pthread_mutex_unlock(&s->sdb->mu);
+	return ok;
+}
+
+static int prep_is_point_read(alopex_sql_prep *ap)
+{
+	struct alx_prep *p = ap->p;
+	const struct alx_bound *bd = p->bd;
+	if (p->stmt == NULL || p->stmt->kind != ALX_SQL_STMT_SELECT ||
+	    bd == NULL || bd->dml != NULL || bd->plan == NULL ||
+	    !catalog_current(p->s, bd->version))
+		return 0;
+	/* a prepared statement is bound once per catalog version */
+	if (ap->point_read < 0 || ap->point_version != bd->version) {
+		ap->point_read = plan_cheap(bd->plan) ? 1 : 0;
+		ap->point_version = bd->version;
+	}
+	return ap->point_read;
+}
+
+static int script_is_point_read(alopex_sql_script *sc)
+{
+	struct alx_session *s = sc->ss->s;
+	if (sc->prepped)
+		return 0; /* asked twice */
+	if (sc->next != 0 || sc->l.n != 1 || s->state == ALX_TXN_FAILED ||
+	    sc->l.v[0]->kind != ALX_SQL_STMT_SELECT)
+		return 0;
+	/* binding reads the catalog: not while a DDL commit holds it */
+	struct alx_catalog *cur = s->txn_cat;
+	if (cur == NULL) {
+		if (pthread_mutex_trylock(&s->sdb->mu) != 0)
+			return 0;
+		cur = s->sdb->cat;
+		pthread_mutex_unlock(&s->sdb->mu);
+		if (cur == NULL)
+			return 0;
+	}
+	script_drop_stmt(sc);
+	struct alx_prep *p = NULL;
+	if (alx_session_prep_stmt(s, sc->sql, sc->l.v[0], &p) != 0 ||
+	    alx_prep_bind(p) != 0) {
+		/* script_next does it again and reports the error */
+		alx_prep_destroy(p);
+		alx_diag_clear(&s->diag);
+		return 0;
+	}
+	sc->prep = p;
+	sc->prepped = true;
+	const struct alx_bound *bd = p->bd;
+	return bd != NULL && bd->dml == NULL && bd->plan != NULL &&
+	       plan_cheap(bd->plan);
+}
+
 /* ---- roles ------------------------------------------------------------------ */
 
 static int role_get(void *ctx, const char *name, struct alopex_role *out)
@@ -698,4 +849,6 @@ void alx_srv_sql_fill(struct alopex_proto_host *h)
 	h->sql_xact_begin = xact_begin;
 	h->sql_xact_fail = xact_fail;
 	h->sql_xact_end = xact_end;
+	h->sql_prep_is_point_read = prep_is_point_read;
+	h->sql_script_is_point_read = script_is_point_read;
 }

@@ -134,12 +134,16 @@ static int64_t values_left(const struct seq_def *s, int64_t cur, int64_t want)
 	return room + 1 < want ? (int64_t)(room + 1) : want;
 }
 
-/* One reservation transaction: [*first, +n values). */
+/*
+ * One reservation transaction: [*first, +n values), at log position *pos.
+ * It does not wait for its fsync here, under sc->mu, where every nextval
+ * would wait with it (see alx_seq_next).
+ */
 static int reserve(alopex_db *db, const struct seq_def *s, int64_t *first,
-		   int64_t *n, alopex_diag *d)
+		   int64_t *n, uint64_t *pos, alopex_diag *d)
 {
 	struct alx_kv_txn *t = NULL;
-	int rc = alx_kv_txn_begin(db, 0, &t, d);
+	int rc = alx_kv_txn_begin(db, ALX_KV_TXN_NOSYNC, &t, d);
 	if (rc != 0)
 		return rc;
 	uint8_t key[5], val[9];
@@ -183,7 +187,7 @@ static int reserve(alopex_db *db, const struct seq_def *s, int64_t *first,
 		*d = t->diag;
 		goto fail;
 	}
-	rc = alx_kv_txn_commit(t, NULL, d);
+	rc = alx_kv_txn_commit(t, pos, d);
 	if (rc != 0)
 		return rc;
 	*first = cur;
@@ -202,6 +206,8 @@ int alx_seq_next(alopex_db *db, struct alx_seq_cache *sc,
 	seq_def_of(seq, &s);
 	pthread_mutex_lock(&sc->mu);
 	int rc = 0;
+	uint64_t pos = 0;
+	int64_t v = 0;
 	struct seq_entry *e = entry(sc, s.id);
 	if (e == NULL) {
 		rc = alx_diag_set(d, ALOPEX_ENOMEM, "53200", "out of memory");
@@ -210,7 +216,7 @@ int alx_seq_next(alopex_db *db, struct alx_seq_cache *sc,
 	if (e->left == 0) {
 		int64_t first = 0, n = 0;
 		for (int i = 0; i < MAX_RETRIES; i++) {
-			rc = reserve(db, &s, &first, &n, d);
+			rc = reserve(db, &s, &first, &n, &pos, d);
 			if (rc != ALOPEX_ECONFLICT)
 				break;
 		}
@@ -219,12 +225,20 @@ int alx_seq_next(alopex_db *db, struct alx_seq_cache *sc,
 		e->next = first;
 		e->left = n;
 	}
-	*out = e->next;
+	v = e->next;
 	e->left--;
 	if (e->left > 0)
 		e->next += s.incr;
 out:
 	pthread_mutex_unlock(&sc->mu);
+	/* The caller that reserved a block gets its value once the block is
+	 * durable, as PostgreSQL's nextval makes its commit flush the
+	 * sequence's WAL record; others take values meanwhile, and any commit
+	 * storing one is later in the log, so durable only with the block. */
+	if (rc == 0 && pos != 0)
+		rc = alx_kv_sync_to(db, pos, d);
+	if (rc == 0)
+		*out = v;
 	return rc;
 }
 

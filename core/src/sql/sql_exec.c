@@ -35,6 +35,11 @@ int alx_exec_tick(struct alx_exec *ex)
 {
 	if ((++ex->ticks & 1023) != 0)
 		return 0;
+	return alx_exec_interrupted(ex);
+}
+
+int alx_exec_interrupted(struct alx_exec *ex)
+{
 	if (ex->s != NULL && atomic_exchange_explicit(&ex->s->cancel_req, 0,
 						      memory_order_relaxed))
 		return alx_exec_err(ex, "57014",
@@ -201,6 +206,24 @@ static bool decodes_by_value(int type)
 	}
 }
 
+/* The decoder's column types, made once per node rather than per row. */
+static int scan_types(struct alx_node *n)
+{
+	const struct alx_cat_table *t = n->p->table;
+	if (n->types != NULL || t == NULL)
+		return 0;
+	n->types =
+		alx_arena_alloc(n->ex->a, (t->ncols + 1) * sizeof(*n->types));
+	if (n->types == NULL)
+		return alx_exec_oom(n->ex);
+	n->by_value = true;
+	for (uint32_t i = 0; i < t->ncols; i++) {
+		n->types[i] = t->cols[i].type;
+		n->by_value = n->by_value && decodes_by_value(n->types[i].id);
+	}
+	return 0;
+}
+
 int alx_table_decode_row(struct alx_arena *a, const struct alx_cat_table *t,
 			 alopex_slice val, struct alx_value *cols,
 			 alopex_diag *d)
@@ -324,6 +347,11 @@ int alx_exec_scan_open(struct alx_node *n)
 	int rc = scan_bounds(n);
 	if (rc != 0 || n->empty)
 		return rc;
+	rc = alx_iqual_compile(n);
+	if (rc == 0)
+		rc = scan_types(n);
+	if (rc != 0)
+		return rc;
 	alopex_slice lo = {n->lo.ptr, n->lo.len}, hi = {n->hi.ptr, n->hi.len};
 	unsigned fl = n->p->reverse ? ALOPEX_CURSOR_REVERSE : 0;
 	rc = alx_kv_cursor_open(n->ex->txn, lo, hi, fl, &n->cur);
@@ -380,8 +408,23 @@ static int emit_table_row(struct alx_node *n, alopex_slice key,
 			  alopex_slice val)
 {
 	const struct alx_rte *r = n->p->rte;
-	int rc = alx_table_decode_row(&n->rowa, n->p->table, val,
-				      n->row + r->off, n->ex->d);
+	int rc;
+	if (n->types != NULL) {
+		const uint8_t *row = val.ptr;
+		/* The engine's value is only valid until its next call. */
+		if (!n->by_value) {
+			row = alx_arena_memdup(&n->rowa, val.ptr,
+					       val.len ? val.len : 1);
+			if (row == NULL)
+				return alx_exec_oom(n->ex);
+		}
+		rc = alx_row_decode(&n->rowa, row, val.len, n->types,
+				    n->p->table->ncols, n->row + r->off,
+				    n->ex->d);
+	} else {
+		rc = alx_table_decode_row(&n->rowa, n->p->table, val,
+					  n->row + r->off, n->ex->d);
+	}
 	if (rc != 0)
 		return rc;
 	if (r->want_key) {
@@ -448,11 +491,21 @@ int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
 					return alx_exec_kv_err(ex, rc);
 			}
 		}
+		/* Integer filters first, on the stored row: most rows of a
+		 * selective scan are never decoded. */
+		uint32_t done = 0;
+		if (n->cur != NULL && alx_iqual_count(n) > 0) {
+			int t = alx_iqual_test(n, v);
+			if (t == 0)
+				continue;
+			done = t > 0 ? alx_iqual_count(n) : 0;
+		}
 		rc = emit_table_row(n, k, v);
 		if (rc != 0)
 			return rc;
 		int ok = 1;
-		rc = alx_eval_quals(&n->ev, n->p->quals, n->p->nquals, &ok);
+		rc = alx_eval_quals(&n->ev, n->p->quals + done,
+				    n->p->nquals - done, &ok);
 		if (rc != 0)
 			return rc;
 		if (ok) {

@@ -107,6 +107,8 @@ int alx_exec_err(struct alx_exec *ex, const char *sqlstate, const char *fmt,
 int alx_exec_oom(struct alx_exec *ex);
 /* Check statement_timeout now and then (57014). */
 int alx_exec_tick(struct alx_exec *ex);
+/* The same check every time: for waits. */
+int alx_exec_interrupted(struct alx_exec *ex);
 /* A KV error as the executor reports it: the transaction's message, and
  * 40001 for a write conflict (a deadlock keeps its 40P01). Returns rc. */
 int alx_exec_kv_err(struct alx_exec *ex, int rc);

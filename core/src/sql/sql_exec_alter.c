@@ -451,165 +451,10 @@ static int rename_column(struct alx_ddl *c, struct alx_cat_table *nt,
 
 /* ---- ADD PRIMARY KEY ------------------------------------------------------------- */
 
-/*
- * Rows are keyed by the primary key (a table without one by a hidden row
- * id), so adding one moves every row to its new key and rebuilds the
- * secondary indexes, whose entries carry the row key. All of it goes
- * through the statement's transaction: an error leaves nothing behind.
- */
-
-struct pk_entry {
-	alopex_slice key, val;
-};
-
-struct pk_collect {
-	const struct alx_cat_table *old_t, *new_t;
-	struct alx_arena *keep;
-	struct pk_entry *v;
-	size_t n, cap;
-};
-
-/* A row under its new key; its stored value does not change. */
-static int pk_collect_row(struct alx_exec *ex, void *arg, struct alx_arena *a,
-			  alopex_slice key, struct alx_value *row)
-{
-	(void)key;
-	struct pk_collect *pc = arg;
-	const struct alx_cat_table *nt = pc->new_t;
-	/* PostgreSQL checks the new NOT NULL columns in column order */
-	for (uint32_t i = 0; i < nt->ncols; i++)
-		if (nt->cols[i].notnull && !pc->old_t->cols[i].notnull &&
-		    row[i].null)
-			return alx_exec_err(ex, "23502",
-					    "column \"%s\" of relation \"%s\" "
-					    "contains null values",
-					    nt->cols[i].name, nt->name);
-	if (pc->n == pc->cap) {
-		size_t cap = pc->cap ? pc->cap * 2 : 256;
-		struct pk_entry *v =
-			alx_arena_alloc(pc->keep, cap * sizeof(*v));
-		if (v == NULL)
-			return alx_exec_oom(ex);
-		if (pc->n > 0)
-			memcpy(v, pc->v, pc->n * sizeof(*v));
-		pc->v = v;
-		pc->cap = cap;
-	}
-	struct alx_buf k, b;
-	int rc = alx_table_row_key(pc->keep, nt, row, 0, &k, ex->d);
-	if (rc != 0)
-		return rc;
-	alx_buf_init(&b, pc->keep);
-	rc = alx_row_encode(&b, row, nt->ncols, ex->d);
-	if (rc != 0)
-		return rc;
-	(void)a;
-	pc->v[pc->n].key = (alopex_slice){k.ptr, k.len};
-	pc->v[pc->n].val =
-		(alopex_slice){b.ptr ? b.ptr : (const uint8_t *)"", b.len};
-	pc->n++;
-	return 0;
-}
-
-static int pk_entry_cmp(const void *pa, const void *pb)
-{
-	const struct pk_entry *x = pa, *y = pb;
-	size_t n = x->key.len < y->key.len ? x->key.len : y->key.len;
-	int r = n ? memcmp(x->key.ptr, y->key.ptr, n) : 0;
-	if (r != 0)
-		return r;
-	return x->key.len < y->key.len ? -1 : x->key.len > y->key.len;
-}
-
-/* PostgreSQL's wording when an index build meets a duplicate. */
-static int pk_dup_error(struct alx_exec *ex, struct alx_arena *a,
-			const struct alx_cat_table *t, alopex_slice val)
-{
-	const struct alx_cat_index *x = &t->indexes[0];
-	struct alx_value *row = alx_arena_calloc(a, t->ncols + 1, sizeof(*row));
-	if (row == NULL)
-		return alx_exec_oom(ex);
-	int rc = alx_table_decode_row(a, t, val, row, ex->d);
-	if (rc != 0)
-		return rc;
-	struct alx_buf names, vals;
-	alx_buf_init(&names, a);
-	alx_buf_init(&vals, a);
-	for (uint32_t i = 0; i < x->ncols; i++) {
-		const struct alx_value *v = &row[x->cols[i]];
-		const char *cn = t->cols[x->cols[i]].name, *s;
-		size_t n;
-		if (i > 0) {
-			alx_buf_append(&names, ", ", 2);
-			alx_buf_append(&vals, ", ", 2);
-		}
-		alx_buf_append(&names, cn, strlen(cn));
-		if (alx_value_out(a, v, ex->fmt, &s, &n, NULL) != 0 ||
-		    s == NULL) {
-			s = "null";
-			n = 4;
-		}
-		alx_buf_append(&vals, s, n);
-	}
-	if (alx_buf_append(&names, "", 1) != 0 ||
-	    alx_buf_append(&vals, "", 1) != 0)
-		return alx_exec_oom(ex);
-	return alx_exec_err(ex, "23505",
-			    "could not create unique index \"%s\"\nKey "
-			    "(%s)=(%s) is duplicated.",
-			    x->name, (const char *)names.ptr,
-			    (const char *)vals.ptr);
-}
-
-/* Move the rows of old_t (no primary key) to new_t's keys. */
-static int pk_rekey(struct alx_ddl *c, const struct alx_cat_table *old_t,
-		    const struct alx_cat_table *new_t)
-{
-	struct alx_exec *ex = c->ex;
-	struct alx_arena keep;
-	alx_arena_init(&keep, ex->db->rt, 0);
-	struct pk_collect pc = {old_t, new_t, &keep, NULL, 0, 0};
-	/* Collect first: new keys may equal old row ids' keys. */
-	int rc = alx_exec_visit_rows(ex, old_t, pk_collect_row, &pc);
-	if (rc != 0)
-		goto fail;
-	if (pc.n > 1)
-		qsort(pc.v, pc.n, sizeof(*pc.v), pk_entry_cmp);
-	for (size_t i = 1; i < pc.n; i++)
-		if (pk_entry_cmp(&pc.v[i - 1], &pc.v[i]) == 0) {
-			rc = pk_dup_error(ex, &keep, new_t, pc.v[i].val);
-			goto fail;
-		}
-	/* The rows and every index entry (they hold the old row keys). */
-	for (uint32_t i = 0; i <= old_t->nindexes; i++) {
-		uint8_t pre[ALX_TABLE_PREFIX_LEN];
-		alx_table_prefix(pre, old_t->id,
-				 i == 0 ? 0 : old_t->indexes[i - 1].id);
-		rc = alx_exec_delete_prefix(ex, pre, sizeof(pre), NULL);
-		if (rc != 0)
-			goto fail;
-	}
-	for (size_t i = 0; i < pc.n; i++) {
-		rc = alx_kv_txn_put(ex->txn, pc.v[i].key, pc.v[i].val);
-		if (rc != 0) {
-			rc = alx_exec_kv_err(ex, rc);
-			goto fail;
-		}
-		if ((i & 1023) == 1023 && (rc = alx_exec_tick(ex)) != 0)
-			goto fail;
-	}
-	for (uint32_t i = 1; i < new_t->nindexes; i++) {
-		rc = alx_exec_build_index(ex, new_t, &new_t->indexes[i]);
-		if (rc != 0)
-			goto fail;
-	}
-fail:
-	alx_arena_fini(&keep);
-	return rc;
-}
-
+/* The rows move to new storage keyed by the key (sql_exec_addpk.c).
+ * alone: the statement's only command (it may then stream). */
 static int add_primary_key(struct alx_ddl *c, struct alx_cat_table *nt,
-			   const struct alx_sql_constraint *k)
+			   const struct alx_sql_constraint *k, bool alone)
 {
 	/* PostgreSQL's order: the columns, the key's own checks, then the
 	 * table's existing key, the name, the rows. */
@@ -690,11 +535,11 @@ static int add_primary_key(struct alx_ddl *c, struct alx_cat_table *nt,
 	nt->has_pk = true;
 	for (uint32_t i = 0; i < k->nkeys; i++)
 		nt->cols[cols[i]].notnull = true;
-	return pk_rekey(c, before, nt);
+	return alx_ddl_pk_rebuild(c, before, nt, alone);
 }
 
 static int add_constraint(struct alx_ddl *c, struct alx_cat_table *nt,
-			  const struct alx_sql_constraint *k)
+			  const struct alx_sql_constraint *k, bool alone)
 {
 	switch (k->kind) {
 	case ALX_SQL_CONS_CHECK: {
@@ -728,7 +573,7 @@ static int add_constraint(struct alx_ddl *c, struct alx_cat_table *nt,
 					    &nt->indexes[nt->nindexes - 1]);
 	}
 	case ALX_SQL_CONS_PRIMARY:
-		return add_primary_key(c, nt, k);
+		return add_primary_key(c, nt, k, alone);
 	default:
 		return alx_ddl_err(c, "0A000",
 				   "this constraint is not supported yet");
@@ -779,7 +624,7 @@ static int drop_constraint(struct alx_ddl *c, struct alx_cat_table *nt,
 
 static int alter_cmd(struct alx_ddl *c, struct alx_cat_table **pnt,
 		     const struct alx_cat_table *orig,
-		     const struct alx_sql_alter_cmd *cmd)
+		     const struct alx_sql_alter_cmd *cmd, bool alone)
 {
 	struct alx_cat_table *nt = *pnt;
 	int col;
@@ -858,16 +703,19 @@ static int alter_cmd(struct alx_ddl *c, struct alx_cat_table **pnt,
 			return 0;
 		}
 		if (!nt->cols[col].notnull) {
-			struct scan_check s = {orig, col, NULL, NULL};
-			int rc = alx_exec_visit_rows(c->ex, orig,
-						     scan_check_row, &s);
+			/* after ADD PRIMARY KEY the rows are under nt's id */
+			const struct alx_cat_table *rt =
+				nt->id == orig->id ? orig : nt;
+			struct scan_check s = {rt, col, NULL, NULL};
+			int rc = alx_exec_visit_rows(c->ex, rt, scan_check_row,
+						     &s);
 			if (rc != 0)
 				return rc;
 		}
 		nt->cols[col].notnull = true;
 		return 0;
 	case ALX_SQL_AT_ADD_CONSTRAINT:
-		return add_constraint(c, nt, cmd->constraint);
+		return add_constraint(c, nt, cmd->constraint, alone);
 	case ALX_SQL_AT_DROP_CONSTRAINT:
 		return drop_constraint(c, nt, cmd);
 	case ALX_SQL_AT_RENAME_CONSTRAINT:
@@ -944,7 +792,7 @@ int alx_exec_alter(struct alx_ddl *c, const struct alx_sql_alter_table *at)
 	if (nt == NULL)
 		return oom(c);
 	for (uint32_t i = 0; i < at->ncmds; i++) {
-		rc = alter_cmd(c, &nt, t, &at->cmds[i]);
+		rc = alter_cmd(c, &nt, t, &at->cmds[i], at->ncmds == 1);
 		if (rc != 0)
 			return rc;
 	}

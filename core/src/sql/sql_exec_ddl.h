@@ -14,6 +14,12 @@ struct alx_ddl {
 	char notice[300]; /* PostgreSQL's NOTICE, when it would send one */
 	char notice_state[6];
 	uint64_t rows; /* CREATE TABLE AS: rows written */
+	/* ADD PRIMARY KEY that streamed (sql_exec_addpk.c): storage to
+	 * delete once the transaction ended, by alx_ddl_after_commit: the
+	 * old table id when it committed, the new one when not. 0: none. */
+	uint32_t drop_after_commit, built_storage;
+	/* The table whose write gate the rebuild holds (sql_table_gate.h). */
+	uint32_t gated_table;
 };
 
 /* Whether a statement kind is DDL run by alx_exec_ddl. */
@@ -40,5 +46,19 @@ int alx_ddl_index_cols(struct alx_ddl *c, const struct alx_cat_table *t,
 		       struct alx_cat_index *x);
 /* Drop a table's rows and index entries, and its owned sequences. */
 int alx_ddl_drop_table_data(struct alx_ddl *c, const struct alx_cat_table *t);
+
+/* sql_exec_addpk.c: ALTER TABLE ADD PRIMARY KEY's rows. old_t: the table
+ * as stored; nt (with the key added) gets the new storage's id. alone:
+ * the statement's only command. */
+int alx_ddl_pk_rebuild(struct alx_ddl *c, const struct alx_cat_table *old_t,
+		       struct alx_cat_table *nt, bool alone);
+/* After the statement's transaction ended (committed or not): delete the
+ * storage recorded in c (short transactions of its own; best effort). */
+void alx_ddl_after_commit(struct alx_ddl *c, bool committed);
+/* Delete the storage of table ids the catalog does not name (left by a
+ * crash during or after ADD PRIMARY KEY); run when the catalog is first
+ * loaded, before any statement. */
+int alx_ddl_sweep_orphans(alopex_db *db, const struct alx_catalog *cat,
+			  alopex_diag *d);
 
 #endif

@@ -19,6 +19,7 @@
 #include "sql/sql_exec_dml.h"
 #include "sql/sql_exec_int.h"
 #include "sql/sql_session.h"
+#include "sql/sql_table_gate.h"
 #include "sql/sql_vindex.h"
 
 int alx_exec_nextval(struct alx_exec *ex, const struct alx_cat_sequence *seq,
@@ -447,9 +448,12 @@ int alx_exec_insert_row(struct alx_exec *ex, const struct alx_cat_table *t,
 			struct alx_value *row, struct alx_bx *const *checks,
 			uint32_t nchecks)
 {
+	int rc = alx_gate_write(ex, t);
+	if (rc != 0)
+		return rc;
 	struct alx_arena a;
 	alx_arena_init(&a, ex->db->rt, 0);
-	int rc = check_row(ex, &a, t, row, checks, nchecks);
+	rc = check_row(ex, &a, t, row, checks, nchecks);
 	const struct alx_cat_index *hit = NULL;
 	alopex_slice existing;
 	if (rc == 0)
@@ -669,9 +673,56 @@ struct target_row {
 	struct alx_value *old, *row;
 };
 
+/*
+ * One VALUES row (a prepared single-row INSERT, as bulk loads run it):
+ * the VALUES expressions, then the projection, evaluated as the FUNCSCAN
+ * and PROJECT nodes would, without opening them (node setup was a tenth of
+ * such an insert).
+ */
+static bool one_values_row(const struct alx_exec *ex,
+			   const struct alx_plan *source)
+{
+	const struct alx_plan *fs = source->child;
+	return ex->a != NULL && source->kind == ALX_P_PROJECT &&
+	       fs->kind == ALX_P_FUNCSCAN && fs->rte->kind == ALX_RTE_VALUES &&
+	       fs->rte->nrows == 1 && fs->nquals == 0 && fs->child == NULL &&
+	       fs->right == NULL && fs->nchildren == 0;
+}
+
+static int insert_values_row(struct dml_run *r, const struct alx_plan *source)
+{
+	struct alx_exec *ex = r->ex;
+	const struct alx_plan *fs = source->child;
+	const struct alx_rte *rte = fs->rte;
+	struct alx_arena *a = ex->a;
+	struct alx_value *in =
+		alx_arena_alloc(a, (fs->width + 1) * sizeof(*in));
+	struct alx_value *out =
+		alx_arena_alloc(a, (source->nexprs + 1) * sizeof(*out));
+	if (in == NULL || out == NULL)
+		return alx_exec_oom(ex);
+	for (uint32_t i = 0; i < fs->width; i++)
+		in[i] = alx_value_null(ALX_T_UNKNOWN);
+	struct alx_ev ev = {ex, a, NULL, NULL};
+	for (uint32_t c = 0; c < rte->ncols; c++) {
+		int rc = alx_eval(&ev, rte->rows[0][c], &in[rte->off + c]);
+		if (rc != 0)
+			return rc;
+	}
+	ev.row = in;
+	for (uint32_t i = 0; i < source->nexprs; i++) {
+		int rc = alx_eval(&ev, source->exprs[i], &out[i]);
+		if (rc != 0)
+			return rc;
+	}
+	return insert_one(r, a, out);
+}
+
 static int run_insert(struct dml_run *r, const struct alx_plan *source)
 {
 	struct alx_exec *ex = r->ex;
+	if (one_values_row(ex, source))
+		return insert_values_row(r, source);
 	/* INSERT ... SELECT may read the table it writes: take the source
 	 * rows first. VALUES can go row by row. */
 	bool stream = source->kind == ALX_P_PROJECT &&
@@ -845,7 +896,9 @@ int alx_exec_dml(struct alx_exec *ex, const struct alx_bdml *m,
 		 uint64_t *count)
 {
 	struct dml_run r = {ex, m, fn, arg, 0};
-	int rc = alx_vsql_dml_begin(ex, m->table);
+	int rc = alx_gate_write(ex, m->table);
+	if (rc == 0)
+		rc = alx_vsql_dml_begin(ex, m->table);
 	if (rc != 0)
 		return rc;
 	if (m->kind == ALX_SQL_STMT_INSERT) {
@@ -904,9 +957,15 @@ int alx_exec_delete_prefix(struct alx_exec *ex, const uint8_t *prefix,
 	if (rc == 0 && hi.len > 0)
 		hi.ptr[hi.len - 1]++;
 	uint64_t n = 0;
+	/* Each batch starts after the last key deleted: starting at the
+	 * prefix again would step over every earlier batch's tombstones. */
+	struct alx_buf from;
+	alx_buf_init(&from, &a);
+	if (rc == 0 && alx_buf_append(&from, prefix, len) != 0)
+		rc = alx_exec_oom(ex);
 	/* Collect keys in batches, then delete (no writes under a cursor). */
 	while (rc == 0) {
-		alopex_slice lo = {prefix, len}, up = {hi.ptr, hi.len};
+		alopex_slice lo = {from.ptr, from.len}, up = {hi.ptr, hi.len};
 		struct alx_kv_cursor *c;
 		rc = alx_kv_cursor_open(ex->txn, lo, up, 0, &c);
 		if (rc != 0) {
@@ -939,6 +998,13 @@ int alx_exec_delete_prefix(struct alx_exec *ex, const uint8_t *prefix,
 			int r2 = alx_kv_txn_del(ex->txn, keys[i]);
 			if (r2 != 0 && r2 != ALOPEX_ENOTFOUND)
 				rc = alx_exec_kv_err(ex, r2);
+		}
+		if (rc == 0 && nk > 0) {
+			from.len = 0;
+			if (alx_buf_append(&from, keys[nk - 1].ptr,
+					   keys[nk - 1].len) != 0 ||
+			    alx_buf_append(&from, "", 1) != 0)
+				rc = alx_exec_oom(ex);
 		}
 		alx_arena_fini(&ka);
 		n += nk;

@@ -62,6 +62,12 @@ struct alx_node {
 
 	/* SCAN by a vector index (sql_exec_vindex.c) */
 	struct alx_vscan_state *vs;
+
+	/* SCAN: quals compiled for integers (sql_exec_iqual.c) */
+	struct alx_iqual *iq;
+	/* SCAN: the table's column types, made once for the row decoder */
+	struct alx_type *types;
+	bool by_value; /* all decode into the values (no copy of the row) */
 };
 
 /* Per-kind operations (sql_exec.c dispatches on p->kind). */
@@ -110,6 +116,17 @@ void alx_htab_destroy(struct alx_htab *h);
 uint64_t alx_row_hash(const struct alx_value *v, uint32_t n);
 bool alx_row_equal(const struct alx_value *a, const struct alx_value *b,
 		   uint32_t n);
+
+/*
+ * Scan quals compiled for integers (sql_exec_iqual.c). compile: at every
+ * scan open (parameters are read then). count: how many leading quals
+ * compiled (0: none). test on a stored row: 0 a compiled qual rejects it;
+ * 1 they all hold (the rest of the quals still to test); -1 undecided,
+ * every qual to test the generic way.
+ */
+int alx_iqual_compile(struct alx_node *n);
+uint32_t alx_iqual_count(const struct alx_node *n);
+int alx_iqual_test(const struct alx_node *n, alopex_slice row);
 
 /* The session's clock and sequences for functions. */
 int alx_exec_nextval(struct alx_exec *ex, const struct alx_cat_sequence *seq,

@@ -2,8 +2,13 @@
  * The vector index scan: the rows of ORDER BY col <op> q LIMIT k from an
  * index search, checked against the statement's snapshot, or an exact
  * scan when the index cannot answer (filter too selective, fewer than k
- * found, a query vector of another size). The TOPK node above still
- * orders the rows by the distance it computes, and applies OFFSET.
+ * found, a query vector of another size) or there is no index. The TOPK
+ * node above still orders the rows by the distance it computes, and
+ * applies OFFSET.
+ *
+ * The exact scan keeps its own bounded top-k of (distance, row copy),
+ * computing the distance on the stored float bytes, and hands the TOPK
+ * only those k rows: most rows are never decoded nor projected.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,7 +20,9 @@
 #include "runtime/alx_runtime.h"
 #include "sql/sql_exec_int.h"
 #include "sql/sql_session_int.h"
+#include "sql/sql_vector.h"
 #include "sql/sql_vindex.h"
+#include "vector/vec_kernels.h"
 
 /* Rows read to estimate a filter's selectivity: SAMPLE_RUNS runs of
  * SAMPLE_RUN rows spread over the key range. */
@@ -24,8 +31,29 @@
 /* Largest k the index answers; above it, the exact scan. */
 #define VSCAN_MAX_K 10000
 
+/* A row to emit: its order (for the exact top-k) and a copy of its key
+ * and value. */
+struct alx_vcand {
+	double d;
+	uint64_t seq; /* scan position: of equal distances the first wins */
+	uint8_t cls;  /* 0 a distance, 1 NaN, 2 NULL (ASC NULLS LAST) */
+	uint32_t klen, vlen;
+	size_t cap;
+	uint8_t *buf; /* key then value; kept for reuse */
+};
+
 struct alx_vscan_state {
 	bool exact;
+	/* the exact scan's top-k is still to be made (topk_k rows) */
+	bool topk_pending;
+	int64_t topk_k;
+	/* rows to emit come from cand[0..ncand) (pos counts) */
+	bool from_cand;
+	struct alx_vcand *cand;
+	uint32_t ncand, capcand;
+	uint32_t qdim;
+	float *vbuf;		/* a stored vector not 4-aligned, copied */
+	struct alx_type *types; /* the table's column types */
 	/* LIST: the ids found, closest first */
 	struct alopex_index_result *res;
 	uint32_t nres, pos;
@@ -58,6 +86,337 @@ static int decode_into(struct alx_node *n, struct alx_arena *a,
 			return alx_exec_oom(n->ex);
 		row[r->key_slot] = alx_value_bytes(ALX_T_BYTEA, k, key.len);
 	}
+	return 0;
+}
+
+/* ---- rows kept to emit ------------------------------------------------ */
+
+/* The order of ORDER BY distance ASC NULLS LAST, then the scan order. */
+static int vcand_cmp(const struct alx_vcand *a, const struct alx_vcand *b)
+{
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	if (a->cls == 0 && a->d != b->d)
+		return a->d < b->d ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq ? 1 : 0;
+}
+
+static int vcand_set(struct alx_exec *ex, struct alx_vcand *c, alopex_slice k,
+		     alopex_slice v)
+{
+	size_t need = k.len + v.len;
+	if (need > c->cap) {
+		uint8_t *b = alx_realloc(ex->db->rt, c->buf, need);
+		if (b == NULL)
+			return alx_exec_oom(ex);
+		c->buf = b;
+		c->cap = need;
+	}
+	if (k.len > 0)
+		memcpy(c->buf, k.ptr, k.len);
+	if (v.len > 0)
+		memcpy(c->buf + k.len, v.ptr, v.len);
+	c->klen = (uint32_t)k.len;
+	c->vlen = (uint32_t)v.len;
+	return 0;
+}
+
+/* Room for n rows; the buffers of earlier ones stay for reuse. */
+static int vcand_reserve(struct alx_exec *ex, struct alx_vscan_state *vs,
+			 uint32_t n)
+{
+	if (n <= vs->capcand)
+		return 0;
+	struct alx_vcand *c =
+		alx_realloc(ex->db->rt, vs->cand, (size_t)n * sizeof(*c));
+	if (c == NULL)
+		return alx_exec_oom(ex);
+	memset(c + vs->capcand, 0, (size_t)(n - vs->capcand) * sizeof(*c));
+	vs->cand = c;
+	vs->capcand = n;
+	return 0;
+}
+
+static void vcand_free(struct alx_exec *ex, struct alx_vscan_state *vs)
+{
+	for (uint32_t i = 0; i < vs->capcand; i++)
+		alx_free(ex->db->rt, vs->cand[i].buf);
+	alx_free(ex->db->rt, vs->cand);
+	vs->cand = NULL;
+	vs->capcand = vs->ncand = 0;
+}
+
+/* Max-heap on vcand_cmp: the root is the worst row kept. */
+static void vheap_down(struct alx_vcand *h, uint32_t n, uint32_t i)
+{
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && vcand_cmp(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < n && vcand_cmp(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		struct alx_vcand t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void vheap_up(struct alx_vcand *h, uint32_t i)
+{
+	while (i > 0) {
+		uint32_t parent = (i - 1) / 2;
+		if (vcand_cmp(&h[i], &h[parent]) <= 0)
+			return;
+		struct alx_vcand t = h[i];
+		h[i] = h[parent];
+		h[parent] = t;
+		i = parent;
+	}
+}
+
+/* ---- the exact top-k -------------------------------------------------- */
+
+/* Fixed widths of row values as sql_keyenc.c writes them (0: not fixed). */
+static int row_fixed_width(int type)
+{
+	switch (type) {
+	case ALX_T_BOOL:
+		return 1;
+	case ALX_T_INT2:
+		return 2;
+	case ALX_T_INT4:
+	case ALX_T_FLOAT4:
+	case ALX_T_DATE:
+		return 4;
+	case ALX_T_INT8:
+	case ALX_T_FLOAT8:
+	case ALX_T_TIMESTAMP:
+	case ALX_T_TIMESTAMPTZ:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+static bool row_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+{
+	uint64_t v = 0;
+	for (int sh = 0; sh < 64 && *pos < len; sh += 7) {
+		uint8_t c = p[(*pos)++];
+		v |= (uint64_t)(c & 0x7f) << sh;
+		if ((c & 0x80) == 0) {
+			*out = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The stored elements of vector column col without decoding the other
+ * columns. sql_keyenc.c's row format: version 1, the column count, a NULL
+ * bitmap, then the non-NULL values; a vector is its length, zero padding
+ * to 4 bytes from the row start, and little-endian floats. 1 with *elems
+ * and *dim, 0 when NULL, -1 when this cannot tell (a column type it does
+ * not skip, bad bytes): the caller decodes the row, which reports damage.
+ */
+static int row_vector(const uint8_t *row, size_t len,
+		      const struct alx_type *types, uint32_t col,
+		      const uint8_t **elems, uint32_t *dim)
+{
+	size_t pos = 1;
+	uint64_t stored;
+	if (len < 1 || row[0] != 1 || !row_varint(row, len, &pos, &stored) ||
+	    stored > len * 8 || (stored + 7) / 8 > len - pos)
+		return -1;
+	const uint8_t *bm = row + pos;
+	pos += (size_t)((stored + 7) / 8);
+	if (col >= stored || (bm[col / 8] >> (col % 8)) & 1)
+		return 0;
+	for (uint32_t i = 0; i <= col; i++) {
+		if ((bm[i / 8] >> (i % 8)) & 1)
+			continue;
+		int t = types[i].id, w = row_fixed_width(t);
+		uint64_t n;
+		if (w > 0) {
+			if (len - pos < (size_t)w)
+				return -1;
+			pos += (size_t)w;
+		} else if (!row_varint(row, len, &pos, &n)) {
+			return -1;
+		} else if (t == ALX_T_VECTOR) {
+			size_t pad = (4 - pos % 4) % 4;
+			if (n > ALX_VECTOR_MAX_DIM || len - pos < pad ||
+			    (len - pos - pad) / 4 < n)
+				return -1;
+			pos += pad;
+			if (i == col) {
+				*elems = row + pos;
+				*dim = (uint32_t)n;
+				return 1;
+			}
+			pos += (size_t)n * 4;
+		} else if (t == ALX_T_TEXT || t == ALX_T_VARCHAR ||
+			   t == ALX_T_BPCHAR || t == ALX_T_BYTEA ||
+			   t == ALX_T_JSON || t == ALX_T_JSONB ||
+			   t == ALX_T_NUMERIC) {
+			if (n > len - pos)
+				return -1;
+			pos += (size_t)n;
+		} else {
+			return -1;
+		}
+	}
+	return -1;
+}
+
+static bool host_le(void)
+{
+	const uint16_t one = 1;
+	uint8_t b;
+	memcpy(&b, &one, 1);
+	return b == 1;
+}
+
+/* The distance the SQL function computes (sql_func.c, sql_vector.c) from
+ * the same kernels; *finite false when an element or a sum is not. */
+static double vdist(const struct alopex_vector_kernels *kt, uint32_t metric,
+		    const float *a, const float *b, uint32_t dim, bool *finite)
+{
+	if (metric == ALOPEX_METRIC_COSINE) {
+		float s[3];
+		kt->cosine_parts(a, b, dim, s);
+		*finite = isfinite(s[0]) && isfinite(s[1]) && isfinite(s[2]);
+		return alx_vec_cosine_from((double)s[0], (double)s[1],
+					   (double)s[2]);
+	}
+	if (metric == ALOPEX_METRIC_IP) {
+		float s = kt->dot(a, b, dim);
+		*finite = isfinite(s);
+		return -(double)s;
+	}
+	float s = kt->l2sq(a, b, dim);
+	*finite = isfinite(s);
+	return sqrt((double)s);
+}
+
+/*
+ * Read every row (in key order), keep the k closest as (distance, scan
+ * position, row copy), then sort them. Rows failing the WHERE are dropped
+ * first; of equal distances the first read stays, as the TOPK above would
+ * keep it.
+ */
+static int exact_topk(struct alx_node *n)
+{
+	struct alx_exec *ex = n->ex;
+	struct alx_vscan_state *vs = n->vs;
+	const struct alx_plan *p = n->p;
+	const struct alx_vscan_plan *vp = p->vscan;
+	const struct alx_rte *r = rte_of(n);
+	const struct alopex_vector_kernels *kt = alx_vec_kernels_detect();
+	uint32_t k = (uint32_t)vs->topk_k, have = 0;
+	uint64_t seq = 0;
+	bool le = host_le();
+	int rc = vcand_reserve(ex, vs, k);
+	while (rc == 0 && k > 0) {
+		if ((rc = alx_exec_tick(ex)) != 0)
+			break;
+		alopex_slice key, val;
+		rc = alx_kv_cursor_next(n->cur, &key, &val);
+		if (rc == ALOPEX_DONE) {
+			rc = 0;
+			break;
+		}
+		if (rc != ALOPEX_ROW)
+			return alx_exec_err(ex, "XX000", "%s",
+					    ex->txn->diag.message);
+		rc = 0;
+		seq++;
+		const uint8_t *e = NULL;
+		const float *vec = NULL;
+		uint32_t dim = 0;
+		int found = -1;
+		bool decoded = false;
+		if (p->nquals == 0 && le)
+			found = row_vector(val.ptr, val.len, vs->types, vp->col,
+					   &e, &dim);
+		if (found < 0) {
+			alx_arena_reset(&n->rowa);
+			if ((rc = decode_into(n, &n->rowa, n->row, key, val)) !=
+			    0)
+				return rc;
+			decoded = true;
+			int ok = 1;
+			rc = alx_eval_quals(&n->ev, p->quals, p->nquals, &ok);
+			if (rc != 0)
+				return rc;
+			if (!ok)
+				continue;
+			const struct alx_value *cv = &n->row[r->off + vp->col];
+			found = !cv->null;
+			if (found) {
+				vec = cv->u.vec.ptr;
+				dim = cv->u.vec.dim;
+			}
+		}
+		struct alx_vcand c = {.seq = seq, .cls = 2};
+		if (found) {
+			if (dim != vs->qdim)
+				return vp->col_first
+					       ? alx_vec_check_dims(
+							 dim, vs->qdim, ex->d)
+					       : alx_vec_check_dims(vs->qdim,
+								    dim, ex->d);
+			if (!decoded && ((uintptr_t)e % _Alignof(float)) != 0) {
+				memcpy(vs->vbuf, e,
+				       (size_t)dim * sizeof(float));
+				vec = vs->vbuf;
+			} else if (!decoded) {
+				vec = (const float *)(const void *)e;
+			}
+			bool fin;
+			c.d = vp->col_first ? vdist(kt, vp->metric, vec, vs->qv,
+						    dim, &fin)
+					    : vdist(kt, vp->metric, vs->qv, vec,
+						    dim, &fin);
+			if (!fin && !decoded) {
+				/* an element not finite is damage the
+				 * decoder reports (else a sum overflowed) */
+				alx_arena_reset(&n->rowa);
+				rc = decode_into(n, &n->rowa, n->row, key, val);
+				if (rc != 0)
+					return rc;
+			}
+			c.cls = isnan(c.d) ? 1 : 0;
+		}
+		if (have == k && vcand_cmp(&c, &vs->cand[0]) >= 0)
+			continue;
+		struct alx_vcand *slot = &vs->cand[have < k ? have : 0];
+		slot->d = c.d;
+		slot->seq = c.seq;
+		slot->cls = c.cls;
+		if ((rc = vcand_set(ex, slot, key, val)) != 0)
+			return rc;
+		if (have < k)
+			vheap_up(vs->cand, have++);
+		else
+			vheap_down(vs->cand, have, 0);
+	}
+	if (rc != 0)
+		return rc;
+	/* Heap to ascending order: move the worst to the end, repeatedly. */
+	for (uint32_t m = have; m > 1; m--) {
+		struct alx_vcand t = vs->cand[0];
+		vs->cand[0] = vs->cand[m - 1];
+		vs->cand[m - 1] = t;
+		vheap_down(vs->cand, m - 1, 0);
+	}
+	vs->ncand = have;
+	vs->pos = 0;
+	vs->from_cand = true;
 	return 0;
 }
 
@@ -186,13 +545,49 @@ bool alx_vscan_exact_wins(double sel, uint64_t nrows, uint32_t ef, uint64_t k)
 	return sel < 0.02 || trav > scan;
 }
 
-static int start_exact(struct alx_node *n)
+/* Largest k the exact scan keeps a top-k for; above, the TOPK does. */
+#define VSCAN_TOPK_MAX (1u << 20)
+
+/* The exact scan over every row; with its own top-k when only the
+ * distance orders and the query vector and k are known. */
+static int start_exact(struct alx_node *n, const struct alx_value *qv,
+		       int64_t k)
 {
 	struct alx_vscan_state *vs = n->vs;
+	const struct alx_vscan_plan *vp = n->p->vscan;
+	const struct alx_cat_table *t = n->p->table;
 	vs->exact = true;
+	vs->from_cand = false;
+	vs->ncand = vs->pos = 0;
+	vs->topk_pending = vp->topk && k >= 0 && k <= VSCAN_TOPK_MAX &&
+			   qv != NULL && !qv->null &&
+			   qv->type == ALX_T_VECTOR && vp->metric != 0;
+	if (vs->topk_pending) {
+		vs->topk_k = k;
+		vs->qdim = qv->u.vec.dim;
+		size_t bytes = ((size_t)vs->qdim + 1) * sizeof(float);
+		vs->qv = alx_arena_alloc(&n->keep, bytes);
+		vs->vbuf = alx_arena_alloc(&n->keep, bytes);
+		if (vs->types == NULL)
+			vs->types = alx_arena_alloc(
+				&n->keep, (t->ncols + 1) * sizeof(*vs->types));
+		if (vs->qv == NULL || vs->vbuf == NULL || vs->types == NULL)
+			return alx_exec_oom(n->ex);
+		if (vs->qdim > 0)
+			memcpy(vs->qv, qv->u.vec.ptr,
+			       (size_t)vs->qdim * sizeof(float));
+		for (uint32_t i = 0; i < t->ncols; i++)
+			vs->types[i] = t->cols[i].type;
+		if (k == 0) {
+			/* LIMIT 0: nothing, as from the index */
+			vs->topk_pending = false;
+			vs->from_cand = true;
+			return 0;
+		}
+	}
 	uint8_t pre[ALX_TABLE_PREFIX_LEN], hi[ALX_TABLE_PREFIX_LEN];
-	alx_table_prefix(pre, n->p->table->id, 0);
-	alx_table_prefix(hi, n->p->table->id, 1);
+	alx_table_prefix(pre, t->id, 0);
+	alx_table_prefix(hi, t->id, 1);
 	alopex_slice lo = {pre, sizeof(pre)}, up = {hi, sizeof(hi)};
 	int rc = alx_kv_cursor_open(n->ex->txn, lo, up, 0, &n->cur);
 	if (rc != 0)
@@ -217,13 +612,21 @@ static int eval_k(struct alx_node *n, const struct alx_bx *e, int64_t *out)
 }
 
 /* Whether the index can offer removed ids to a snapshot that still sees
- * them, and has some. */
+ * them, and has some. The stats call can cost a pass over the index: it
+ * is skipped while no remove happened since one reported none. */
 static bool wants_removed(struct alx_vidx *v)
 {
 	if (!(v->ops->caps & ALOPEX_INDEX_SNAPSHOTS))
 		return false;
+	uint64_t r = atomic_load(&v->nremoves);
+	if (atomic_load(&v->clean_at) == r)
+		return false;
 	struct alopex_index_stats st = {.size = sizeof(st)};
-	return v->ops->stats(v->index, &st) == 0 && st.deleted > 0;
+	if (v->ops->stats(v->index, &st) != 0)
+		return false;
+	if (st.deleted == 0)
+		atomic_store(&v->clean_at, r);
+	return st.deleted > 0;
 }
 
 static int search(struct alx_node *n, struct alx_vidx *v, uint32_t k,
@@ -267,6 +670,37 @@ static int search(struct alx_node *n, struct alx_vidx *v, uint32_t k,
 	return 0;
 }
 
+/* After a plain search: the rows of the ids found, kept for next; *all
+ * false when one of them is not in the statement's snapshot. */
+static int fetch_found(struct alx_node *n, bool *all)
+{
+	struct alx_exec *ex = n->ex;
+	struct alx_vscan_state *vs = n->vs;
+	*all = true;
+	int rc = vcand_reserve(ex, vs, vs->nres);
+	for (uint32_t i = 0; rc == 0 && i < vs->nres; i++) {
+		alx_arena_reset(&vs->fa);
+		alopex_slice key, val;
+		if (alx_vsql_id_key(&vs->fa, n->p->table, vs->res[i].id,
+				    &key) != 0)
+			return alx_exec_oom(ex);
+		rc = alx_kv_txn_get(ex->txn, key, &val);
+		if (rc == ALOPEX_ENOTFOUND) {
+			*all = false;
+			return 0;
+		}
+		if (rc != 0)
+			return alx_exec_kv_err(ex, rc);
+		rc = vcand_set(ex, &vs->cand[i], key, val);
+	}
+	if (rc != 0)
+		return rc;
+	vs->ncand = vs->nres;
+	vs->from_cand = true;
+	vs->pos = 0;
+	return 0;
+}
+
 int alx_exec_vscan_open(struct alx_node *n)
 {
 	struct alx_exec *ex = n->ex;
@@ -286,9 +720,10 @@ int alx_exec_vscan_open(struct alx_node *n)
 			return alx_exec_oom(ex);
 	}
 	struct alx_vscan_state *vs = n->vs;
-	vs->exact = false;
-	vs->nres = vs->pos = 0;
-	struct alx_vreg *reg = ex->s ? alx_sql_db_vreg(ex->s->sdb) : NULL;
+	vs->exact = vs->from_cand = vs->topk_pending = false;
+	vs->nres = vs->pos = vs->ncand = 0;
+	struct alx_vreg *reg =
+		ex->s && p->index != NULL ? alx_sql_db_vreg(ex->s->sdb) : NULL;
 
 	int64_t lim, off;
 	int rc = eval_k(n, p->limit, &lim);
@@ -305,6 +740,8 @@ int alx_exec_vscan_open(struct alx_node *n)
 		return rc;
 	const struct alx_cat_table *t = p->table;
 	struct alx_vidx *v = NULL;
+	if (p->index == NULL)
+		return start_exact(n, &qv, k); /* no index: exact */
 	if (reg == NULL || k < 0 || k > VSCAN_MAX_K || qv.null ||
 	    qv.type != ALX_T_VECTOR)
 		goto exact;
@@ -339,15 +776,14 @@ int alx_exec_vscan_open(struct alx_node *n)
 		/* Most results are visible: search plainly, then check;
 		 * search again with the check inside only when needed. */
 		rc = search(n, v, (uint32_t)k, ef, false);
-		bool all = !wants_removed(v);
-		for (uint32_t i = 0; rc == 0 && i < vs->nres && all; i++) {
-			vs->frc = 0;
-			all = row_passes(n, vs->res[i].id) != 0;
-			if (vs->frc != 0)
-				rc = vs->frc;
-		}
-		if (rc == 0 && !all)
+		bool all = rc == 0 && !wants_removed(v);
+		/* the rows are kept: next does not read them again */
+		if (all)
+			rc = fetch_found(n, &all);
+		if (rc == 0 && !all) {
+			vs->from_cand = false;
 			rc = search(n, v, (uint32_t)k, ef, true);
+		}
 	}
 	if (rc != 0)
 		goto fail;
@@ -360,7 +796,7 @@ exact:
 	alx_vidx_release(v);
 	if (reg != NULL)
 		alx_vreg_note(reg, true);
-	return start_exact(n);
+	return start_exact(n, &qv, k);
 fail:
 	alx_vidx_release(v);
 	return rc;
@@ -376,6 +812,25 @@ int alx_exec_vscan_next(struct alx_node *n, const struct alx_value **row)
 			return rc;
 		alx_arena_reset(&n->rowa);
 		alopex_slice k, v;
+		if (vs->topk_pending) {
+			vs->topk_pending = false;
+			if ((rc = exact_topk(n)) != 0)
+				return rc;
+		}
+		if (vs->from_cand) {
+			/* rows already checked: the snapshot's, passing the
+			 * WHERE (the index's are fetched only without one) */
+			if (vs->pos >= vs->ncand)
+				return ALOPEX_DONE;
+			const struct alx_vcand *c = &vs->cand[vs->pos++];
+			k = (alopex_slice){c->buf, c->klen};
+			v = (alopex_slice){c->buf + c->klen, c->vlen};
+			rc = decode_into(n, &n->rowa, n->row, k, v);
+			if (rc != 0)
+				return rc;
+			*row = n->row;
+			return ALOPEX_ROW;
+		}
 		if (vs->exact) {
 			rc = alx_kv_cursor_next(n->cur, &k, &v);
 			if (rc == ALOPEX_DONE)
@@ -415,6 +870,7 @@ void alx_exec_vscan_close(struct alx_node *n)
 	alx_kv_cursor_close(n->cur);
 	n->cur = NULL;
 	if (n->vs != NULL) {
+		vcand_free(n->ex, n->vs);
 		alx_arena_fini(&n->vs->fa);
 		n->vs = NULL;
 	}

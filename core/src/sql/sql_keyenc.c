@@ -673,6 +673,29 @@ static void put_le(uint8_t *p, uint64_t v, int n)
 
 static uint64_t get_le(const uint8_t *p, int n)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Row decoding reads every fixed-width value through here: whole
+	 * loads rather than a byte loop. */
+	switch (n) {
+	case 8: {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		return v;
+	}
+	case 4: {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		return v;
+	}
+	case 2: {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return v;
+	}
+	default:
+		break;
+	}
+#endif
 	uint64_t v = 0;
 	for (int i = n - 1; i >= 0; i--)
 		v = v << 8 | p[i];
@@ -801,28 +824,51 @@ static int put_row_value(struct alx_buf *b, const struct alx_value *v,
 int alx_row_encode(struct alx_buf *b, const struct alx_value *cols,
 		   size_t ncols, alopex_diag *diag)
 {
-	/* Offsets below count from the row start for vector alignment. */
-	struct alx_buf rb;
-	alx_buf_init(&rb, b->a);
-	uint8_t ver = ROW_VERSION;
-	if (alx_buf_append(&rb, &ver, 1) != 0 || put_varint(&rb, ncols) != 0)
-		return enc_oom(diag);
-	size_t bm = rb.len, nbytes = (ncols + 7) / 8;
-	for (size_t i = 0; i < nbytes; i++) {
-		uint8_t z = 0;
-		if (alx_buf_append(&rb, &z, 1) != 0)
+	/* Offsets below count from the row start for vector alignment: an
+	 * empty buffer holds the row itself, else it is built aside. */
+	struct alx_buf aside, *rb = b;
+	if (b->len != 0) {
+		alx_buf_init(&aside, b->a);
+		rb = &aside;
+	}
+	/* The header (version, count, NULL bitmap) in one append. */
+	uint8_t head[1 + 10 + 64];
+	size_t nbytes = (ncols + 7) / 8, hl = 1;
+	head[0] = ROW_VERSION;
+	uint64_t n = ncols;
+	do {
+		uint8_t c = n & 0x7f;
+		n >>= 7;
+		head[hl++] = n != 0 ? (uint8_t)(c | 0x80) : c;
+	} while (n != 0);
+	size_t bm = rb->len + hl;
+	if (nbytes <= sizeof(head) - hl) {
+		memset(head + hl, 0, nbytes);
+		for (size_t i = 0; i < ncols; i++)
+			if (cols[i].null)
+				head[hl + i / 8] |= (uint8_t)(1u << (i % 8));
+		if (alx_buf_append(rb, head, hl + nbytes) != 0)
 			return enc_oom(diag);
+	} else {
+		if (alx_buf_append(rb, head, hl) != 0)
+			return enc_oom(diag);
+		for (size_t i = 0; i < nbytes; i++) {
+			uint8_t z = 0;
+			if (alx_buf_append(rb, &z, 1) != 0)
+				return enc_oom(diag);
+		}
+		for (size_t i = 0; i < ncols; i++)
+			if (cols[i].null)
+				rb->ptr[bm + i / 8] |= (uint8_t)(1u << (i % 8));
 	}
 	for (size_t i = 0; i < ncols; i++) {
-		if (cols[i].null) {
-			rb.ptr[bm + i / 8] |= (uint8_t)(1u << (i % 8));
+		if (cols[i].null)
 			continue;
-		}
-		int rc = put_row_value(&rb, &cols[i], diag);
+		int rc = put_row_value(rb, &cols[i], diag);
 		if (rc != 0)
 			return rc;
 	}
-	if (alx_buf_append(b, rb.ptr, rb.len) != 0)
+	if (rb != b && alx_buf_append(b, rb->ptr, rb->len) != 0)
 		return enc_oom(diag);
 	return 0;
 }
@@ -988,4 +1034,153 @@ int alx_row_decode(struct alx_arena *a, const uint8_t *row, size_t len,
 	if (ncols > 0)
 		memcpy(cols, tmp, ncols * sizeof(*tmp));
 	return 0;
+}
+
+/* Step over one non-NULL value of type t; false when the bytes are bad. */
+static bool skip_row_value(const uint8_t *row, size_t len, size_t *pos, int t)
+{
+	int w = fixed_width(t);
+	if (w > 0) {
+		if (len - *pos < (size_t)w)
+			return false;
+		*pos += (size_t)w;
+		return true;
+	}
+	uint64_t n, d, m;
+	if (t == ALX_T_INTERVAL)
+		return get_varint(row, len, pos, &n) &&
+		       get_varint(row, len, pos, &d) &&
+		       get_varint(row, len, pos, &m);
+	if (!get_varint(row, len, pos, &n))
+		return false;
+	if (t == ALX_T_VECTOR) {
+		size_t padn = (4 - *pos % 4) % 4;
+		if (n > ALX_VECTOR_MAX_DIM || len - *pos < padn ||
+		    (len - *pos - padn) / 4 < n)
+			return false;
+		*pos += padn + (size_t)n * 4;
+		return true;
+	}
+	if (n > len - *pos)
+		return false;
+	*pos += (size_t)n;
+	return true;
+}
+
+int alx_row_ints(const uint8_t *row, size_t len, const struct alx_type *types,
+		 size_t ncols, uint64_t want, int64_t *vals, uint64_t *nulls)
+{
+	if (len < 1 || row[0] != ROW_VERSION)
+		return -1;
+	size_t pos = 1;
+	uint64_t stored;
+	if (!get_varint(row, len, &pos, &stored))
+		return -1;
+	uint64_t nbytes = (stored + 7) / 8;
+	if (stored > len * 8 || nbytes > len - pos)
+		return -1;
+	const uint8_t *bm = row + pos;
+	pos += (size_t)nbytes;
+	uint64_t isnull = 0;
+	for (size_t i = 0; i < ncols && i < 64 && (want >> i) != 0; i++) {
+		bool wanted = (want >> i) & 1;
+		if (i >= stored || (bm[i / 8] >> (i % 8)) & 1) {
+			isnull |= (uint64_t)wanted << i;
+			continue;
+		}
+		int t = types[i].id;
+		if (!wanted) {
+			if (!skip_row_value(row, len, &pos, t))
+				return -1;
+			continue;
+		}
+		int w = fixed_width(t);
+		if (len - pos < (size_t)w)
+			return -1;
+		uint64_t bits = get_le(row + pos, w);
+		pos += (size_t)w;
+		switch (t) {
+		case ALX_T_INT2:
+			vals[i] = (int16_t)(uint16_t)bits;
+			break;
+		case ALX_T_INT4:
+			vals[i] = (int32_t)(uint32_t)bits;
+			break;
+		case ALX_T_INT8:
+			vals[i] = (int64_t)bits;
+			break;
+		default:
+			return -1;
+		}
+	}
+	*nulls = isnull;
+	return 0;
+}
+
+void alx_row_pick_init(struct alx_row_pick *p, const struct alx_type *types,
+		       size_t ncols, uint64_t want)
+{
+	memset(p, 0, sizeof(*p));
+	if (ncols > 64)
+		ncols = 64;
+	p->want = want;
+	p->ncols = (uint32_t)ncols;
+	p->fixed = true;
+	uint32_t off = 0;
+	for (uint32_t i = 0; i < ncols; i++) {
+		p->types[i] = types[i];
+		int w = fixed_width(types[i].id);
+		if (w == 0)
+			p->fixed = false;
+		if ((want >> i) & 1) {
+			p->col[p->nwant] = (uint8_t)i;
+			p->width[p->nwant] = (uint8_t)w;
+			p->off[p->nwant] = off;
+			p->nwant++;
+		}
+		off += (uint32_t)w;
+	}
+	p->end = off;
+}
+
+int alx_row_pick(const struct alx_row_pick *p, const uint8_t *row, size_t len,
+		 int64_t *vals, uint64_t *nulls)
+{
+	/* Fast: a one-byte column count covering the wanted columns, none
+	 * of the first ncols NULL. */
+	if (p->fixed && len >= 2 && row[0] == ROW_VERSION && row[1] < 0x80 &&
+	    row[1] >= p->ncols) {
+		size_t nbytes = ((size_t)row[1] + 7) / 8, start = 2 + nbytes;
+		bool clear = len >= start + p->end;
+		for (uint32_t b = 0; clear && b * 8 < p->ncols; b++) {
+			uint32_t left = p->ncols - b * 8;
+			uint8_t mask =
+				left >= 8 ? 0xff : (uint8_t)((1u << left) - 1);
+			clear = (row[2 + b] & mask) == 0;
+		}
+		if (clear) {
+			for (uint32_t i = 0; i < p->nwant; i++) {
+				uint64_t bits = get_le(row + start + p->off[i],
+						       p->width[i]);
+				switch (p->types[p->col[i]].id) {
+				case ALX_T_INT2:
+					vals[p->col[i]] =
+						(int16_t)(uint16_t)bits;
+					break;
+				case ALX_T_INT4:
+					vals[p->col[i]] =
+						(int32_t)(uint32_t)bits;
+					break;
+				case ALX_T_INT8:
+					vals[p->col[i]] = (int64_t)bits;
+					break;
+				default:
+					return -1;
+				}
+			}
+			*nulls = 0;
+			return 0;
+		}
+	}
+	return alx_row_ints(row, len, p->types, p->ncols, p->want, vals, nulls);
 }

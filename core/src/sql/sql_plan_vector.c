@@ -82,12 +82,14 @@ int alx_plan_vector_index(struct alx_bind_ctx *b, const struct alx_bq *q,
 		return 0;
 	struct alx_bx *qv = NULL;
 	int col = -1;
+	bool col_first = false;
 	for (int i = 0; i < 2; i++) {
 		const struct alx_bx *a = k->args[i], *o = k->args[1 - i];
 		if (a->kind == ALX_BX_VAR && a->u.var.level == 0 &&
 		    a->u.var.slot >= r->off &&
 		    a->u.var.slot < r->off + r->ncols && free_of_rows(o)) {
 			col = (int)(a->u.var.slot - r->off);
+			col_first = i == 0;
 			qv = k->args[1 - i];
 			break;
 		}
@@ -102,14 +104,30 @@ int alx_plan_vector_index(struct alx_bind_ctx *b, const struct alx_bq *q,
 		    c->cols[0] == (uint32_t)col && alx_vsql_metric(c) == metric)
 			x = c;
 	}
-	if (x == NULL)
-		return 0; /* the metric does not match: exact top-k */
+	bool topk = q->nsort == 1 && !q->sort[0].nulls_first;
+	if (x == NULL && !topk)
+		return 0; /* the TOPK orders every row */
 	struct alx_vscan_plan *vp = alx_arena_calloc(b->a, 1, sizeof(*vp));
 	if (vp == NULL)
 		return alx_bind_oom(b);
 	vp->query = qv;
 	vp->metric = metric;
 	vp->col = (uint32_t)col;
+	vp->col_first = col_first;
+	vp->topk = topk;
+	if (x == NULL) {
+		/* No index with the operator's metric: the exact scan, which
+		 * reads the vectors in place and hands the TOPK k rows. */
+		vp->strategy = ALX_VSCAN_EXACT;
+		vp->est_sel = -1;
+		vp->method = "exact";
+		scan->access = ALX_ACCESS_VECTOR;
+		scan->index = NULL;
+		scan->vscan = vp;
+		scan->limit = s->limit;
+		scan->offset = s->offset;
+		return 0;
+	}
 	vp->ef = alx_vsql_ef_search(b->s);
 	vp->method = x->method;
 	vp->est_sel = -1;
@@ -172,6 +190,11 @@ void alx_plan_vector_label(const struct alx_plan *p, char *buf, size_t n)
 	char on[160], knobs[64], sel[16];
 	snprintf(on, sizeof(on), "%s%s%s", t, alias ? " " : "",
 		 alias ? alias : "");
+	if (p->index == NULL) {
+		/* no index: what a sequential scan shows */
+		snprintf(buf, n, "Seq Scan on %s", on);
+		return;
+	}
 	if (strcmp(vp->method, "hnsw") == 0)
 		snprintf(knobs, sizeof(knobs), "%s, %s, ef_search=%u",
 			 vp->method, metric_word(vp->metric), vp->ef);

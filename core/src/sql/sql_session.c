@@ -13,6 +13,7 @@
 #include "runtime/alx_diag.h"
 #include "runtime/alx_runtime.h"
 #include "sql/sql_datetime.h"
+#include "sql/sql_exec_ddl.h"
 #include "sql/sql_session_int.h"
 #include "sql/sql_vindex.h"
 
@@ -60,8 +61,15 @@ int alx_sql_db_create(alopex_db *db, struct alx_sql_db **out, alopex_diag *d)
 	atomic_init(&sdb->nstmts, 0);
 	atomic_init(&sdb->nsessions, 0);
 	atomic_init(&sdb->next_pid, 0);
+	if (alx_gates_init(&sdb->gates) != 0) {
+		pthread_mutex_destroy(&sdb->mu);
+		pthread_mutex_destroy(&sdb->def_mu);
+		alx_free(db->rt, sdb);
+		return alx_diag_set(d, ALOPEX_ENOMEM, "53200", "out of memory");
+	}
 	if (alx_seq_cache_create(db->rt, &sdb->seqs) != 0 ||
 	    alx_vreg_create(db, &sdb->vreg) != 0) {
+		alx_gates_fini(&sdb->gates);
 		alx_seq_cache_destroy(sdb->seqs);
 		pthread_mutex_destroy(&sdb->mu);
 		pthread_mutex_destroy(&sdb->def_mu);
@@ -80,6 +88,7 @@ void alx_sql_db_destroy(struct alx_sql_db *sdb)
 	alx_vreg_destroy(sdb->vreg);
 	alx_catalog_unref(sdb->cat);
 	alx_seq_cache_destroy(sdb->seqs);
+	alx_gates_fini(&sdb->gates);
 	pthread_mutex_destroy(&sdb->mu);
 	pthread_mutex_destroy(&sdb->def_mu);
 	alx_free(sdb->db->rt, sdb);
@@ -113,6 +122,10 @@ static int shared_catalog(struct alx_session *s, struct alx_catalog **out)
 		alx_kv_txn_rollback(t);
 		if (rc != 0)
 			return rc;
+		/* storage a crash left behind (best effort: it only costs
+		 * space, and the next open tries again) */
+		alopex_diag sd = {0};
+		(void)alx_ddl_sweep_orphans(s->db, sdb->cat, &sd);
 	}
 	*out = alx_catalog_ref(sdb->cat);
 	return 0;
@@ -230,6 +243,7 @@ static int txn_end(struct alx_session *s, bool commit)
 			     "could not serialize access due to concurrent "
 			     "update");
 out:
+	alx_gate_release(s);
 	alx_vsql_txn_end(s, commit && rc == 0, s->txn_cat != NULL);
 	alx_session_set_txn_catalog(s, NULL);
 	s->state = ALX_TXN_IDLE;

@@ -276,6 +276,7 @@ static int run_ddl(struct alx_portal *pt)
 		rc = alx_exec_ddl(&c, st);
 	alx_exec_finish(&pt->ex);
 	if (rc != 0) {
+		alx_ddl_after_commit(&c, false);
 		alx_catalog_unref(cat);
 		return rc;
 	}
@@ -283,6 +284,8 @@ static int run_ddl(struct alx_portal *pt)
 		alx_session_notice(s, "NOTICE", c.notice_state, "%s", c.notice);
 	alx_session_set_txn_catalog(s, cat);
 	rc = alx_session_stmt_end(s, true);
+	/* storage a streamed ADD PRIMARY KEY left (sql_exec_addpk.c) */
+	alx_ddl_after_commit(&c, rc == 0);
 	if (rc != 0)
 		return rc;
 	pt->count = c.rows;

@@ -11,6 +11,7 @@
 #include "sql/sql_catalog.h"
 #include "sql/sql_exec.h"
 #include "sql/sql_session.h"
+#include "sql/sql_table_gate.h"
 
 struct alx_sql_db {
 	alopex_db *db;
@@ -18,12 +19,13 @@ struct alx_sql_db {
 	struct alx_catalog *cat; /* committed; NULL until first use */
 	uint64_t next_version;
 	struct alx_seq_cache *seqs;
-	struct alx_session *def; /* alopex_exec/alopex_prepare's session */
-	pthread_mutex_t def_mu;	 /* one API call on it at a time */
-	atomic_int nstmts;	 /* alopex_stmt objects alive */
-	atomic_int nsessions;	 /* sessions alive besides def */
-	atomic_uint next_pid;	 /* sessions' numbers (alx_session.pid) */
-	struct alx_vreg *vreg;	 /* open vector indexes (sql_vindex.h) */
+	struct alx_session *def;      /* alopex_exec/alopex_prepare's session */
+	pthread_mutex_t def_mu;	      /* one API call on it at a time */
+	atomic_int nstmts;	      /* alopex_stmt objects alive */
+	atomic_int nsessions;	      /* sessions alive besides def */
+	atomic_uint next_pid;	      /* sessions' numbers (alx_session.pid) */
+	struct alx_vreg *vreg;	      /* open vector indexes (sql_vindex.h) */
+	struct alx_table_gates gates; /* sql_table_gate.h */
 };
 
 enum alx_txn_state {
@@ -119,6 +121,8 @@ struct alx_session {
 	char user[64];
 	/* Vector index changes of the open transaction (sql_vindex.c). */
 	struct alx_vtxn *vtx;
+	/* Table gate stripes the open transaction holds (sql_table_gate.h). */
+	uint64_t gates_held;
 };
 
 /* A statement bound and planned against one catalog version. */

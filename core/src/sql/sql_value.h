@@ -394,4 +394,34 @@ int alx_row_decode(struct alx_arena *a, const uint8_t *row, size_t len,
 		   const struct alx_type *types, size_t ncols,
 		   struct alx_value *cols, alopex_diag *diag);
 
+/*
+ * The integer (INT2/4/8) columns of a row named by the bits of `want`
+ * (columns below 64), without decoding the others: vals[i] for each wanted
+ * column, bit i of *nulls set when it is NULL. For filters that reject a
+ * row before it is decoded. -1 when a wanted column is not an integer or
+ * the bytes are bad (alx_row_decode then says what is wrong).
+ */
+int alx_row_ints(const uint8_t *row, size_t len, const struct alx_type *types,
+		 size_t ncols, uint64_t want, int64_t *vals, uint64_t *nulls);
+
+/*
+ * alx_row_ints with the column offsets worked out once: when every column
+ * up to the last wanted one is fixed-width, a row whose NULL bitmap is
+ * clear there is read at fixed offsets. Other rows take alx_row_ints.
+ */
+struct alx_row_pick {
+	uint64_t want;
+	uint32_t ncols; /* columns up to the last wanted one */
+	bool fixed;	/* all of them fixed-width: off[] is valid */
+	uint32_t nwant;
+	uint8_t col[64], width[64];
+	uint32_t off[64]; /* wanted column's offset after the header */
+	uint32_t end;	  /* bytes the first ncols columns take */
+	struct alx_type types[64];
+};
+void alx_row_pick_init(struct alx_row_pick *p, const struct alx_type *types,
+		       size_t ncols, uint64_t want);
+int alx_row_pick(const struct alx_row_pick *p, const uint8_t *row, size_t len,
+		 int64_t *vals, uint64_t *nulls);
+
 #endif

@@ -458,6 +458,9 @@ static struct alx_vidx *vidx_new(struct alx_vreg *r,
 	f->v.metric = metric;
 	snprintf(f->v.method, sizeof(f->v.method), "%s", x->method);
 	atomic_init(&f->v.refs, 1);
+	/* unknown until a stats call: an opened index may hold removals */
+	atomic_init(&f->v.nremoves, 0);
+	atomic_init(&f->v.clean_at, UINT64_MAX);
 	f->col = x->cols[0];
 	f->has_pk = t->has_pk;
 	key_info(t, &f->kty, &f->kflags);
@@ -1022,7 +1025,11 @@ int alx_vsql_row_change(struct alx_exec *ex, const struct alx_cat_table *t,
 		alopex_diag pd;
 		alx_diag_clear(&pd);
 		if (ov != NULL) {
+			/* before and after: a search reading the count on
+			 * either side of the remove calls stats */
+			atomic_fetch_add(&v->nremoves, 1);
 			rc = v->ops->remove(v->index, &b.ops, oid, &pd);
+			atomic_fetch_add(&v->nremoves, 1);
 			if (rc == 0)
 				rc = log_undo(ex->s, v, oid, U_DEL);
 			else if (rc == ALOPEX_ENOTFOUND)

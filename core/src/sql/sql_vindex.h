@@ -49,6 +49,10 @@ struct alx_vidx {
 	 * and only VACUUM takes it alone */
 	struct alx_session *writer;
 	uint32_t nshared;
+	/* Removes asked of the index (counted before and after each), and
+	 * that count when its stats last reported no removed entry: while
+	 * equal, a search needs no (possibly slow) stats call. */
+	atomic_uint_fast64_t nremoves, clean_at;
 };
 
 /* Counters for tests and monitoring. */
@@ -133,6 +137,10 @@ struct alx_vscan_plan {
 	double est_sel; /* estimated at plan time; < 0: unknown */
 	uint32_t ef;	/* hnsw.ef_search when planned (EXPLAIN) */
 	const char *method;
+	bool col_first; /* the column is the distance's first argument */
+	/* only the distance orders (ASC NULLS LAST): the exact scan may
+	 * keep the top k itself */
+	bool topk;
 };
 
 /* Whether an exact scan beats a filtered traversal. */
@@ -143,7 +151,9 @@ int alx_vscan_estimate_now(struct alx_bind_ctx *b, const struct alx_plan *scan,
 			   double *sel, uint64_t *nrows);
 
 /* Use a vector index for the TOPK s over PROJECT over SCAN when one fits
- * (ORDER BY col <op> expr LIMIT k). Leaves the plan alone otherwise. */
+ * (ORDER BY col <op> expr LIMIT k); without one, the exact vector scan
+ * (index NULL, strategy EXACT) when the distance is the only sort key.
+ * Leaves the plan alone otherwise. */
 int alx_plan_vector_index(struct alx_bind_ctx *b, const struct alx_bq *q,
 			  struct alx_plan *s);
 /* EXPLAIN's line for a vector index scan (or the exact scan chosen). */

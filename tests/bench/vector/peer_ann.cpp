@@ -7,7 +7,13 @@
 //
 //   peer --base B.fvecs --query Q.fvecs --gt GT.ivecs --metric l2|ip
 //        --m 16 --efc 64 --ef 10,20,40,80,160 --threads 1,2
-//        --build-threads 2 --label s128
+//        --build-threads 2 --label s128 [--count 1]
+//
+// --count 1: instead of timing, one single-threaded pass per ef printing
+// the distance computations per query (op=count), as alopex-vector-bench
+// does: hnswlib's distance function wrapped in a counter, FAISS's own
+// hnsw_stats.ndis (n/a where the FAISS build does not fill it in).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -26,6 +32,42 @@ static const char *peer_name = "hnswlib";
 static const char *peer_name = "faiss";
 #else
 #error "define PEER_HNSWLIB or PEER_FAISS"
+#endif
+
+#if defined(PEER_HNSWLIB)
+// Counts calls of the wrapped space's distance function (--count 1).
+static std::atomic<uint64_t> count_dists{0};
+static hnswlib::DISTFUNC<float> count_inner;
+
+static float count_dist(const void *a, const void *b, const void *param)
+{
+	count_dists.fetch_add(1, std::memory_order_relaxed);
+	return count_inner(a, b, param);
+}
+
+class CountingSpace : public hnswlib::SpaceInterface<float>
+{
+	hnswlib::SpaceInterface<float> *inner_;
+
+      public:
+	explicit CountingSpace(hnswlib::SpaceInterface<float> *inner)
+	    : inner_(inner)
+	{
+		count_inner = inner->get_dist_func();
+	}
+	size_t get_data_size() override
+	{
+		return inner_->get_data_size();
+	}
+	hnswlib::DISTFUNC<float> get_dist_func() override
+	{
+		return count_dist;
+	}
+	void *get_dist_func_param() override
+	{
+		return inner_->get_dist_func_param();
+	}
+};
 #endif
 
 static double now_s()
@@ -97,7 +139,7 @@ int main(int argc, char **argv)
 {
 	const char *base_path = nullptr, *query_path = nullptr,
 		   *gt_path = nullptr, *metric = "l2", *label = "data";
-	int m = 16, efc = 64, build_threads = 2;
+	int m = 16, efc = 64, build_threads = 2, count = 0;
 	std::vector<int> efs = {10, 20, 40, 80, 160}, threads = {1, 2};
 	double min_seconds = 1.0;
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -123,6 +165,8 @@ int main(int argc, char **argv)
 			efs = split_ints(v);
 		else if (k == "--threads")
 			threads = split_ints(v);
+		else if (k == "--count")
+			count = std::atoi(v);
 		else if (k == "--min-seconds")
 			min_seconds = std::atof(v);
 		else {
@@ -151,10 +195,12 @@ int main(int argc, char **argv)
 	double t0 = now_s();
 #if defined(PEER_HNSWLIB)
 	hnswlib::SpaceInterface<float> *space;
+	hnswlib::SpaceInterface<float> *plain_space;
 	if (ip)
-		space = new hnswlib::InnerProductSpace(dim);
+		plain_space = new hnswlib::InnerProductSpace(dim);
 	else
-		space = new hnswlib::L2Space(dim);
+		plain_space = new hnswlib::L2Space(dim);
+	space = count ? new CountingSpace(plain_space) : plain_space;
 	auto *index =
 		new hnswlib::HierarchicalNSW<float>(space, n, m, efc, 100);
 	{
@@ -185,12 +231,27 @@ int main(int argc, char **argv)
 		    (double)(rss1 - rss0) / (double)n);
 
 	std::vector<int64_t> results(nq * k);
+	if (count) {
+#if defined(PEER_HNSWLIB)
+		std::printf("engine=%s data=%s op=count phase=build "
+			    "dists_per_insert=%.1f\n",
+			    peer_name, label,
+			    (double)count_dists.load() / (double)n);
+#endif
+		threads = {1};
+		min_seconds = 0;
+	}
 	for (int ef : efs) {
 		for (int nthreads : threads) {
 #if defined(PEER_HNSWLIB)
 			index->setEf(ef);
 #else
 			index.hnsw.efSearch = ef;
+#endif
+#if defined(PEER_HNSWLIB)
+			count_dists = 0;
+#else
+			faiss::hnsw_stats.reset();
 #endif
 			// Repeat whole query passes until min_seconds, bounded.
 			double start = now_s(), elapsed = 0;
@@ -255,17 +316,39 @@ int main(int argc, char **argv)
 							hit++;
 							break;
 						}
-			std::printf("engine=%s data=%s op=search ef=%d "
-				    "threads=%d recall=%.4f qps=%.1f\n",
-				    peer_name, label, ef, nthreads,
-				    (double)hit / (double)(nq * k),
-				    (double)done / elapsed);
+#if defined(PEER_HNSWLIB)
+			uint64_t ndis = count_dists.load();
+#else
+			uint64_t ndis = faiss::hnsw_stats.ndis;
+#endif
+			// FAISS 1.7.3's single-query path leaves ndis at 0:
+			// say so rather than print a false zero.
+			if (count && ndis == 0)
+				std::printf("engine=%s data=%s op=count ef=%d "
+					    "recall=%.4f dists_per_query=n/a\n",
+					    peer_name, label, ef,
+					    (double)hit / (double)(nq * k));
+			else if (count)
+				std::printf(
+					"engine=%s data=%s op=count ef=%d "
+					"recall=%.4f dists_per_query=%.1f\n",
+					peer_name, label, ef,
+					(double)hit / (double)(nq * k),
+					(double)ndis / (double)nq);
+			else
+				std::printf("engine=%s data=%s op=search ef=%d "
+					    "threads=%d recall=%.4f qps=%.1f\n",
+					    peer_name, label, ef, nthreads,
+					    (double)hit / (double)(nq * k),
+					    (double)done / elapsed);
 			std::fflush(stdout);
 		}
 	}
 #if defined(PEER_HNSWLIB)
 	delete index;
-	delete space;
+	if (space != plain_space)
+		delete space;
+	delete plain_space;
 #endif
 	return 0;
 }

@@ -9,13 +9,18 @@
  *   alopex-vector-bench --base B --query Q --gt GT --metric l2|ip|cosine
  *     [--label s128] [--m 16] [--efc 64] [--build-threads 2]
  *     [--ef 10,20,40] [--threads 1,2] [--min-seconds 2] [--flat 1]
- *     [--sql 1]
+ *     [--sql 1] [--count 1]
  *
  * --sql 1 also runs the same data through SQL on an embedded database in
  * a temporary directory: multi-row INSERTs, CREATE INDEX ... USING hnsw,
  * then the queries as a prepared SELECT id FROM t ORDER BY emb <op> $1
  * LIMIT 10 per ef (SET hnsw.ef_search), one session, printing
  * engine=alopex-sql lines.
+ *
+ * --count 1 also makes one single-threaded pass per ef with a counting
+ * wrapper around the distance kernels and prints the distance
+ * computations per query (op=count), to compare the work per query with
+ * the peers' (peer_ann.cpp has the same option) independent of timing.
  */
 #include <ftw.h>
 #include <pthread.h>
@@ -93,7 +98,7 @@ static void *load_vecs(const char *path, uint32_t *dim, size_t *n)
 
 struct opts {
 	const char *base, *query, *gt, *metric, *label, *efs, *threads;
-	int m, efc, build_threads, flat, sql;
+	int m, efc, build_threads, flat, sql, count;
 	double min_seconds;
 };
 
@@ -106,6 +111,44 @@ static int list_next(const char **s, int *out)
 	*s = c ? c + 1 : *s + strlen(*s);
 	return 1;
 }
+
+/* ---- counting distance kernels (--count 1) ------------------------------ */
+
+static const struct alopex_vector_kernels *count_base;
+static uint64_t count_dists; /* only read single-threaded */
+
+static float count_l2sq(const float *a, const float *b, size_t n)
+{
+	__atomic_fetch_add(&count_dists, 1, __ATOMIC_RELAXED);
+	return count_base->l2sq(a, b, n);
+}
+
+static float count_dot(const float *a, const float *b, size_t n)
+{
+	__atomic_fetch_add(&count_dists, 1, __ATOMIC_RELAXED);
+	return count_base->dot(a, b, n);
+}
+
+static void count_cosine_parts(const float *a, const float *b, size_t n,
+			       float out[3])
+{
+	__atomic_fetch_add(&count_dists, 1, __ATOMIC_RELAXED);
+	count_base->cosine_parts(a, b, n, out);
+}
+
+static double count_norm_sq(const float *a, size_t n)
+{
+	return count_base->norm_sq(a, n);
+}
+
+static struct alopex_vector_kernels count_kernels = {
+	.size = sizeof(struct alopex_vector_kernels),
+	.name = "counting",
+	.l2sq = count_l2sq,
+	.dot = count_dot,
+	.cosine_parts = count_cosine_parts,
+	.norm_sq = count_norm_sq,
+};
 
 struct builder {
 	const struct alopex_index_ops *ops;
@@ -458,6 +501,8 @@ int main(int argc, char **argv)
 			o.flat = atoi(v);
 		else if (!strcmp(k, "--sql"))
 			o.sql = atoi(v);
+		else if (!strcmp(k, "--count"))
+			o.count = atoi(v);
 		else if (!strcmp(k, "--min-seconds"))
 			o.min_seconds = atof(v);
 		else {
@@ -492,6 +537,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const struct alopex_host *h = alx_runtime_host(rt);
+	struct alopex_host counting_host;
+	if (o.count) {
+		counting_host = *h;
+		count_base = h->vector_kernels;
+		counting_host.vector_kernels = &count_kernels;
+		h = &counting_host;
+	}
 	uint64_t *results = malloc(d.nq * K * sizeof(uint64_t));
 	const struct alopex_plugin *plug;
 	void *inst, *idx;
@@ -511,6 +563,22 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	const char *e = o.efs;
 	int ef, threads;
+	if (o.count) {
+		printf("engine=alopex data=%s op=count phase=build "
+		       "dists_per_insert=%.1f\n",
+		       o.label, (double)count_dists / (double)d.n);
+		while (list_next(&e, &ef)) {
+			count_dists = 0;
+			if (timed_search(ops, idx, &d, d.nq, (uint32_t)ef, 1, 0,
+					 results) < 0)
+				goto out;
+			printf("engine=alopex data=%s op=count ef=%d "
+			       "recall=%.4f dists_per_query=%.1f\n",
+			       o.label, ef, recall_of(&d, d.nq, results),
+			       (double)count_dists / (double)d.nq);
+		}
+		e = "";
+	}
 	while (list_next(&e, &ef)) {
 		const char *t = o.threads;
 		while (list_next(&t, &threads)) {

@@ -69,11 +69,12 @@ int pgwt_init(struct pgwt_server *s, const char *tag, const char *config)
 
 int pgwt_start(struct pgwt_server *s)
 {
-	char cfg[512], log[512], data[512], ps[16];
+	char cfg[512], log[512], data[512], ps[16], ws[16];
 	snprintf(cfg, sizeof(cfg), "%s/alopex.yaml", s->dir);
 	snprintf(log, sizeof(log), "%s/server.log", s->dir);
 	snprintf(data, sizeof(data), "%s/data", s->dir);
 	snprintf(ps, sizeof(ps), "%d", s->port);
+	snprintf(ws, sizeof(ws), "%d", s->workers);
 	if (s->external)
 		return PQping(s->conninfo) == PQPING_OK ? 0 : -1;
 	s->pid = fork();
@@ -83,9 +84,14 @@ int pgwt_start(struct pgwt_server *s)
 		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd >= 0)
 			dup2(fd, 2);
-		execl(PGW_SERVER_PATH, PGW_SERVER_PATH, "--config", cfg,
-		      "--port", ps, "--data", data, "--stop-grace", "5000",
-		      (char *)NULL);
+		if (s->workers > 0)
+			execl(PGW_SERVER_PATH, PGW_SERVER_PATH, "--config", cfg,
+			      "--port", ps, "--data", data, "--stop-grace",
+			      "5000", "--workers", ws, (char *)NULL);
+		else
+			execl(PGW_SERVER_PATH, PGW_SERVER_PATH, "--config", cfg,
+			      "--port", ps, "--data", data, "--stop-grace",
+			      "5000", (char *)NULL);
 		_exit(127);
 	}
 	/* bounded wait until it accepts */

@@ -21,6 +21,7 @@ struct pgwt_server {
 	 * do nothing */
 	int external;
 	char conninfo[256]; /* host, port, user=postgres, dbname=postgres */
+	int workers;	    /* --workers for the next start; 0: default */
 };
 
 /* A free loopback TCP port, or -1. */

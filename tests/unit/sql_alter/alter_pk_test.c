@@ -1,6 +1,8 @@
 /*
- * ALTER TABLE ... ADD PRIMARY KEY moves every row to a new key and
- * rebuilds the secondary indexes in one transaction. These tests check
+ * ALTER TABLE ... ADD PRIMARY KEY moves every row to new storage keyed by
+ * the key and rebuilds the secondary indexes; an autocommit ALTER streams
+ * (short transactions of its own, then a catalog flip), one inside a
+ * block runs in the block's transaction. These tests check
  * that the table survives, on disk, what can go wrong: a failed ALTER
  * (duplicate, NULL) followed by a reopen, a process killed (SIGKILL) in
  * the middle of an uncommitted ALTER, and one killed right after the
@@ -251,10 +253,227 @@ static void test_crash_committed(void)
 	crash_during(1);
 }
 
+/* An ALTER that must fail with this SQLSTATE and message. */
+static void exec_err(alopex_db *db, const char *sql, const char *state,
+		     const char *msg)
+{
+	CU_ASSERT_EQUAL(alopex_exec(db, sql), ALOPEX_ESQL);
+	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), state);
+	if (strcmp(alopex_errmsg(db), msg) != 0)
+		fprintf(stderr, "%s: got \"%s\"\n", sql, alopex_errmsg(db));
+	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db), msg);
+}
+
+/*
+ * Messages and their order, checked against PostgreSQL 15: a duplicate
+ * is reported before a NULL in a key column (the index build comes before
+ * the NOT NULL scan), composite keys name every column.
+ */
+static void test_messages(void)
+{
+	char *dir = alx_test_tmpdir("alter_pk_msg");
+	alopex_db *db = open_db(dir);
+	exec_ok(db, "CREATE TABLE t (a int, b int, c text)");
+	exec_ok(db, "INSERT INTO t VALUES (1, 1, 'x'), (2, NULL, 'y'), "
+		    "(1, 2, 'z')");
+	exec_err(db, "ALTER TABLE t ADD PRIMARY KEY (a)", "23505",
+		 "could not create unique index \"t_pkey\"\n"
+		 "Key (a)=(1) is duplicated.");
+	exec_err(db, "ALTER TABLE t ADD PRIMARY KEY (b)", "23502",
+		 "column \"b\" of relation \"t\" contains null values");
+	exec_ok(db, "ALTER TABLE t ADD PRIMARY KEY (a, c)");
+	exec_err(db, "INSERT INTO t VALUES (1, 5, 'z')", "23505",
+		 "duplicate key value violates unique constraint \"t_pkey\"\n"
+		 "Key (a, c)=(1, z) already exists.");
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT string_agg(a || c || "
+					 "coalesce(b, -1), ',' ORDER BY a, c) "
+					 "FROM t"),
+			       "1x1,1z2,2y-1");
+
+	exec_ok(db, "CREATE TABLE u (a int, b text)");
+	exec_ok(db, "INSERT INTO u VALUES (1, 'a'), (1, 'a')");
+	exec_err(db, "ALTER TABLE u ADD PRIMARY KEY (a, b)", "23505",
+		 "could not create unique index \"u_pkey\"\n"
+		 "Key (a, b)=(1, a) is duplicated.");
+	exec_err(db, "ALTER TABLE u ADD CONSTRAINT upk PRIMARY KEY (b)",
+		 "23505",
+		 "could not create unique index \"upk\"\n"
+		 "Key (b)=(a) is duplicated.");
+
+	exec_ok(db, "CREATE TABLE w (a int, b int)");
+	exec_ok(db, "INSERT INTO w VALUES (NULL, NULL), (1, 1), (1, 1)");
+	exec_err(db, "ALTER TABLE w ADD PRIMARY KEY (a, b)", "23505",
+		 "could not create unique index \"w_pkey\"\n"
+		 "Key (a, b)=(1, 1) is duplicated.");
+	exec_ok(db, "DELETE FROM w WHERE a = 1");
+	exec_err(db, "ALTER TABLE w ADD PRIMARY KEY (a, b)", "23502",
+		 "column \"a\" of relation \"w\" contains null values");
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT count(*) FROM w"), "1");
+	CU_ASSERT_EQUAL(alopex_close(db), 0);
+	alx_test_rmdir(dir);
+	free(dir);
+}
+
+#define BIG 40000
+
+/*
+ * big(id, k, v, emb vector(3)): BIG rows of ~100 bytes (more than one of
+ * the build's 4 MB transactions), an index on k, a unique one on v.
+ */
+static void fill_big(alopex_db *db, int dup_first)
+{
+	exec_ok(db, "CREATE TABLE big (id int, k int, v text, emb vector(3))");
+	exec_ok(db, "CREATE INDEX big_k ON big (k)");
+	exec_ok(db, "CREATE UNIQUE INDEX big_v ON big (v)");
+	if (dup_first)
+		exec_ok(db, "INSERT INTO big VALUES (0, -1, 'dup', "
+			    "'[0,0,0]')");
+	char sql[300];
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO big SELECT g, g %% 100, 'v' || g || repeat('x', "
+		 "80), ('[' || g || ',1,2]')::vector FROM "
+		 "generate_series(0, %d) g",
+		 BIG - 1);
+	exec_ok(db, sql);
+}
+
+static void check_big(alopex_db *db, int nrows)
+{
+	char want[80];
+	snprintf(want, sizeof(want), "%d", nrows);
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT count(*) FROM big"), want);
+	/* the generated rows (the extra ones have k = -1) */
+	snprintf(want, sizeof(want), "%d|%lld", BIG,
+		 (long long)BIG * (BIG - 1) / 2);
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT count(*), sum(id) FROM big "
+					 "WHERE k >= 0"),
+			       want);
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT count(*) FROM big WHERE "
+					 "k = 42"),
+			       "400");
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT id, k, emb FROM big WHERE v = "
+					 "'v12345' || repeat('x', 80)"),
+			       "12345|45|[12345,1,2]");
+}
+
+/* How far the table's oid moved: a streamed ALTER gives the table new
+ * storage under an id well past the catalog's next one. */
+static long oid_of(alopex_db *db, const char *table)
+{
+	char sql[120];
+	snprintf(sql, sizeof(sql),
+		 "SELECT oid FROM pg_class WHERE relname = '%s'", table);
+	return atol(query(db, sql));
+}
+
+/* A duplicate found late, then early: the table is as it was, usable,
+ * and takes the key once the duplicate is gone (also after a reopen). */
+static void test_big_duplicates(void)
+{
+	char *dir = alx_test_tmpdir("alter_pk_big");
+	alopex_db *db = open_db(dir);
+	fill_big(db, 0);
+	exec_ok(db, "INSERT INTO big VALUES (39998, -1, 'late', '[1,1,1]')");
+	exec_err(db, "ALTER TABLE big ADD PRIMARY KEY (id)", "23505",
+		 "could not create unique index \"big_pkey\"\n"
+		 "Key (id)=(39998) is duplicated.");
+	check_big(db, BIG + 1);
+	exec_ok(db, "UPDATE big SET k = 7 WHERE v = 'late'");
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT id FROM big WHERE k = 7 AND "
+					 "v = 'late'"),
+			       "39998");
+	exec_ok(db, "DELETE FROM big WHERE v = 'late'");
+	long before = oid_of(db, "big");
+	CU_ASSERT(before > 0);
+	exec_ok(db, "ALTER TABLE big ADD PRIMARY KEY (id)");
+	CU_ASSERT(oid_of(db, "big") - before > 200); /* it streamed */
+	check_big(db, BIG);
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT v = 'v777' || repeat('x', 80) "
+					 "FROM big WHERE id = 777"),
+			       "t");
+	exec_err(db, "INSERT INTO big VALUES (777, 0, 'new', NULL)", "23505",
+		 "duplicate key value violates unique constraint "
+		 "\"big_pkey\"\nKey (id)=(777) already exists.");
+	exec_err(db,
+		 "INSERT INTO big VALUES (-5, 0, 'v1' || repeat('x', 80), "
+		 "NULL)",
+		 "23505",
+		 "duplicate key value violates unique constraint "
+		 "\"big_v\"\nKey (v)=(v1"
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx) already exists.");
+	CU_ASSERT_EQUAL(alopex_close(db), 0);
+
+	db = open_db(dir);
+	check_big(db, BIG);
+	exec_ok(db, "UPDATE big SET k = k + 1000 WHERE id < 10");
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT count(*) FROM big WHERE k >= "
+					 "1000"),
+			       "10");
+	exec_ok(db, "DROP TABLE big");
+
+	/* a duplicate met among the first rows */
+	fill_big(db, 1);
+	exec_err(db, "ALTER TABLE big ADD PRIMARY KEY (id)", "23505",
+		 "could not create unique index \"big_pkey\"\n"
+		 "Key (id)=(0) is duplicated.");
+	check_big(db, BIG + 1);
+	/* a NULL key is reported only after every row was checked */
+	exec_ok(db, "UPDATE big SET id = NULL WHERE v = 'dup'");
+	exec_err(db, "ALTER TABLE big ADD PRIMARY KEY (id)", "23502",
+		 "column \"id\" of relation \"big\" contains null values");
+	exec_ok(db, "DELETE FROM big WHERE v = 'dup'");
+	exec_ok(db, "ALTER TABLE big ADD PRIMARY KEY (id, k)");
+	check_big(db, BIG);
+	CU_ASSERT_EQUAL(alopex_close(db), 0);
+	alx_test_rmdir(dir);
+	free(dir);
+}
+
+/* Inside a block the ALTER runs in the block's transaction. */
+static void test_in_block(void)
+{
+	char *dir = alx_test_tmpdir("alter_pk_block");
+	alopex_db *db = open_db(dir);
+	fill(db);
+	exec_ok(db, "BEGIN");
+	exec_ok(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
+	check_rows(db, NROWS);
+	exec_ok(db, "ROLLBACK");
+	check_pk(db, 0);
+	check_rows(db, NROWS);
+	long before = oid_of(db, "t");
+	exec_ok(db, "BEGIN");
+	exec_ok(db, "INSERT INTO t (a, b, d) VALUES (3000, 'v3000', 3000)");
+	exec_ok(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
+	exec_ok(db, "COMMIT");
+	/* it did not stream */
+	CU_ASSERT(oid_of(db, "t") > before && oid_of(db, "t") - before < 200);
+	check_pk(db, 1);
+	check_rows(db, NROWS + 1);
+	/* with another command: not streamed either */
+	exec_ok(db, "CREATE TABLE m (a int, b text)");
+	exec_ok(db, "INSERT INTO m SELECT g, 'b' || g FROM "
+		    "generate_series(1, 100) g");
+	exec_ok(db, "ALTER TABLE m ADD PRIMARY KEY (a), ADD COLUMN z int "
+		    "DEFAULT 7");
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT count(*), sum(a), sum(z) "
+					 "FROM m"),
+			       "100|5050|700");
+	CU_ASSERT_STRING_EQUAL(query(db, "SELECT b FROM m WHERE a = 42"),
+			       "b42");
+	CU_ASSERT_EQUAL(alopex_close(db), 0);
+	alx_test_rmdir(dir);
+	free(dir);
+}
+
 static const struct alx_test_case cases[] = {
 	{"failed_alter_reopen", test_failed_alter_reopen},
 	{"crash_uncommitted", test_crash_uncommitted},
 	{"crash_committed", test_crash_committed},
+	{"messages", test_messages},
+	{"big_duplicates", test_big_duplicates},
+	{"in_block", test_in_block},
 	{NULL, NULL}};
 
 static const struct alx_test_suite suite = {"alter_pk", NULL, NULL, cases};
