@@ -812,8 +812,8 @@ static struct alx_sql_select *query_tail(struct parser *p,
 		return NULL;
 	if (pp_kw(p) == ALX_KW_FOR)
 		return perr_at(p, p->pos, true, "0A000",
-			       "Alopex transactions are serializable "
-			       "snapshots; rows need no explicit locks.",
+			       "UPDATE and DELETE lock the rows they change; "
+			       "explicit row locks are not implemented yet.",
 			       "SELECT ... FOR UPDATE/SHARE is not supported");
 	if (norder == 0 && !any_limit && with == NULL)
 		return q;

@@ -441,16 +441,21 @@ void alx_session_stmt_failed(struct alx_session *s)
 
 /* ---- transaction statements -------------------------------------------------------- */
 
+int alx_session_err_serializable(struct alx_session *s)
+{
+	return alx_session_err(s, "0A000",
+			       "SERIALIZABLE isolation is not supported\n"
+			       "Alopex offers READ COMMITTED and REPEATABLE "
+			       "READ (snapshot isolation: write-write "
+			       "conflicts are detected, read-write anomalies "
+			       "are not).");
+}
+
 static int isolation_ok(struct alx_session *s,
 			const struct alx_sql_txn_modes *m)
 {
 	if (m->isolation == ALX_SQL_ISO_SERIALIZABLE)
-		return alx_session_err(
-			s, "0A000",
-			"SERIALIZABLE isolation is not supported\nAlopex "
-			"transactions are snapshot isolation (REPEATABLE "
-			"READ): write-write conflicts are detected, "
-			"read-write anomalies are not.");
+		return alx_session_err_serializable(s);
 	if (m->deferrable == 1)
 		return alx_session_err(s, "0A000",
 				       "DEFERRABLE transactions are not "

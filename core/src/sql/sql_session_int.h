@@ -201,6 +201,8 @@ struct alx_portal {
 /* sql_session.c */
 int alx_session_err(struct alx_session *s, const char *sqlstate,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* 0A000 for SERIALIZABLE, naming the levels there are. */
+int alx_session_err_serializable(struct alx_session *s);
 /* The catalog statements bind against now (a ref). */
 int alx_session_catalog(struct alx_session *s, struct alx_catalog **out);
 uint64_t alx_session_new_version(struct alx_session *s);

@@ -380,11 +380,7 @@ static int check_value(struct alx_session *s, const struct known *k,
 		return 0;
 	case K_ISOLATION:
 		if (strcasecmp(v, "serializable") == 0)
-			return alx_session_err(
-				s, "0A000",
-				"SERIALIZABLE isolation is not supported\n"
-				"Alopex transactions are snapshot isolation "
-				"(REPEATABLE READ).");
+			return alx_session_err_serializable(s);
 		if (strcasecmp(v, "repeatable read") != 0 &&
 		    strcasecmp(v, "read committed") != 0 &&
 		    strcasecmp(v, "read uncommitted") != 0)
@@ -593,11 +589,7 @@ int alx_session_set(struct alx_session *s, const struct alx_sql_set *st,
 	case ALX_SQL_SET_SESSION_DEFAULTS:
 		snprintf(tag, tagsz, "SET");
 		if (st->modes.isolation == ALX_SQL_ISO_SERIALIZABLE)
-			return alx_session_err(
-				s, "0A000",
-				"SERIALIZABLE isolation is not supported\n"
-				"Alopex transactions are snapshot isolation "
-				"(REPEATABLE READ).");
+			return alx_session_err_serializable(s);
 		if (st->kind == ALX_SQL_SET_TRANSACTION &&
 		    s->state == ALX_TXN_IDLE) {
 			alx_session_notice(s, "WARNING", "25P01",

@@ -306,8 +306,8 @@ const struct sql_error_case sql_error_cases[] = {
 	/* Alopex's own refusals and limits (not PostgreSQL behaviour). */
 	{"select 1 for update", "0A000",
 	 "SELECT ... FOR UPDATE/SHARE is not supported", 10,
-	 "Alopex transactions are serializable snapshots; rows need no "
-	 "explicit locks."},
+	 "UPDATE and DELETE lock the rows they change; explicit row locks "
+	 "are not implemented yet."},
 	{"select u&'x'", "0A000",
 	 "Unicode escape strings (U&'...') are not supported", 8,
 	 "Use E'...' with \\u escapes."},
