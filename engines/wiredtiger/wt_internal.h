@@ -50,6 +50,10 @@ struct alx_wt_session {
 	WT_CURSOR *log; /* opened on first use */
 	/* overwrite=false, for insert: reports duplicates in one search */
 	WT_CURSOR *data_new; /* opened on first use */
+	/* The session's default isolation is read-committed (else
+	 * snapshot, as opened): switched by reconfigure only when a
+	 * transaction wants the other one. */
+	int read_committed;
 };
 
 struct alx_wt_engine {
