@@ -9,6 +9,11 @@
  * costs a little graph quality, not correctness; a vacuum in between (it
  * frees slots) makes the insert plan again under the exclusive lock.
  *
+ * Linking back keeps every node reachable on level 0: the heuristic alone
+ * can leave a new node in no list (every neighbour has a closer one to
+ * it) or drop an old node from the only list that had it, and a node
+ * nothing links to is never found again (link_back, attach).
+ *
  * The row's transaction gets only the node's own record (written before
  * the graph changes, deleted again if linking fails), never a neighbour's:
  * the links are saved by checkpoints (hnsw_store.c). So two transactions
@@ -18,16 +23,118 @@
 
 #include "hnsw_internal.h"
 
-/* Add `s` to the links of `e` on level lc, shrinking with the heuristic
- * when the list is full. */
+/* The index in list l (of node e) of the link farthest from e. */
+static uint32_t farthest(const struct hnsw_index *x, uint32_t e,
+			 const uint32_t *l)
+{
+	const float *ev = hnsw_vec(x, e);
+	uint32_t at = 1;
+	float far = -1;
+	for (uint32_t i = 1; i <= l[0]; i++) {
+		float d = hnsw_dist(x, ev, l[i]);
+		if (d > far) {
+			far = d;
+			at = i;
+		}
+	}
+	return at;
+}
+
+/* Whether level-lc list l holds slot t. */
+static bool has_link(const uint32_t *l, uint32_t t)
+{
+	for (uint32_t i = 1; i <= l[0]; i++)
+		if (l[i] == t)
+			return true;
+	return false;
+}
+
+static bool kept_in(const uint32_t *keep, uint32_t n, uint32_t t)
+{
+	for (uint32_t j = 0; j < n; j++)
+		if (keep[j] == t)
+			return true;
+	return false;
+}
+
+/* Give new node s the out-link to t that a list of e lost for s, so that
+ * t stays reachable through e -> s -> t; false when s has no room. */
+static bool adopt(struct hnsw_index *x, uint32_t s, uint32_t t, int lc)
+{
+	uint32_t *l = hnsw_links(x, s, lc);
+	if (t == s || has_link(l, t))
+		return true;
+	if (l[0] >= hnsw_max_links(x, lc))
+		return false;
+	l[++l[0]] = t;
+	return true;
+}
+
+/*
+ * Make e link to s on level lc: into a free place, else instead of the
+ * farthest link s has too, else instead of e's farthest, which s takes over (e -> s ->
+ * t keeps t reachable). When s has no room for it: with evict, s's own
+ * farthest link goes (for a node nothing reaches yet, its out-links reach
+ * nothing), else nothing is done and false returned.
+ */
+static bool attach(struct hnsw_index *x, uint32_t e, uint32_t s, int lc,
+		   bool evict)
+{
+	uint32_t *ls = hnsw_links(x, s, lc);
+	uint32_t *l = hnsw_links(x, e, lc);
+	if (e == s || has_link(l, s))
+		return true;
+	if (l[0] < hnsw_max_links(x, lc)) {
+		l[++l[0]] = s;
+		hnsw_touch(x, e);
+		return true;
+	}
+	/* The farthest of e's links that s has too: e's near ones are
+	 * the way into e's neighbourhood. */
+	const float *ev = hnsw_vec(x, e);
+	uint32_t victim = 0;
+	float far = -1;
+	for (uint32_t i = 1; i <= l[0]; i++) {
+		if (!has_link(ls, l[i]))
+			continue;
+		float d = hnsw_dist(x, ev, l[i]);
+		if (d > far) {
+			far = d;
+			victim = i;
+		}
+	}
+	if (victim == 0) {
+		victim = farthest(x, e, l);
+		if (!adopt(x, s, l[victim], lc)) {
+			if (!evict)
+				return false;
+			ls[farthest(x, s, ls)] = l[victim];
+		}
+		hnsw_touch(x, s);
+	}
+	l[victim] = s;
+	hnsw_touch(x, e);
+	return true;
+}
+
+/*
+ * Add new node `s` to the links of `e` on level lc, shrinking with the
+ * heuristic when the list is full; *kept: s is in the list after. A full
+ * list the heuristic would not take s into stays as it was (pruning it
+ * then would only cut old nodes' in-links for nothing). On level 0, which
+ * every search ends on, no node may lose its way in: a neighbour e drops
+ * for s is one s links to already, or takes over (e -> s -> t), or goes
+ * back into a free place of e's list; if none is left, s only replaces
+ * one link of e (attach).
+ */
 static int link_back(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t e,
-		     uint32_t s, int lc)
+		     uint32_t s, int lc, bool *kept)
 {
 	uint32_t *l = hnsw_links(x, e, lc);
 	uint32_t max = hnsw_max_links(x, lc);
-	for (uint32_t i = 1; i <= l[0]; i++)
-		if (l[i] == s)
-			return 0;
+	*kept = true;
+	if (has_link(l, s))
+		return 0;
 	if (l[0] < max) {
 		l[++l[0]] = s;
 		hnsw_touch(x, e);
@@ -49,10 +156,88 @@ static int link_back(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t e,
 	hnsw_sort_pairs(sc->sel, sc->nsel);
 	uint32_t keep[2 * 100 + 1];
 	uint32_t n = hnsw_select(x, sc->sel, sc->nsel, max, keep);
+	*kept = kept_in(keep, n, s);
+	if (!*kept)
+		return 0;
+	for (uint32_t i = 0; i < sc->nsel; i++) {
+		uint32_t t = sc->sel[i].slot;
+		if (t == s || kept_in(keep, n, t) || adopt(x, s, t, lc))
+			continue;
+		if (lc > 0)
+			continue; /* upper levels only route */
+		if (n < max) {
+			keep[n++] = t;
+			continue;
+		}
+		/* Nowhere to keep t: s replaces one link of e instead. */
+		*kept = attach(x, e, s, lc, false);
+		return 0;
+	}
 	l[0] = n;
 	memcpy(l + 1, keep, n * sizeof(uint32_t));
 	hnsw_touch(x, e);
+	hnsw_touch(x, s);
 	return 0;
+}
+
+/*
+ * No neighbour took s on level lc (every list full and s covered by a
+ * closer node each time): s would have no in-link there, and on level 0
+ * no search would ever find it. Its nearest neighbour takes it. On level
+ * 0 s always has room for what that one drops: no list took s, so s has
+ * only the M links it selected, of 2 * M.
+ */
+static void force_in(struct hnsw_index *x, uint32_t s, int lc)
+{
+	const uint32_t *ls = hnsw_links(x, s, lc);
+	if (ls[0] > 0)
+		(void)attach(x, ls[1], s, lc, false);
+}
+
+/* Link s back from its level-lc neighbours (s's list is set). */
+static int link_level(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
+		      int lc)
+{
+	uint32_t *l = hnsw_links(x, s, lc);
+	/* Adopted links come after the first n: they are not linked back. */
+	uint32_t n = l[0];
+	bool any = false, nearest = false;
+	for (uint32_t i = 1; i <= n; i++) {
+		bool kept;
+		int rc = link_back(x, sc, l[i], s, lc, &kept);
+		if (rc != 0)
+			return rc;
+		any |= kept;
+		nearest |= kept && i == 1;
+	}
+	if (!any)
+		force_in(x, s, lc);
+	else if (lc == 0 && !nearest)
+		/* A search for s's vector gets to its nearest neighbour
+		 * first: a way in from there finds s, one from afar may
+		 * not be walked. */
+		(void)attach(x, l[1], s, 0, false);
+	hnsw_touch(x, s);
+	return 0;
+}
+
+void hnsw_anchor(struct hnsw_index *x, uint32_t u)
+{
+	const uint32_t *l = hnsw_l0(x, u);
+	const float *v = hnsw_vec(x, u);
+	uint32_t e = HNSW_NONE;
+	float best = 0;
+	for (uint32_t i = 1; i <= l[0]; i++) {
+		if (x->flags[l[i]] & (HNSW_RECLAIM | HNSW_FREE))
+			continue;
+		float d = hnsw_dist(x, v, l[i]);
+		if (e == HNSW_NONE || d < best) {
+			e = l[i];
+			best = d;
+		}
+	}
+	if (e != HNSW_NONE)
+		(void)attach(x, e, u, 0, false);
 }
 
 int hnsw_link_node(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
@@ -96,9 +281,8 @@ int hnsw_link_node(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
 		vx_heap_sort_ascending(sc->res, sc->nres);
 		uint32_t *l = hnsw_links(x, s, lc);
 		l[0] = hnsw_select(x, sc->res, sc->nres, x->M, l + 1);
-		for (uint32_t i = 1; i <= l[0]; i++)
-			if ((rc = link_back(x, sc, l[i], s, lc)) != 0)
-				return rc;
+		if ((rc = link_level(x, sc, s, lc)) != 0)
+			return rc;
 		/* sc->res stays sorted: a valid max-heap it is not, but the
 		 * next level only reads it as a list of entry points. */
 	}
@@ -107,6 +291,86 @@ int hnsw_link_node(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
 		x->max_level = level;
 	}
 	return 0;
+}
+
+/* Mark what level 0 reaches from the nodes queued in q[*head..*tail). */
+static void reach(const struct hnsw_index *x, uint8_t *seen, uint32_t *q,
+		  uint32_t *head, uint32_t *tail)
+{
+	while (*head < *tail) {
+		const uint32_t *l = hnsw_l0(x, q[(*head)++]);
+		for (uint32_t i = 1; i <= l[0]; i++)
+			if (!seen[l[i]]) {
+				seen[l[i]] = 1;
+				q[(*tail)++] = l[i];
+			}
+	}
+}
+
+/* The nearest node to s that level 0 reaches (seen), by a search. */
+static int nearest_seen(struct hnsw_index *x, struct hnsw_scratch *sc,
+			uint32_t s, const uint8_t *seen, uint32_t *out)
+{
+	const float *q = hnsw_vec(x, s);
+	int rc = hnsw_scratch_begin(x, sc);
+	if (rc != 0)
+		return rc;
+	uint32_t ep = x->entry;
+	float epd = hnsw_dist(x, q, ep);
+	for (int lc = x->max_level; lc > 0; lc--)
+		ep = hnsw_greedy(x, q, ep, &epd, lc);
+	if (!seen[ep]) { /* s itself, or a node as cut off as s */
+		ep = x->entry;
+		epd = hnsw_dist(x, q, ep);
+	}
+	sc->visited[s] = sc->epoch;
+	sc->visited[ep] = sc->epoch;
+	if ((rc = hnsw_pair_push(x->host, &sc->res, &sc->nres, &sc->rcap,
+				 (struct vx_pair){epd, ep}, true, true)) != 0)
+		return rc;
+	if ((rc = hnsw_search_layer(x, sc, q, x->efc, 0, NULL, NULL, 0)) != 0)
+		return rc;
+	vx_heap_sort_ascending(sc->res, sc->nres);
+	*out = x->entry;
+	for (uint32_t i = 0; i < sc->nres; i++)
+		if (seen[sc->res[i].slot]) {
+			*out = sc->res[i].slot;
+			break;
+		}
+	return 0;
+}
+
+int hnsw_connect(struct hnsw_index *x, struct hnsw_scratch *sc, uint64_t *fixed)
+{
+	const struct alopex_host *h = x->host;
+	if (x->entry == HNSW_NONE)
+		return 0;
+	uint8_t *seen = vx_calloc(h, x->n, 1);
+	uint32_t *q = vx_alloc(h, (size_t)x->n * sizeof(uint32_t));
+	int rc = seen != NULL && q != NULL ? 0 : ALOPEX_ENOMEM;
+	uint32_t head = 0, tail = 0;
+	if (rc == 0) {
+		seen[x->entry] = 1;
+		q[tail++] = x->entry;
+		reach(x, seen, q, &head, &tail);
+	}
+	for (uint32_t s = 0; rc == 0 && s < x->n; s++) {
+		/* Never committed: walked through, never found. */
+		if (seen[s] ||
+		    (x->flags[s] & (HNSW_FREE | HNSW_RECLAIM | HNSW_VOID)))
+			continue;
+		uint32_t e;
+		if ((rc = nearest_seen(x, sc, s, seen, &e)) != 0)
+			break;
+		(void)attach(x, e, s, 0, true);
+		seen[s] = 1;
+		q[tail++] = s;
+		reach(x, seen, q, &head, &tail);
+		(*fixed)++;
+	}
+	vx_free(h, seen);
+	vx_free(h, q);
+	return rc;
 }
 
 /*
@@ -177,9 +441,8 @@ static int apply_plan(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
 				return rc;
 		uint32_t *l = hnsw_links(x, s, lc);
 		l[0] = hnsw_select(x, sc->res, sc->nres, x->M, l + 1);
-		for (uint32_t i = 1; i <= l[0]; i++)
-			if ((rc = link_back(x, sc, l[i], s, lc)) != 0)
-				return rc;
+		if ((rc = link_level(x, sc, s, lc)) != 0)
+			return rc;
 	}
 	if (level > x->max_level) {
 		x->entry = s;

@@ -146,6 +146,7 @@ struct hnsw_index {
 	uint64_t clock;
 	uint64_t stamp_next; /* under pool_lock */
 	uint64_t reinserted;
+	uint64_t relinked; /* cut off from the entry, linked in again */
 	struct hnsw_garbage *garbage; /* under the write lock */
 	uint32_t ngarbage, garbage_cap;
 	pthread_mutex_t ckpt_lock;	 /* one checkpoint at a time; below */
@@ -269,6 +270,21 @@ int hnsw_search(void *index, const struct alopex_index_query *q,
  * searching from the entry point (write lock held). */
 int hnsw_link_node(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
 		   int level);
+/*
+ * Link into level 0 every node that level 0 does not reach from the entry
+ * (write lock held): removals repaired around, and links lost with nodes
+ * that never committed, can cut nodes off. *fixed counts them.
+ */
+int hnsw_connect(struct hnsw_index *x, struct hnsw_scratch *sc,
+		 uint64_t *fixed);
+/*
+ * Make u's nearest level-0 neighbour link to u (write lock held): after a
+ * repair dropped a way in to u (it came through a reclaimed node), the
+ * way a search for u's own neighbourhood takes.
+ */
+void hnsw_anchor(struct hnsw_index *x, uint32_t u);
+/* After repairs around the reclaimed nodes: anchor what they linked to. */
+void hnsw_anchor_reclaimed(struct hnsw_index *x);
 int hnsw_insert(void *index, const struct alopex_index_kv *kv, uint64_t id,
 		const float *vec, alopex_diag *diag);
 int hnsw_remove(void *index, const struct alopex_index_kv *kv, uint64_t id,

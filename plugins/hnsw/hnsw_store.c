@@ -431,6 +431,8 @@ static int finish_load(struct hnsw_index *x, struct load_ctx *c)
 		for (int lc = 0; rc == 0 && lc <= x->levels[s]; lc++)
 			rc = hnsw_repair(x, sc, s, lc);
 	}
+	if (rc == 0 && c->ghosts > 0)
+		hnsw_anchor_reclaimed(x);
 	for (uint32_t s = 0; rc == 0 && s < x->n; s++) {
 		if (!(x->flags[s] & HNSW_RECLAIM))
 			continue;
@@ -447,6 +449,11 @@ static int finish_load(struct hnsw_index *x, struct load_ctx *c)
 		rc = hnsw_link_node(x, sc, s, x->levels[s]);
 		x->reinserted++;
 	}
+	/* Links to nodes that never committed (ghosts repaired around, or
+	 * not in the checkpoint at all) are gone: what only they reached
+	 * is linked in again. */
+	if (rc == 0)
+		rc = hnsw_connect(x, sc, &x->relinked);
 	hnsw_scratch_put(x, sc);
 	return rc;
 }
@@ -514,14 +521,16 @@ int hnsw_load(struct hnsw_plugin *p, const struct alopex_index_kv *kv,
 		return h->diag_set(diag, rc, NULL,
 				   "hnsw: cannot load the index");
 	}
-	if (x->reinserted > 0 || c.ghosts > 0)
+	if (x->reinserted > 0 || c.ghosts > 0 || x->relinked > 0)
 		h->log(h->ctx, ALOPEX_LOG_INFO, "hnsw",
 		       "opened an index of %llu nodes: %llu re-inserted "
-		       "(stored after checkpoint %llu), %llu removed since",
+		       "(stored after checkpoint %llu), %llu removed since, "
+		       "%llu cut off and linked in again",
 		       (unsigned long long)x->live,
 		       (unsigned long long)x->reinserted,
 		       (unsigned long long)x->saved_gen,
-		       (unsigned long long)c.ghosts);
+		       (unsigned long long)c.ghosts,
+		       (unsigned long long)x->relinked);
 	/* Different from the build's sequence, still deterministic. */
 	x->rng ^= x->n * 0x9e3779b97f4a7c15ULL;
 	if (x->rng == 0)

@@ -7,12 +7,14 @@
  * the graph, linked, so that a snapshot older than their removal still
  * finds them (ALOPEX_INDEX_QUERY_INCLUDE_REMOVED).
  *
- * For every remaining node with a marked neighbour on some level, the new
- * list is chosen with the same heuristic from its other neighbours plus
- * the unmarked neighbours of its marked ones (the detour the marked node
- * used to provide). Then nothing points at a marked node, and marked slots
- * go back on the free list; the link records of the freed ids are deleted
- * by the next checkpoint.
+ * For every remaining node with a marked neighbour on some level, the
+ * list keeps its unmarked neighbours and fills the marked ones' places,
+ * with the same heuristic, from the unmarked neighbours of the marked
+ * ones (the detour the marked node used to provide); each of those gets
+ * a link from its nearest neighbour (hnsw_anchor), and a node only the
+ * marked ones reached is linked in again (hnsw_connect). Then nothing
+ * points at a marked node, and marked slots go back on the free list; the
+ * link records of the freed ids are deleted by the next checkpoint.
  */
 #include <string.h>
 
@@ -22,23 +24,35 @@ int hnsw_repair(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
 		int lc)
 {
 	uint32_t *l = hnsw_links(x, s, lc);
-	bool any = false;
-	for (uint32_t i = 1; i <= l[0]; i++)
+	uint32_t n = 0, old = l[0];
+	for (uint32_t i = 1; i <= old; i++)
 		if (x->flags[l[i]] & HNSW_RECLAIM)
-			any = true;
-	if (!any)
+			n++;
+	if (n == 0)
 		return 0;
 	int rc = hnsw_scratch_begin(x, sc);
 	if (rc != 0)
 		return rc;
 	const float *v = hnsw_vec(x, s);
 	sc->visited[s] = sc->epoch;
-	for (uint32_t i = 1; i <= l[0]; i++) {
+	/* The live links stay: dropping one could cut off a node that only
+	 * s links to. The reclaimed ones are the places to fill. */
+	uint32_t live[2 * 100], gone[2 * 100];
+	uint32_t ngone = 0;
+	n = 0;
+	for (uint32_t i = 1; i <= old; i++) {
 		uint32_t t = l[i];
-		uint32_t one[2] = {1, t};
-		const uint32_t *via = one;
-		if (x->flags[t] & HNSW_RECLAIM)
-			via = lc <= x->levels[t] ? hnsw_links(x, t, lc) : NULL;
+		if (x->flags[t] & HNSW_RECLAIM) {
+			gone[ngone++] = t;
+		} else {
+			sc->visited[t] = sc->epoch;
+			live[n++] = t;
+		}
+	}
+	for (uint32_t g = 0; g < ngone; g++) {
+		uint32_t t = gone[g];
+		const uint32_t *via =
+			lc <= x->levels[t] ? hnsw_links(x, t, lc) : NULL;
 		for (uint32_t j = 1; via != NULL && j <= via[0]; j++) {
 			uint32_t u = via[j];
 			if (sc->visited[u] == sc->epoch ||
@@ -49,13 +63,29 @@ int hnsw_repair(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
 			if ((rc = hnsw_pair_push(x->host, &sc->sel, &sc->nsel,
 						 &sc->scap, p, false, false)) !=
 			    0)
-				return rc;
+				return rc; /* the list as it was */
 		}
 	}
+	/* The detours the removed nodes were, chosen with the heuristic. */
 	hnsw_sort_pairs(sc->sel, sc->nsel);
-	l[0] = hnsw_select(x, sc->sel, sc->nsel, hnsw_max_links(x, lc), l + 1);
+	memcpy(l + 1, live, n * sizeof(uint32_t));
+	n += hnsw_select(x, sc->sel, sc->nsel, hnsw_max_links(x, lc) - n,
+			 l + 1 + n);
+	l[0] = n;
 	hnsw_touch(x, s);
 	return 0;
+}
+
+void hnsw_anchor_reclaimed(struct hnsw_index *x)
+{
+	for (uint32_t g = 0; g < x->n; g++) {
+		if (!(x->flags[g] & HNSW_RECLAIM))
+			continue;
+		const uint32_t *l = hnsw_l0(x, g);
+		for (uint32_t i = 1; i <= l[0]; i++)
+			if (!(x->flags[l[i]] & (HNSW_RECLAIM | HNSW_FREE)))
+				hnsw_anchor(x, l[i]);
+	}
 }
 
 /* A new entry point: the node on the highest level, live ones first. */
@@ -113,6 +143,7 @@ int hnsw_vacuum_some(void *index, const struct alopex_index_kv *kv,
 			x->flags[s] &= (uint8_t)~HNSW_RECLAIM;
 		goto out;
 	}
+	hnsw_anchor_reclaimed(x);
 	if (x->entry != HNSW_NONE && (x->flags[x->entry] & HNSW_RECLAIM))
 		pick_entry(x);
 	for (uint32_t s = 0; s < x->n; s++) {
@@ -127,6 +158,10 @@ int hnsw_vacuum_some(void *index, const struct alopex_index_kv *kv,
 		hnsw_slot_release(x, s);
 		x->dead--;
 	}
+	/* A node only the reclaimed reached is linked in again. Out of
+	 * memory here: the slots are freed already, so the vacuum stands;
+	 * the next vacuum or open links such a node in. */
+	(void)hnsw_connect(x, sc, &x->relinked);
 	x->gen++; /* inserts planned before this must re-plan */
 out:
 	pthread_rwlock_unlock(&x->lock);
