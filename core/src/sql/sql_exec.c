@@ -504,8 +504,10 @@ int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
 		if (rc != 0)
 			return rc;
 		int ok = 1;
-		rc = alx_eval_quals(&n->ev, n->p->quals + done,
-				    n->p->nquals - done, &ok);
+		/* no pointer arithmetic on a NULL quals array */
+		if (n->p->nquals > done)
+			rc = alx_eval_quals(&n->ev, n->p->quals + done,
+					    n->p->nquals - done, &ok);
 		if (rc != 0)
 			return rc;
 		if (ok) {
