@@ -256,6 +256,12 @@ ALOPEX_API const char *alopex_kv_errmsg(alopex_kv_txn *txn);
 enum alopex_mutation_op {
 	ALOPEX_MUT_PUT = 1,
 	ALOPEX_MUT_DELETE = 2,
+	/*
+	 * Every key k with key <= k < val was deleted (DROP TABLE, TRUNCATE,
+	 * DROP INDEX, a table's old storage): key/klen is the lower bound,
+	 * val/vlen the upper one; both are always given. Keys are not listed.
+	 */
+	ALOPEX_MUT_DELETE_RANGE = 3,
 };
 #define ALOPEX_SPACE_KV 0x01
 
@@ -263,7 +269,7 @@ typedef struct alopex_mutation {
 	int op;
 	const uint8_t *key;
 	size_t klen;
-	const uint8_t *val; /* NULL for deletes */
+	const uint8_t *val; /* NULL for deletes; DELETE_RANGE: upper bound */
 	size_t vlen;
 } alopex_mutation;
 

@@ -229,6 +229,9 @@ enum alopex_engine_caps {
 	ALOPEX_ENGINE_STMT_SNAPSHOT = 1 << 5,
 	/* has txn_commit_nosync and sync_to (below) */
 	ALOPEX_ENGINE_SYNC_SPLIT = 1 << 6,
+	ALOPEX_ENGINE_DEL_RANGE = 1 << 7, /* has del_range (below) */
+	/* has sync_visible (below) */
+	ALOPEX_ENGINE_SYNC_VISIBLE = 1 << 8,
 };
 
 enum alopex_txn_flags {
@@ -365,6 +368,36 @@ struct alopex_engine_ops {
 	int (*txn_commit_nosync)(void *txn, alopex_slice log_record,
 				 uint64_t *position, alopex_diag *diag);
 	int (*sync_to)(void *instance, uint64_t position, alopex_diag *diag);
+
+	/*
+	 * Appended: present when size covers it and caps has
+	 * ALOPEX_ENGINE_DEL_RANGE. Delete every key lower <= key < upper
+	 * (an empty slice with a NULL ptr is unbounded) that the transaction
+	 * sees, inside the transaction and atomically with it: its commit
+	 * removes them all, its rollback none. Keys absent are no error; a
+	 * successful call counts as a write (the commit gets a position)
+	 * even when the range was empty. It need not cost O(keys): an engine
+	 * may drop whole pages. Keys other transactions write in the range
+	 * while this one runs are the caller's business (the core keeps them
+	 * out): an engine may conflict on them, keep them, or, after a crash,
+	 * lose them. Errors leave the transaction usable only for rollback.
+	 * Without the op the core deletes key by key.
+	 */
+	int (*del_range)(void *txn, alopex_slice lower, alopex_slice upper,
+			 alopex_diag *diag);
+
+	/*
+	 * Appended: present when size covers it and caps has
+	 * ALOPEX_ENGINE_SYNC_VISIBLE. A commit is visible to readers before
+	 * it is durable (txn_commit syncs after committing; sync_to later).
+	 * Return once every commit a transaction could have seen (one made
+	 * visible before the call) is as durable as txn_commit leaves it
+	 * (ALOPEX_EIO when syncing failed). The core calls it before a
+	 * transaction that wrote nothing reports success, so nobody is told
+	 * of data that a crash then loses. It must cost next to nothing when
+	 * nothing is pending: every read-only transaction calls it.
+	 */
+	int (*sync_visible)(void *instance, alopex_diag *diag);
 };
 
 /* ---- vector kernels --------------------------------------------------- */
@@ -815,6 +848,14 @@ struct alopex_proto_host {
 	 * it). Parsing happened in script_open; call before script_next.
 	 */
 	int (*sql_script_is_point_read)(alopex_sql_script *sc);
+
+	/*
+	 * The running (or last) statement's i-th NOTICE or WARNING, in the
+	 * order raised, as sql_last_notice gives the last one; NULL past the
+	 * end. A protocol sends them all before the statement's completion.
+	 */
+	const char *(*sql_notice_at)(alopex_sql_session *s, uint32_t i,
+				     const char **level, const char **sqlstate);
 };
 
 struct alopex_protocol_ops {

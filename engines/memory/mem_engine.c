@@ -250,7 +250,8 @@ static uint64_t log_position(void *instance)
 static const struct alopex_engine_ops mem_ops = {
 	.size = sizeof(struct alopex_engine_ops),
 	.caps = ALOPEX_ENGINE_SNAPSHOT | ALOPEX_ENGINE_LOG |
-		ALOPEX_ENGINE_INSERT | ALOPEX_ENGINE_STMT_SNAPSHOT,
+		ALOPEX_ENGINE_INSERT | ALOPEX_ENGINE_STMT_SNAPSHOT |
+		ALOPEX_ENGINE_DEL_RANGE,
 	.open = engine_open,
 	.close = engine_close,
 	.txn_begin = alx_mem_txn_begin,
@@ -266,6 +267,7 @@ static const struct alopex_engine_ops mem_ops = {
 	.log_position = log_position,
 	.insert = alx_mem_insert,
 	.txn_snapshot = alx_mem_txn_snapshot,
+	.del_range = alx_mem_del_range,
 };
 
 static const struct alopex_plugin mem_plugin = {

@@ -65,6 +65,8 @@ struct alx_mem_txn {
 	int failed;			/* rollback-only after this error */
 	struct alx_mem_version *writes; /* own uncommitted versions */
 	struct alx_mem_cursor *cursors;
+	/* A range delete ran: a write even when it found no key. */
+	int wrote_range;
 };
 
 struct alx_mem_engine {
@@ -144,6 +146,8 @@ int alx_mem_put(void *txn, alopex_slice key, alopex_slice value,
 int alx_mem_del(void *txn, alopex_slice key, alopex_diag *diag);
 int alx_mem_insert(void *txn, alopex_slice key, alopex_slice value,
 		   alopex_diag *diag);
+int alx_mem_del_range(void *txn, alopex_slice lower, alopex_slice upper,
+		      alopex_diag *diag);
 int alx_mem_cursor_open(void *txn, alopex_slice lower, alopex_slice upper,
 			unsigned flags, void **cursor, alopex_diag *diag);
 int alx_mem_cursor_next(void *cursor, alopex_slice *key, alopex_slice *value,

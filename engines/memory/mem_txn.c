@@ -204,7 +204,7 @@ int alx_mem_txn_commit(void *t, alopex_slice record, uint64_t *position,
 	struct alx_mem_txn *txn = t;
 	struct alx_mem_engine *eng = txn->eng;
 	int rc = txn_usable(txn, diag);
-	if (rc != 0 || txn->writes == NULL) {
+	if (rc != 0 || (txn->writes == NULL && !txn->wrote_range)) {
 		/* Failed, read-only or empty: no position, no record. */
 		alx_mem_txn_rollback(txn);
 		return rc;
@@ -405,6 +405,50 @@ int alx_mem_insert(void *t, alopex_slice key, alopex_slice value,
 					 "key exists");
 	else
 		rc = write_locked(txn, node, key, value, 0, diag);
+	pthread_mutex_unlock(&eng->mu);
+	return rc;
+}
+
+/*
+ * Tombstones on every key of the range the transaction sees, under one
+ * hold of mu: O(keys), which is fine for a store that lives in memory.
+ * Keys invisible to it (another transaction's uncommitted insert) are
+ * left alone, as WiredTiger's truncate leaves them; a visible key another
+ * transaction changed since is a conflict, as for del.
+ */
+int alx_mem_del_range(void *t, alopex_slice lower, alopex_slice upper,
+		      alopex_diag *diag)
+{
+	struct alx_mem_txn *txn = t;
+	struct alx_mem_engine *eng = txn->eng;
+	if (txn->flags & ALOPEX_TXN_READONLY)
+		return eng->host->diag_set(diag, ALOPEX_EREADONLY, NULL,
+					   "write in a read-only "
+					   "transaction");
+	int rc = txn_usable(txn, diag);
+	if (rc != 0)
+		return rc;
+	pthread_mutex_lock(&eng->mu);
+	struct alx_mem_node *node = alx_mem_index_ge(
+		eng, lower.ptr, lower.ptr != NULL ? lower.len : 0);
+	/* bounded by the nodes in the range; tombstones add no node */
+	for (; node != NULL && rc == 0; node = node->next[0]) {
+		if (upper.ptr != NULL &&
+		    alx_mem_key_cmp(node->key, node->klen, upper.ptr,
+				    upper.len) >= 0)
+			break;
+		struct alx_mem_version *v = alx_mem_visible(node, txn);
+		if (v == NULL || v->tombstone)
+			continue;
+		alopex_slice k = {node->key, node->klen};
+		rc = write_locked(txn, node, k, (alopex_slice){NULL, 0}, 1,
+				  diag);
+	}
+	/* Part of the range may be gone: only rollback is left. */
+	if (rc != 0)
+		txn->failed = rc;
+	else
+		txn->wrote_range = 1;
 	pthread_mutex_unlock(&eng->mu);
 	return rc;
 }

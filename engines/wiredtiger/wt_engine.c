@@ -497,7 +497,8 @@ static const struct alopex_engine_ops wt_ops = {
 	.size = sizeof(struct alopex_engine_ops),
 	.caps = ALOPEX_ENGINE_DURABLE | ALOPEX_ENGINE_SNAPSHOT |
 		ALOPEX_ENGINE_LOG | ALOPEX_ENGINE_INSERT |
-		ALOPEX_ENGINE_STMT_SNAPSHOT | ALOPEX_ENGINE_SYNC_SPLIT,
+		ALOPEX_ENGINE_STMT_SNAPSHOT | ALOPEX_ENGINE_SYNC_SPLIT |
+		ALOPEX_ENGINE_DEL_RANGE | ALOPEX_ENGINE_SYNC_VISIBLE,
 	.open = engine_open,
 	.close = engine_close,
 	.txn_begin = alx_wt_txn_begin,
@@ -515,6 +516,8 @@ static const struct alopex_engine_ops wt_ops = {
 	.txn_snapshot = alx_wt_txn_snapshot,
 	.txn_commit_nosync = alx_wt_txn_commit_nosync,
 	.sync_to = alx_wt_sync_to,
+	.del_range = alx_wt_del_range,
+	.sync_visible = alx_wt_sync_visible,
 };
 
 static const struct alopex_plugin wt_plugin = {

@@ -75,13 +75,22 @@ struct alx_wt_engine {
 	_Atomic uint64_t last_pos;  /* last committed position (0: none) */
 	_Atomic uint64_t first_pos; /* oldest record still in the table */
 	_Atomic int trimming;
+	/* Set before a commit becomes visible (and put back if it fails):
+	 * no reader sees a position above it. alx_wt_sync_visible. */
+	_Atomic uint64_t visible_pos;
 
 	/* Group commit (durability fsync): one committer at a time flushes
 	 * the log for everyone committed so far; the rest wait for it. */
 	pthread_mutex_t sync_mu;
 	pthread_cond_t sync_cv;
-	uint64_t synced_pos; /* under sync_mu: positions on disk */
-	int syncing;	     /* under sync_mu: a flush is running */
+	/* Positions on disk: written under sync_mu, read without it by
+	 * alx_wt_sync_visible's fast path. */
+	_Atomic uint64_t synced_pos;
+	int syncing; /* under sync_mu: a flush is running */
+	/* Testing (wt_debug.h), under sync_mu: leaders wait while hold is
+	 * set; waiters counts the callers inside group_sync. */
+	int debug_hold;
+	unsigned debug_waiters;
 
 	WT_SESSION *sync_session; /* periodic durability: the timer's own */
 	alopex_timer *sync_timer;
@@ -127,6 +136,8 @@ int alx_wt_txn_snapshot(void *txn, alopex_diag *diag);
 int alx_wt_txn_commit_nosync(void *txn, alopex_slice log_record,
 			     uint64_t *position, alopex_diag *diag);
 int alx_wt_sync_to(void *instance, uint64_t position, alopex_diag *diag);
+/* Wait until every commit a reader could have seen is durable. */
+int alx_wt_sync_visible(void *instance, alopex_diag *diag);
 int alx_wt_txn_begin(void *instance, unsigned flags, void **txn,
 		     alopex_diag *diag);
 int alx_wt_txn_commit(void *txn, alopex_slice log_record, uint64_t *position,
@@ -144,6 +155,10 @@ int alx_wt_cursor_open(void *txn, alopex_slice lower, alopex_slice upper,
 int alx_wt_cursor_next(void *cursor, alopex_slice *key, alopex_slice *value,
 		       alopex_diag *diag);
 void alx_wt_cursor_close(void *cursor);
+
+/* wt_range.c */
+int alx_wt_del_range(void *txn, alopex_slice lower, alopex_slice upper,
+		     alopex_diag *diag);
 
 /* wt_log.c */
 /* Find the first and last positions in the log table (at open). */

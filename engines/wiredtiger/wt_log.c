@@ -48,6 +48,7 @@ int alx_wt_log_recover(struct alx_wt_engine *eng, alopex_diag *diag)
 	}
 	c->reset(c);
 	atomic_store(&eng->last_pos, pos[0]);
+	atomic_store(&eng->visible_pos, pos[0]);
 	atomic_store(&eng->first_pos, pos[0] == 0 ? 1 : pos[1]);
 	/* Recovered records are on disk; a reopened instance starts over. */
 	pthread_mutex_lock(&eng->sync_mu);

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "wt_debug.h"
 #include "wt_internal.h"
 
 struct alx_wt_cursor {
@@ -227,8 +228,9 @@ static int group_sync(struct alx_wt_engine *eng, WT_SESSION *s, uint64_t pos,
 {
 	int ret = 0, rc = 0;
 	pthread_mutex_lock(&eng->sync_mu);
+	eng->debug_waiters++;
 	while (eng->synced_pos < pos) {
-		if (eng->syncing) {
+		if (eng->syncing || eng->debug_hold) {
 			pthread_cond_wait(&eng->sync_cv, &eng->sync_mu);
 			continue;
 		}
@@ -253,6 +255,7 @@ static int group_sync(struct alx_wt_engine *eng, WT_SESSION *s, uint64_t pos,
 		if (rc != 0 || ret != 0)
 			break;
 	}
+	eng->debug_waiters--;
 	pthread_mutex_unlock(&eng->sync_mu);
 	if (ret != 0)
 		rc = eng->host->diag_set(diag, ALOPEX_EIO, NULL,
@@ -269,6 +272,47 @@ int alx_wt_sync_to(void *instance, uint64_t position, alopex_diag *diag)
 	if (eng->cfg->durability != ALX_WT_DUR_FSYNC)
 		return 0;
 	return group_sync(eng, NULL, position, diag);
+}
+
+/*
+ * Readers: a commit is visible from its commit_transaction on, durable
+ * only after the group flush. Nothing pending (the usual case for a
+ * read-only load) costs two atomic loads. Otherwise wait for a flush up to
+ * the last position: one that was visible_pos may still be committing or
+ * failing, and once commit_mu is ours it has done either.
+ */
+int alx_wt_sync_visible(void *instance, alopex_diag *diag)
+{
+	struct alx_wt_engine *eng = instance;
+	if (eng->cfg->durability != ALX_WT_DUR_FSYNC)
+		return 0;
+	uint64_t pos = atomic_load(&eng->visible_pos);
+	if (atomic_load(&eng->synced_pos) >= pos)
+		return 0;
+	pthread_mutex_lock(&eng->commit_mu);
+	uint64_t last = atomic_load(&eng->last_pos);
+	pthread_mutex_unlock(&eng->commit_mu);
+	return group_sync(eng, NULL, pos < last ? pos : last, diag);
+}
+
+void alx_wt_debug_hold_sync(void *instance, int hold)
+{
+	struct alx_wt_engine *eng = instance;
+	pthread_mutex_lock(&eng->sync_mu);
+	eng->debug_hold = hold;
+	pthread_cond_broadcast(&eng->sync_cv);
+	pthread_mutex_unlock(&eng->sync_mu);
+}
+
+uint64_t alx_wt_debug_sync_state(void *instance, unsigned *waiters)
+{
+	struct alx_wt_engine *eng = instance;
+	pthread_mutex_lock(&eng->sync_mu);
+	uint64_t synced = eng->synced_pos;
+	if (waiters != NULL)
+		*waiters = eng->debug_waiters;
+	pthread_mutex_unlock(&eng->sync_mu);
+	return synced;
 }
 
 /* Insert the record and commit, in position order. */
@@ -295,10 +339,14 @@ static int commit_write(struct alx_wt_txn *txn, alopex_slice record,
 	ses->log->set_value(ses->log, &v);
 	int ret = ses->log->insert(ses->log);
 	if (ret == 0) {
+		/* Before readers can see it (alx_wt_sync_visible). */
+		atomic_store(&eng->visible_pos, pos);
 		/* An error from commit means it was rolled back. */
 		ret = s->commit_transaction(s, NULL);
-		if (ret != 0)
+		if (ret != 0) {
+			atomic_store(&eng->visible_pos, pos - 1);
 			rc = alx_wt_error(eng, diag, ret, "commit");
+		}
 	} else {
 		rc = alx_wt_error(eng, diag, ret, "writing the log record");
 		s->rollback_transaction(s, NULL);
@@ -430,6 +478,31 @@ int alx_wt_get(void *t, alopex_slice key, alopex_slice *value,
 	return 0;
 }
 
+/*
+ * Point a cursor at a key and value (both in the caller's memory until
+ * the next call on the cursor). For format 'u' WiredTiger 3.2's set_key
+ * and set_value enter the API and parse the format to store the two
+ * pointers and flags (about 120 instructions each, and their code misses
+ * the instruction cache on every row of a bulk insert): do that here on
+ * that version; keys are non-empty (alx_wt_check_key), so no error path
+ * is skipped. Any other version goes through the API.
+ */
+static void cursor_set_kv(WT_CURSOR *c, const WT_ITEM *k, const WT_ITEM *v)
+{
+#if WIREDTIGER_VERSION_MAJOR == 3 && WIREDTIGER_VERSION_MINOR == 2
+	c->flags &= ~(uint32_t)(WT_CURSTD_KEY_SET | WT_CURSTD_VALUE_SET);
+	c->key.data = k->data;
+	c->key.size = k->size;
+	c->saved_err = 0;
+	c->value.data = v->data;
+	c->value.size = v->size;
+	c->flags |= WT_CURSTD_KEY_EXT | WT_CURSTD_VALUE_EXT;
+#else
+	c->set_key(c, k);
+	c->set_value(c, v);
+#endif
+}
+
 int alx_wt_put(void *t, alopex_slice key, alopex_slice value, alopex_diag *diag)
 {
 	struct alx_wt_txn *txn = t;
@@ -445,8 +518,7 @@ int alx_wt_put(void *t, alopex_slice key, alopex_slice value, alopex_diag *diag)
 	WT_ITEM k = {.data = key.ptr, .size = key.len};
 	WT_ITEM v = {.data = value.ptr != NULL ? value.ptr : key.ptr,
 		     .size = value.len};
-	c->set_key(c, &k);
-	c->set_value(c, &v);
+	cursor_set_kv(c, &k, &v);
 	int ret = c->insert(c);
 	if (ret != 0)
 		return txn_fail(txn, diag, ret, "write");
@@ -508,8 +580,7 @@ int alx_wt_insert(void *t, alopex_slice key, alopex_slice value,
 	WT_ITEM k = {.data = key.ptr, .size = key.len};
 	WT_ITEM v = {.data = value.ptr != NULL ? value.ptr : key.ptr,
 		     .size = value.len};
-	c->set_key(c, &k);
-	c->set_value(c, &v);
+	cursor_set_kv(c, &k, &v);
 	int ret = c->insert(c);
 	/* A visible value is there: an answer, not a failed write. */
 	if (ret == WT_DUPLICATE_KEY)
@@ -546,11 +617,22 @@ static int cursor_item(WT_CURSOR *c, WT_ITEM *k, WT_ITEM *v)
 	return ret != 0 ? ret : c->get_value(c, v);
 }
 
-static int key_cmp(const void *a, size_t alen, const void *b, size_t blen)
+/* memcmp order, inline: every row of a scan is compared with its bound,
+ * both are short, and a libc call was a sixth of this wrapper's cost. */
+static int key_cmp(const void *av, size_t alen, const void *bv, size_t blen)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-	if (c != 0)
-		return c;
+	const uint8_t *a = av, *b = bv;
+	size_t n = alen < blen ? alen : blen, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+	}
+	for (; i < n; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
 	return alen < blen ? -1 : (alen > blen ? 1 : 0);
 }
 

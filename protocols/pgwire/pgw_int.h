@@ -81,14 +81,19 @@ struct pgw_stmt {
 	struct pgw_stmt *next;
 };
 
+#define PGW_FMTS_INL 16
+
 struct pgw_portal {
-	char *name;
+	char *name; /* name_inl or malloc'd */
 	struct pgw_stmt *stmt;
 	alopex_sql_portal *pt;
 	uint32_t ncols;
-	int16_t *fmts; /* per result column */
+	int16_t *fmts; /* per result column: fmts_inl or malloc'd */
 	bool empty;    /* an empty query */
 	struct pgw_portal *next;
+	/* a short name and a narrow result need no allocation */
+	char name_inl[24];
+	int16_t fmts_inl[PGW_FMTS_INL];
 };
 
 struct pgw_conn {

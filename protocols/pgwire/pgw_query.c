@@ -48,7 +48,9 @@ static int put_row_desc(struct pgw_conn *pc, alopex_sql_portal *pt,
 			alopex_sql_prep *prep, uint32_t ncols,
 			const int16_t *fmts)
 {
-	struct pgw_coldesc *cd = calloc(ncols ? ncols : 1, sizeof(*cd));
+	/* most results are narrow: no allocation per Describe for them */
+	struct pgw_coldesc few[16] = {0};
+	struct pgw_coldesc *cd = ncols <= 16 ? few : calloc(ncols, sizeof(*cd));
 	if (cd == NULL)
 		return ALOPEX_ENOMEM;
 	for (uint32_t i = 0; i < ncols; i++) {
@@ -71,7 +73,8 @@ static int put_row_desc(struct pgw_conn *pc, alopex_sql_portal *pt,
 		cd[i].format = fmts ? fmts[i] : 0;
 	}
 	int rc = pgw_put_row_desc(&pc->out, cd, (uint16_t)ncols);
-	free(cd);
+	if (cd != few)
+		free(cd);
 	return rc != 0 ? ALOPEX_ENOMEM : 0;
 }
 
@@ -428,8 +431,10 @@ static void portal_drop(struct pgw_conn *pc, struct pgw_portal *p)
 		}
 	}
 	pc->ph->sql_portal_destroy(p->pt);
-	free(p->fmts);
-	free(p->name);
+	if (p->fmts != p->fmts_inl)
+		free(p->fmts);
+	if (p->name != p->name_inl)
+		free(p->name);
 	free(p);
 }
 
@@ -680,13 +685,24 @@ static int on_bind(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		rc = ALOPEX_ENOMEM;
 		goto out;
 	}
-	p->name = slice_dup(m->u.bind.portal);
+	/* the unnamed portal of a narrow result: no more allocations */
+	struct pgw_slice pn = m->u.bind.portal;
+	if (pn.n < sizeof(p->name_inl)) {
+		memcpy(p->name_inl, pn.p, pn.n);
+		p->name_inl[pn.n] = '\0';
+		p->name = p->name_inl;
+	} else {
+		p->name = slice_dup(pn);
+	}
 	p->stmt = s;
 	p->ncols = s->ncols;
-	p->fmts = calloc(s->ncols ? s->ncols : 1, sizeof(*p->fmts));
+	p->fmts = s->ncols <= PGW_FMTS_INL ? p->fmts_inl
+					   : calloc(s->ncols, sizeof(*p->fmts));
 	if (p->name == NULL || p->fmts == NULL) {
-		free(p->name);
-		free(p->fmts);
+		if (p->name != p->name_inl)
+			free(p->name);
+		if (p->fmts != p->fmts_inl)
+			free(p->fmts);
 		free(p);
 		rc = ALOPEX_ENOMEM;
 		goto out;
@@ -694,8 +710,10 @@ static int on_bind(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 	for (uint32_t i = 0; i < s->ncols; i++)
 		p->fmts[i] = (int16_t)pgw_bind_result_format(m, (uint16_t)i);
 	if (ph->sql_portal_create(s->prep, vals, np, &p->pt) != 0) {
-		free(p->name);
-		free(p->fmts);
+		if (p->name != p->name_inl)
+			free(p->name);
+		if (p->fmts != p->fmts_inl)
+			free(p->fmts);
 		free(p);
 		if (sql_error(pc) == R_IO)
 			rc = ALOPEX_EIO;

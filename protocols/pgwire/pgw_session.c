@@ -95,10 +95,9 @@ int pgw_send_diag(struct pgw_conn *pc, const alopex_diag *d)
 	return pgw_put_error(&pc->out, 'E', &f) != 0 ? ALOPEX_ENOMEM : 0;
 }
 
-int pgw_send_notice(struct pgw_conn *pc)
+static int send_one_notice(struct pgw_conn *pc, const char *msg,
+			   const char *level, const char *state)
 {
-	const char *level = NULL, *state = NULL;
-	const char *msg = pc->ph->sql_last_notice(pc->sess, &level, &state);
 	if (msg == NULL || msg[0] == '\0')
 		return 0;
 	struct pgw_err_fields f;
@@ -114,6 +113,28 @@ int pgw_send_notice(struct pgw_conn *pc)
 	f.message = buf;
 	f.detail = detail;
 	return pgw_put_error(&pc->out, 'N', &f) != 0 ? ALOPEX_ENOMEM : 0;
+}
+
+int pgw_send_notice(struct pgw_conn *pc)
+{
+	const struct alopex_proto_host *ph = pc->ph;
+	const char *level = NULL, *state = NULL, *msg;
+	if (ph->size < offsetof(struct alopex_proto_host, sql_notice_at) +
+			       sizeof(ph->sql_notice_at) ||
+	    ph->sql_notice_at == NULL) {
+		msg = ph->sql_last_notice(pc->sess, &level, &state);
+		return send_one_notice(pc, msg, level, state);
+	}
+	/* every one the statement raised, in order (bounded by the
+	 * session's notice list) */
+	for (uint32_t i = 0;
+	     (msg = ph->sql_notice_at(pc->sess, i, &level, &state)) != NULL;
+	     i++) {
+		int rc = send_one_notice(pc, msg, level, state);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
 }
 
 int pgw_send_ready(struct pgw_conn *pc)

@@ -186,9 +186,11 @@ static int print_batch(void *arg, const alopex_batch *b)
 	       b->count, b->count == 1 ? "" : "s");
 	for (size_t i = 0; i < b->count; i++) {
 		const alopex_mutation *m = &b->mutations[i];
-		printf("  %s ", m->op == ALOPEX_MUT_PUT ? "put" : "del");
+		printf("  %s ", m->op == ALOPEX_MUT_PUT		   ? "put"
+				: m->op == ALOPEX_MUT_DELETE_RANGE ? "delrange"
+								   : "del");
 		print_escaped(m->key, m->klen);
-		if (m->op == ALOPEX_MUT_PUT) {
+		if (m->op != ALOPEX_MUT_DELETE) {
 			putchar(' ');
 			print_escaped(m->val, m->vlen);
 		}

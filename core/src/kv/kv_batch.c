@@ -72,7 +72,8 @@ int alx_batch_add(struct alx_batch_writer *w, int op, alopex_slice key,
 	if (key.len > 0)
 		memcpy(p, key.ptr, key.len);
 	p += key.len;
-	if (op == ALOPEX_MUT_PUT) {
+	/* a range delete's upper bound travels as a value */
+	if (op == ALOPEX_MUT_PUT || op == ALOPEX_MUT_DELETE_RANGE) {
 		p += put_varint(p, val.len);
 		if (val.len > 0)
 			memcpy(p, val.ptr, val.len);
@@ -137,14 +138,15 @@ int alx_batch_decode(struct alx_runtime *rt, alopex_slice record,
 		if (p >= end)
 			goto corrupt;
 		m[i].op = *p++;
-		if (m[i].op != ALOPEX_MUT_PUT && m[i].op != ALOPEX_MUT_DELETE)
+		if (m[i].op != ALOPEX_MUT_PUT && m[i].op != ALOPEX_MUT_DELETE &&
+		    m[i].op != ALOPEX_MUT_DELETE_RANGE)
 			goto corrupt;
 		if (get_varint(&p, end, &len) != 0 || len > (uint64_t)(end - p))
 			goto corrupt;
 		m[i].key = p;
 		m[i].klen = (size_t)len;
 		p += len;
-		if (m[i].op == ALOPEX_MUT_PUT) {
+		if (m[i].op != ALOPEX_MUT_DELETE) {
 			if (get_varint(&p, end, &len) != 0 ||
 			    len > (uint64_t)(end - p))
 				goto corrupt;

@@ -6,8 +6,10 @@
  *
  * Record layout (version 1):
  *   u8 version, varint count, then per mutation:
- *   u8 op (ALOPEX_MUT_PUT / ALOPEX_MUT_DELETE), varint klen, key bytes,
- *   and for puts varint vlen, value bytes.
+ *   u8 op (ALOPEX_MUT_PUT / ALOPEX_MUT_DELETE / ALOPEX_MUT_DELETE_RANGE),
+ *   varint klen, key bytes, and for puts and range deletes varint vlen,
+ *   value bytes (a range delete: key is the lower bound, the value the
+ *   upper one; older readers reject the op as a malformed record).
  */
 #ifndef ALX_KV_BATCH_H
 #define ALX_KV_BATCH_H

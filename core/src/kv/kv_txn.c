@@ -28,6 +28,15 @@ static int engine_has_sync_split(const struct alopex_engine_ops *e)
 	       e->txn_commit_nosync != NULL && e->sync_to != NULL;
 }
 
+/* Engines built before sync_visible stop short of it. */
+static int engine_has_sync_visible(const struct alopex_engine_ops *e)
+{
+	return e->size >= offsetof(struct alopex_engine_ops, sync_visible) +
+				  sizeof(e->sync_visible) &&
+	       (e->caps & ALOPEX_ENGINE_SYNC_VISIBLE) != 0 &&
+	       e->sync_visible != NULL;
+}
+
 /* Engines built before txn_snapshot stop short of it. */
 static int engine_has_snapshot(const struct alopex_engine_ops *e)
 {
@@ -49,6 +58,7 @@ int alx_kv_txn_begin(alopex_db *db, unsigned flags, struct alx_kv_txn **out,
 		flags &= ~(unsigned)ALX_KV_TXN_READ_COMMITTED;
 	t->db = db;
 	t->flags = flags;
+	t->memo_klen = SIZE_MAX;
 	alx_diag_clear(&t->diag);
 	alx_batch_writer_init(&t->batch, db->rt);
 	alx_kv_lockowner_init(&t->lk, db->locks);
@@ -77,6 +87,7 @@ static void close_cursors(struct alx_kv_txn *t)
 int alx_kv_txn_stmt_snapshot(struct alx_kv_txn *t)
 {
 	t->restart = false;
+	t->memo_klen = SIZE_MAX; /* the view may change */
 	if (!(t->flags & ALX_KV_TXN_READ_COMMITTED) || t->doomed)
 		return 0;
 	/*
@@ -95,6 +106,7 @@ static void txn_free(struct alx_kv_txn *t)
 	alx_batch_writer_fini(&t->batch);
 	alx_free(db->rt, t->undo);
 	alx_free(db->rt, t->undo_buf);
+	alx_free(db->rt, t->memo);
 	alx_free(db->rt, t);
 	atomic_fetch_sub(&db->open_txns, 1);
 }
@@ -127,7 +139,8 @@ int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 	 * writer of a hot row need not sit out our fsync. That one commits
 	 * later in the same log, so it cannot be durable before us, and
 	 * neither of us reports success before it is (sync_to); readers
-	 * already see a commit once it is in the log.
+	 * see a commit once it is in the log, and wait for it to be durable
+	 * before their own success (sync_visible below).
 	 */
 	bool can_split = engine_has_sync_split(db->eng);
 	bool nosync = (t->flags & ALX_KV_TXN_NOSYNC) && can_split;
@@ -145,6 +158,15 @@ int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 					  : 0);
 	if (rc == 0 && split)
 		rc = db->eng->sync_to(db->einst, pos, diag);
+	/*
+	 * A transaction that wrote nothing may have read commits that are
+	 * visible but not yet durable: its success waits for them, so a
+	 * crash cannot lose what it was shown. A writer's own sync covers
+	 * every commit it could see (they are earlier in the log).
+	 */
+	if (rc == 0 && pos == 0 && !(t->flags & ALX_KV_TXN_NOSYNC) &&
+	    engine_has_sync_visible(db->eng))
+		rc = db->eng->sync_visible(db->einst, diag);
 	if (rc == 0 && position != NULL)
 		*position = pos;
 	txn_free(t);
@@ -195,12 +217,41 @@ static int write_failed(struct alx_kv_txn *t, int rc)
 	return rc;
 }
 
+/* Under a savepoint: keep a copy of what get answered (undo_record). */
+static void memo_keep(struct alx_kv_txn *t, alopex_slice key, int rc,
+		      const alopex_slice *val)
+{
+	t->memo_klen = SIZE_MAX;
+	if (rc != 0 && rc != ALOPEX_ENOTFOUND)
+		return;
+	size_t vlen = rc == 0 ? val->len : 0;
+	if (t->memo == NULL || t->memo_cap < key.len + vlen) {
+		size_t cap = key.len + vlen < 256 ? 256 : key.len + vlen;
+		uint8_t *p = alx_realloc(t->db->rt, t->memo, cap);
+		if (p == NULL)
+			return; /* no copy: undo_record reads the key */
+		t->memo = p;
+		t->memo_cap = cap;
+	}
+	if (key.len > 0)
+		memcpy(t->memo, key.ptr, key.len);
+	if (vlen > 0)
+		memcpy(t->memo + key.len, val->ptr, vlen);
+	t->memo_klen = key.len;
+	t->memo_vlen = vlen;
+	t->memo_absent = rc != 0;
+	t->memo_count = t->batch.count;
+}
+
 int alx_kv_txn_get(struct alx_kv_txn *t, alopex_slice key, alopex_slice *val)
 {
 	int rc = check_usable(t);
 	if (rc != 0)
 		return rc;
-	return t->db->eng->get(t->etxn, key, val, &t->diag);
+	rc = t->db->eng->get(t->etxn, key, val, &t->diag);
+	if (t->nsavepoints > 0)
+		memo_keep(t, key, rc, val);
+	return rc;
 }
 
 static int undo_reserve(struct alx_kv_txn *t, size_t bytes)
@@ -233,14 +284,24 @@ static int undo_record(struct alx_kv_txn *t, alopex_slice key)
 	if (t->nsavepoints == 0)
 		return 0;
 	alopex_slice old = {NULL, 0};
-	int rc = t->db->eng->get(t->etxn, key, &old, &t->diag);
-	int absent = rc == ALOPEX_ENOTFOUND;
-	if (rc != 0 && !absent)
-		return rc;
+	int rc, absent;
+	if (t->memo_klen == key.len && t->memo_count == t->batch.count &&
+	    (key.len == 0 || memcmp(t->memo, key.ptr, key.len) == 0)) {
+		/* Read by this statement, nothing written since: as the
+		 * engine would answer now. */
+		absent = t->memo_absent;
+		old = (alopex_slice){t->memo + key.len, t->memo_vlen};
+	} else {
+		rc = t->db->eng->get(t->etxn, key, &old, &t->diag);
+		absent = rc == ALOPEX_ENOTFOUND;
+		if (rc != 0 && !absent)
+			return rc;
+	}
 	size_t need = key.len + (absent ? 0 : old.len);
 	rc = undo_reserve(t, need);
 	if (rc != 0)
 		return rc;
+	t->memo_klen = SIZE_MAX; /* the key is about to change */
 	struct alx_kv_undo_entry *e = &t->undo[t->nundo++];
 	e->off = t->undo_len;
 	e->klen = (uint32_t)key.len;
@@ -285,8 +346,8 @@ static int lock_key(struct alx_kv_txn *t, alopex_slice key, bool check_version)
 	return 0;
 }
 
-static int check_write(struct alx_kv_txn *t, alopex_slice key,
-		       bool check_version)
+/* Usable and not read-only: any write's first check. */
+static int check_writable(struct alx_kv_txn *t)
 {
 	int rc = check_usable(t);
 	if (rc != 0)
@@ -295,7 +356,14 @@ static int check_write(struct alx_kv_txn *t, alopex_slice key,
 		return alx_diag_set(&t->diag, ALOPEX_EREADONLY, "25006",
 				    "cannot execute a write in a read-only "
 				    "transaction");
-	return lock_key(t, key, check_version);
+	return 0;
+}
+
+static int check_write(struct alx_kv_txn *t, alopex_slice key,
+		       bool check_version)
+{
+	int rc = check_writable(t);
+	return rc != 0 ? rc : lock_key(t, key, check_version);
 }
 
 static int put_checked(struct alx_kv_txn *t, alopex_slice key, alopex_slice val,
@@ -505,6 +573,8 @@ int alx_kv_txn_rollback_to(struct alx_kv_txn *t,
 	int rc = check_usable(t);
 	if (rc != 0)
 		return rc;
+	/* batch.count goes back: it no longer tells what changed. */
+	t->memo_klen = SIZE_MAX;
 	/* Newest first, so a key written twice ends at its oldest value. */
 	while (t->nundo > sp->nundo) {
 		struct alx_kv_undo_entry *e = &t->undo[t->nundo - 1];
@@ -536,4 +606,144 @@ void alx_kv_txn_release(struct alx_kv_txn *t)
 		t->nundo = 0;
 		t->undo_len = 0;
 	}
+}
+
+/* ---- range delete ------------------------------------------------------ */
+
+/* Engines built before del_range stop short of it. */
+static int engine_has_del_range(const struct alopex_engine_ops *e)
+{
+	return e->size >= offsetof(struct alopex_engine_ops, del_range) +
+				  sizeof(e->del_range) &&
+	       (e->caps & ALOPEX_ENGINE_DEL_RANGE) != 0 && e->del_range != NULL;
+}
+
+/* Keys collected per cursor pass of the key-by-key path. */
+#define DEL_RANGE_PASS 256
+
+/*
+ * The key-by-key path: collect a pass of keys, close the cursor, delete
+ * them; the next pass starts just after the last key deleted (starting at
+ * lower again would step over every earlier pass's tombstones).
+ */
+static int del_range_keywise(struct alx_kv_txn *t, alopex_slice lower,
+			     alopex_slice upper)
+{
+	struct alx_runtime *rt = t->db->rt;
+	uint8_t *from = NULL, *kbuf = NULL;
+	size_t from_len = lower.len, kcap = 0;
+	size_t offs[DEL_RANGE_PASS + 1];
+	int rc = 0;
+	from = alx_malloc(rt, lower.len + 1);
+	if (from == NULL)
+		return oom(t);
+	memcpy(from, lower.ptr, lower.len);
+	/* bounded: every pass but the last deletes DEL_RANGE_PASS keys */
+	for (;;) {
+		struct alx_kv_cursor *c;
+		alopex_slice lo = {from, from_len};
+		rc = alx_kv_cursor_open(t, lo, upper, 0, &c);
+		if (rc != 0)
+			break;
+		uint32_t n = 0;
+		size_t used = 0;
+		offs[0] = 0;
+		while (n < DEL_RANGE_PASS) {
+			alopex_slice k, v;
+			rc = alx_kv_cursor_next(c, &k, &v);
+			if (rc != ALOPEX_ROW)
+				break;
+			rc = 0;
+			if (kcap - used < k.len) {
+				size_t cap = kcap ? kcap : 4096;
+				while (cap - used < k.len)
+					cap *= 2;
+				uint8_t *p = alx_realloc(rt, kbuf, cap);
+				if (p == NULL) {
+					rc = oom(t);
+					break;
+				}
+				kbuf = p;
+				kcap = cap;
+			}
+			memcpy(kbuf + used, k.ptr, k.len);
+			used += k.len;
+			offs[++n] = used;
+		}
+		alx_kv_cursor_close(c);
+		if (rc == ALOPEX_DONE)
+			rc = 0;
+		for (uint32_t i = 0; rc == 0 && i < n; i++) {
+			alopex_slice k = {kbuf + offs[i],
+					  offs[i + 1] - offs[i]};
+			rc = alx_kv_txn_del(t, k);
+			if (rc == ALOPEX_ENOTFOUND)
+				rc = 0;
+		}
+		if (rc != 0 || n < DEL_RANGE_PASS)
+			break;
+		size_t last = offs[n] - offs[n - 1];
+		uint8_t *p = alx_realloc(rt, from, last + 1);
+		if (p == NULL) {
+			rc = oom(t);
+			break;
+		}
+		from = p;
+		memcpy(from, kbuf + offs[n - 1], last);
+		from[last] = 0;
+		from_len = last + 1;
+	}
+	alx_free(rt, kbuf);
+	alx_free(rt, from);
+	return rc;
+}
+
+int alx_kv_txn_del_range(struct alx_kv_txn *t, alopex_slice lower,
+			 alopex_slice upper, unsigned flags)
+{
+	int rc = check_writable(t);
+	if (rc != 0)
+		return rc;
+	if (lower.ptr == NULL || upper.ptr == NULL || lower.len == 0)
+		return alx_diag_set(&t->diag, ALOPEX_EINVAL, NULL,
+				    "a range delete needs both bounds");
+	size_t n = lower.len < upper.len ? lower.len : upper.len;
+	int cmp = memcmp(lower.ptr, upper.ptr, n);
+	if (cmp > 0 || (cmp == 0 && lower.len >= upper.len))
+		return alx_diag_set(&t->diag, ALOPEX_EINVAL, NULL,
+				    "empty range delete");
+	const struct alopex_engine_ops *e = t->db->eng;
+	/* Under a savepoint every key's old value goes to the undo log,
+	 * which takes reading them all anyway. */
+	if ((flags & ALX_KV_RANGE_KEYWISE) || t->nsavepoints > 0 ||
+	    !engine_has_del_range(e))
+		return del_range_keywise(t, lower, upper);
+	/* Room in the batch first: recording cannot fail after the write. */
+	struct alx_batch_writer saved = t->batch;
+	rc = alx_batch_add(&t->batch, ALOPEX_MUT_DELETE_RANGE, lower, upper);
+	if (rc != 0)
+		return oom(t);
+	rc = e->del_range(t->etxn, lower, upper, &t->diag);
+	if (rc != 0) {
+		t->batch.len = saved.len;
+		t->batch.count = saved.count;
+		/* The engine may have deleted part of the range. */
+		write_failed(t, rc);
+		if (!t->doomed) {
+			t->doomed = 1;
+			t->doom_code = rc;
+		}
+		return rc;
+	}
+	return 0;
+}
+
+int alx_kv_txn_refresh_view(struct alx_kv_txn *t)
+{
+	uint64_t seq = t->stmt_seq;
+	bool restart = t->restart;
+	int rc = alx_kv_txn_stmt_snapshot(t);
+	t->stmt_seq = seq;
+	t->restart = restart;
+	return rc;
 }

@@ -76,6 +76,17 @@ struct alx_kv_txn {
 	size_t nundo, undo_cap;
 	uint8_t *undo_buf;
 	size_t undo_len, undo_buf_cap;
+	/*
+	 * Under a savepoint, a copy of the last get (key, then value unless
+	 * absent), so the undo entry of an UPDATE's write needs no second
+	 * lookup of the row it just read. Valid while batch.count is still
+	 * memo_count: every write adds to the batch; statement snapshots and
+	 * rollback_to drop it. memo_klen SIZE_MAX: none.
+	 */
+	uint8_t *memo;
+	size_t memo_cap, memo_klen, memo_vlen;
+	bool memo_absent;
+	uint64_t memo_count;
 };
 
 /* Where a savepoint was taken; restored by alx_kv_txn_rollback_to. */
@@ -179,5 +190,34 @@ static inline int alx_kv_txn_wrote(const struct alx_kv_txn *t)
 {
 	return t->batch.count > 0;
 }
+
+enum alx_kv_range_flags {
+	/* Key by key even where the engine could delete the range whole. */
+	ALX_KV_RANGE_KEYWISE = 1 << 0,
+};
+
+/*
+ * Delete every key lower <= key < upper (both bounds given, lower < upper)
+ * that the transaction sees. Where the engine has del_range and no
+ * savepoint is open: one engine call and one ALOPEX_MUT_DELETE_RANGE
+ * mutation, with no row locks and no READ COMMITTED version check. The
+ * caller must then keep every other writer out of the range until this
+ * transaction ends (SQL: the table's write gate held alone, or storage no
+ * catalog names): the engine may keep a key another transaction writes
+ * there meanwhile and lose it in crash recovery. Otherwise
+ * (ALX_KV_RANGE_KEYWISE, a savepoint, an engine without the op) each key
+ * is deleted as alx_kv_txn_del deletes it. Errors in the transaction's
+ * diag; a failed engine range delete dooms the transaction.
+ */
+int alx_kv_txn_del_range(struct alx_kv_txn *t, alopex_slice lower,
+			 alopex_slice upper, unsigned flags);
+/*
+ * READ COMMITTED: later reads see every commit up to now, as
+ * alx_kv_txn_stmt_snapshot, but writes still check for versions newer
+ * than the statement's first snapshot (what the statement decided on).
+ * For a statement that waited for writers to finish and must see what
+ * they wrote (TRUNCATE after the table's write gate). A no-op otherwise.
+ */
+int alx_kv_txn_refresh_view(struct alx_kv_txn *t);
 
 #endif

@@ -22,6 +22,14 @@
  * before the first message that may block, which then goes to an
  * executor (P_RESUME). Replies are sent straight to the socket when
  * nothing is queued before them (h_write), from either thread.
+ *
+ * A plain socket is read by our own event (rd_cb), not the bufferevent:
+ * one recv() per readiness into the connection's buffer, handed to the
+ * protocol as it is. The bufferevent's own reading costs an
+ * ioctl(FIONREAD), a copy through an evbuffer and a deferred callback
+ * per request. The bufferevent still owns the socket and its output;
+ * its input buffer holds what was read while an executor owns the
+ * connection. TLS connections are read through the bufferevent filter.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -99,6 +107,12 @@ struct alopex_conn {
 	struct bufferevent *bev; /* NULL once torn down */
 	struct event *ev_ctl;	 /* worker-side control, any thread */
 	struct event *ev_timer;	 /* the protocol's timer */
+	struct event *ev_read;	 /* plain socket: rd_cb (io_mu) */
+	evutil_socket_t fd;
+	bool rd_added;	/* ev_read is added */
+	bool rd_paused; /* h_pause_read */
+	bool rd_full;	/* READ_HIGH_WATER bytes wait for the executor */
+	bool rd_off;	/* TLS began: the filter reads the socket */
 	int tls;
 	atomic_int want_close; /* flush, then close */
 	atomic_int io_dead;    /* EOF or error seen */
@@ -256,6 +270,9 @@ static void conn_teardown_locked(struct alopex_conn *c)
 	struct bufferevent *b = c->bev;
 	c->bev = NULL;
 	evtimer_del(c->ev_timer);
+	if (c->rd_added)
+		event_del_noblock(c->ev_read);
+	c->rd_added = false;
 	bufferevent_free(b);
 	pthread_cond_broadcast(&c->drain_cv);
 	kick(c, P_GONE);
@@ -287,18 +304,32 @@ static void ctl_cb(evutil_socket_t fd, short what, void *arg)
 
 static void request_close(struct alopex_conn *c);
 
+static void rd_update_locked(struct alopex_conn *c);
+
+/* Move up to READ_CHUNK held input bytes to c->inbuf (the owner only). */
+static int take_input(struct alopex_conn *c)
+{
+	int n = 0;
+	pthread_mutex_lock(&c->io_mu);
+	if (c->bev != NULL)
+		n = evbuffer_remove(bufferevent_get_input(c->bev), c->inbuf,
+				    READ_CHUNK);
+	if (n <= 0 && c->rd_full) {
+		/* drained: read the socket again */
+		c->rd_full = false;
+		rd_update_locked(c);
+	}
+	pthread_mutex_unlock(&c->io_mu);
+	return n;
+}
+
 /* The protocol's cheap work on this worker; what to leave to an executor. */
 static unsigned run_inline(struct alopex_conn *c)
 {
 	for (;;) {
 		if (atomic_load(&c->want_close))
 			return 0;
-		int n = 0;
-		pthread_mutex_lock(&c->io_mu);
-		if (c->bev != NULL)
-			n = evbuffer_remove(bufferevent_get_input(c->bev),
-					    c->inbuf, READ_CHUNK);
-		pthread_mutex_unlock(&c->io_mu);
+		int n = take_input(c);
 		if (n <= 0)
 			return 0;
 		alopex_slice s = {c->inbuf, (size_t)n};
@@ -336,6 +367,128 @@ static void read_cb(struct bufferevent *bev, void *arg)
 			c->queued = false;
 		pthread_mutex_unlock(&c->sched_mu);
 	}
+	if (push)
+		exec_push(&c->srv->exec, c);
+}
+
+/* Whether our read event should be armed; with io_mu held. */
+static void rd_update_locked(struct alopex_conn *c)
+{
+	bool want = c->bev != NULL && !c->rd_off && !c->rd_paused &&
+		    !c->rd_full && !atomic_load(&c->want_close) &&
+		    !atomic_load(&c->io_dead);
+	if (want && !c->rd_added) {
+		c->rd_added = event_add(c->ev_read, NULL) == 0;
+	} else if (!want && c->rd_added) {
+		/* noblock: rd_cb may be waiting for the io_mu we hold */
+		event_del_noblock(c->ev_read);
+		c->rd_added = false;
+	}
+}
+
+/*
+ * One recv(), with io_mu held: into c->inbuf when we own the connection,
+ * else into the input buffer the executor takes from (c->inbuf is the
+ * owner's). >0 bytes, 0 none yet, <0 the socket is finished (EOF or
+ * error: io_dead is set).
+ */
+static ssize_t rd_recv_locked(struct alopex_conn *c, bool own)
+{
+	if (c->bev == NULL || c->rd_off)
+		return 0;
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct evbuffer_iovec v;
+	/* behind bytes held for the executor: keep the order */
+	bool held = !own || evbuffer_get_length(in) > 0;
+	if (held) {
+		/* the bufferevent keeps its input's end frozen but for its
+		 * own reads; this is one */
+		evbuffer_unfreeze(in, 0);
+		if (evbuffer_reserve_space(in, READ_CHUNK, &v, 1) < 1) {
+			evbuffer_freeze(in, 0);
+			goto dead;
+		}
+	} else {
+		v.iov_base = c->inbuf;
+		v.iov_len = READ_CHUNK;
+	}
+	ssize_t n;
+	do
+		n = recv(c->fd, v.iov_base, v.iov_len, 0);
+	while (n < 0 && errno == EINTR);
+	int err = errno;
+	if (held) {
+		v.iov_len = n > 0 ? (size_t)n : 0;
+		int crc = evbuffer_commit_space(in, &v, 1);
+		evbuffer_freeze(in, 0);
+		if (crc != 0)
+			goto dead;
+	}
+	if (n < 0 && (err == EAGAIN || err == EWOULDBLOCK))
+		return 0;
+	if (n <= 0)
+		goto dead;
+	if (held) {
+		if (evbuffer_get_length(in) >= READ_HIGH_WATER) {
+			c->rd_full = true;
+			rd_update_locked(c);
+		}
+	}
+	return n;
+dead:
+	atomic_store(&c->io_dead, 1);
+	rd_update_locked(c);
+	event_active(c->ev_ctl, EV_READ, 0);
+	return -1;
+}
+
+/* The plain socket is readable (worker thread). */
+static void rd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct alopex_conn *c = arg;
+	pthread_mutex_lock(&c->sched_mu);
+	bool own =
+		!c->queued && c->have_state && c->proto->on_data_inline != NULL;
+	if (own)
+		c->queued = true;
+	pthread_mutex_unlock(&c->sched_mu);
+
+	pthread_mutex_lock(&c->io_mu);
+	bool direct = own && c->bev != NULL &&
+		      evbuffer_get_length(bufferevent_get_input(c->bev)) == 0;
+	ssize_t n = rd_recv_locked(c, own);
+	pthread_mutex_unlock(&c->io_mu);
+
+	if (!own) {
+		if (n <= 0)
+			return;
+		pthread_mutex_lock(&c->sched_mu);
+		c->pending |= P_DATA;
+		bool push = !c->queued;
+		c->queued = true;
+		pthread_mutex_unlock(&c->sched_mu);
+		if (push)
+			exec_push(&c->srv->exec, c);
+		return;
+	}
+	unsigned more = 0;
+	if (n > 0 && direct && !atomic_load(&c->want_close)) {
+		alopex_slice s = {c->inbuf, (size_t)n};
+		int rc = c->proto->on_data_inline(c->state, s);
+		if (rc == ALOPEX_AGAIN)
+			more = P_RESUME | P_DATA;
+		else if (rc != 0)
+			request_close(c);
+	} else if (n > 0) {
+		more = run_inline(c);
+	}
+	pthread_mutex_lock(&c->sched_mu);
+	/* kicks that came meanwhile (stop) were left to us */
+	c->pending |= more;
+	bool push = c->pending != 0;
+	if (!push)
+		c->queued = false;
+	pthread_mutex_unlock(&c->sched_mu);
 	if (push)
 		exec_push(&c->srv->exec, c);
 }
@@ -381,6 +534,8 @@ static void conn_free(struct alopex_conn *c)
 		event_free(c->ev_ctl);
 	if (c->ev_timer != NULL)
 		event_free(c->ev_timer);
+	if (c->ev_read != NULL)
+		event_free(c->ev_read);
 	pthread_mutex_destroy(&c->io_mu);
 	pthread_cond_destroy(&c->drain_cv);
 	pthread_mutex_destroy(&c->sched_mu);
@@ -443,7 +598,10 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 						BEV_OPT_DEFER_CALLBACKS);
 	c->ev_ctl = event_new(w->base, -1, 0, ctl_cb, c);
 	c->ev_timer = evtimer_new(w->base, timer_cb, c);
-	if (c->bev == NULL || c->ev_ctl == NULL || c->ev_timer == NULL) {
+	c->fd = fd;
+	c->ev_read = event_new(w->base, fd, EV_READ | EV_PERSIST, rd_cb, c);
+	if (c->bev == NULL || c->ev_ctl == NULL || c->ev_timer == NULL ||
+	    c->ev_read == NULL) {
 		if (c->bev != NULL)
 			bufferevent_free(c->bev);
 		else
@@ -452,6 +610,8 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 			event_free(c->ev_ctl);
 		if (c->ev_timer != NULL)
 			event_free(c->ev_timer);
+		if (c->ev_read != NULL)
+			event_free(c->ev_read);
 		pthread_mutex_destroy(&c->io_mu);
 		pthread_cond_destroy(&c->drain_cv);
 		pthread_mutex_destroy(&c->sched_mu);
@@ -476,7 +636,9 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	bufferevent_setcb(c->bev, read_cb, write_cb, event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, READ_HIGH_WATER);
 	kick(c, P_ACCEPT);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	/* the bufferevent only writes: rd_cb reads (see the top) */
+	bufferevent_enable(c->bev, EV_WRITE);
+	rd_update_locked(c);
 	pthread_mutex_unlock(&c->io_mu);
 }
 
@@ -489,6 +651,7 @@ static void request_close(struct alopex_conn *c)
 	if (c->bev != NULL) {
 		/* nothing more is read; what is queued still goes out */
 		bufferevent_disable(c->bev, EV_READ);
+		rd_update_locked(c);
 		event_active(c->ev_ctl, EV_WRITE, 0);
 	}
 	pthread_mutex_unlock(&c->io_mu);
@@ -501,12 +664,7 @@ static void deliver_data(struct alopex_conn *c)
 	for (;;) {
 		if (atomic_load(&c->want_close))
 			return;
-		int n = 0;
-		pthread_mutex_lock(&c->io_mu);
-		if (c->bev != NULL)
-			n = evbuffer_remove(bufferevent_get_input(c->bev),
-					    c->inbuf, READ_CHUNK);
-		pthread_mutex_unlock(&c->io_mu);
+		int n = take_input(c);
 		if (n <= 0)
 			return;
 		alopex_slice s = {c->inbuf, (size_t)n};
@@ -690,6 +848,8 @@ static int h_start_tls(alopex_conn *c, const void *reply, size_t len)
 	/* the client sends its ClientHello only after the reply, so nothing
 	 * the plain connection reads from now on is plain text */
 	bufferevent_disable(c->bev, EV_READ);
+	c->rd_off = true;
+	rd_update_locked(c);
 	if (len > 0 && bufferevent_write(c->bev, reply, len) != 0) {
 		rc = ALOPEX_ENOMEM;
 		goto out;
@@ -742,11 +902,14 @@ static int h_peer(alopex_conn *c, int *family, uint8_t addr[16], char *buf,
 static void h_pause_read(alopex_conn *c, int pause)
 {
 	pthread_mutex_lock(&c->io_mu);
-	if (c->bev != NULL) {
+	if (c->bev != NULL && c->tls) {
 		if (pause)
 			bufferevent_disable(c->bev, EV_READ);
 		else if (!atomic_load(&c->want_close))
 			bufferevent_enable(c->bev, EV_READ);
+	} else if (c->bev != NULL) {
+		c->rd_paused = pause != 0;
+		rd_update_locked(c);
 	}
 	pthread_mutex_unlock(&c->io_mu);
 }

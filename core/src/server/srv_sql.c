@@ -44,6 +44,7 @@ struct alopex_sql_prep {
 struct alopex_sql_portal {
 	struct alx_portal *pt;
 	struct alopex_sql_session *ss; /* NULL: a simple-query portal */
+	char num[24];		       /* value_text of an integer */
 };
 
 struct alopex_sql_script {
@@ -193,6 +194,12 @@ static const char *last_notice(alopex_sql_session *ss, const char **level,
 	return alx_session_last_notice(ss->s, level, sqlstate);
 }
 
+static const char *notice_at(alopex_sql_session *ss, uint32_t i,
+			     const char **level, const char **sqlstate)
+{
+	return alx_session_notice_at(ss->s, i, level, sqlstate);
+}
+
 static void cancel(alopex_sql_session *ss)
 {
 	atomic_store(&ss->s->cancel_req, 1);
@@ -297,13 +304,17 @@ static int portal_create(alopex_sql_prep *p, const alopex_slice *params,
 			 uint32_t n, alopex_sql_portal **out)
 {
 	struct alopex_sql_portal *pt = calloc(1, sizeof(*pt));
-	struct alx_param *v = n ? calloc(n, sizeof(*v)) : NULL;
-	if (pt == NULL || (n > 0 && v == NULL)) {
+	/* few parameters (a point read's key): no allocation for them */
+	struct alx_param few[8];
+	struct alx_param *v = n <= 8 ? few : calloc(n, sizeof(*v));
+	if (pt == NULL || v == NULL) {
 		free(pt);
-		free(v);
+		if (v != few)
+			free(v);
 		return alx_diag_set(&p->ss->s->diag, ALOPEX_ENOMEM, "53200",
 				    "out of memory");
 	}
+	memset(v, 0, (n <= 8 ? 8 : n) * sizeof(*v));
 	for (uint32_t i = 0; i < n; i++) {
 		if (params[i].ptr == NULL) {
 			v[i].kind = ALX_PARAM_NULL;
@@ -314,7 +325,8 @@ static int portal_create(alopex_sql_prep *p, const alopex_slice *params,
 		v[i].len = params[i].len;
 	}
 	int rc = alx_portal_create(p->p, v, n, &pt->pt);
-	free(v);
+	if (v != few)
+		free(v);
 	if (rc != 0) {
 		free(pt);
 		return rc;
@@ -361,8 +373,30 @@ static int portal_col(alopex_sql_portal *pt, uint32_t i,
 static const char *value_text(alopex_sql_portal *pt, const alopex_sql_row *row,
 			      uint32_t col, size_t *len)
 {
-	const struct alx_value *r = (const struct alx_value *)row;
-	return alx_portal_text(pt->pt, &r[col], len);
+	const struct alx_value *v = &((const struct alx_value *)row)[col];
+	if (!v->null && (v->type == ALX_T_INT2 || v->type == ALX_T_INT4 ||
+			 v->type == ALX_T_INT8)) {
+		/* the common column of a point read: by hand, since the
+		 * general output path (snprintf) was most of a row's cost */
+		char d[24];
+		size_t nd = 0;
+		uint64_t u =
+			v->u.i < 0 ? 0 - (uint64_t)v->u.i : (uint64_t)v->u.i;
+		do {
+			d[nd++] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u > 0);
+		size_t k = 0;
+		if (v->u.i < 0)
+			pt->num[k++] = '-';
+		while (nd > 0)
+			pt->num[k++] = d[--nd];
+		pt->num[k] = '\0';
+		if (len != NULL)
+			*len = k;
+		return pt->num;
+	}
+	return alx_portal_text(pt->pt, v, len);
 }
 
 static const char *portal_tag(alopex_sql_portal *pt)
@@ -662,74 +696,6 @@ static int xact_control(alopex_sql_portal *pt, const alopex_sql_row **row)
 
 /* ---- cheap statements ---------------------------------------------------------- */
 
-/* Bounded work on values: no function calls (pg_sleep, nextval), no
- * subqueries, no pattern matching. */
-static bool bx_cheap(const struct alx_bx *e)
-{
-	if (e == NULL)
-		return true;
-	switch (e->kind) {
-	case ALX_BX_CONST:
-	case ALX_BX_PARAM:
-	case ALX_BX_VAR:
-	case ALX_BX_CMP:
-	case ALX_BX_ARITH:
-	case ALX_BX_NEG:
-	case ALX_BX_AND:
-	case ALX_BX_OR:
-	case ALX_BX_NOT:
-	case ALX_BX_TEST:
-	case ALX_BX_DISTINCT:
-	case ALX_BX_CAST:
-	case ALX_BX_CASE:
-	case ALX_BX_COALESCE:
-	case ALX_BX_NULLIF:
-	case ALX_BX_GREATEST:
-	case ALX_BX_LEAST:
-		break;
-	default:
-		return false;
-	}
-	for (uint32_t i = 0; i < e->nargs; i++)
-		if (!bx_cheap(e->args[i]))
-			return false;
-	return true;
-}
-
-static bool bxs_cheap(struct alx_bx *const *v, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (!bx_cheap(v[i]))
-			return false;
-	return true;
-}
-
-/* At most one row of a user table by its whole primary key. */
-static bool plan_cheap(const struct alx_plan *p)
-{
-	if (p == NULL || !bxs_cheap(p->quals, p->nquals))
-		return false;
-	switch (p->kind) {
-	case ALX_P_RESULT:
-		return true;
-	case ALX_P_PROJECT:
-		return bxs_cheap(p->exprs, p->nexprs) && plan_cheap(p->child);
-	case ALX_P_FILTER:
-		return plan_cheap(p->child);
-	case ALX_P_LIMIT:
-		return bx_cheap(p->limit) && bx_cheap(p->offset) &&
-		       plan_cheap(p->child);
-	case ALX_P_SCAN:
-		return p->rte != NULL && p->rte->kind == ALX_RTE_TABLE &&
-		       p->table != NULL && p->table->has_pk &&
-		       p->access == ALX_ACCESS_PK && p->key_only &&
-		       p->vscan == NULL && bxs_cheap(p->eq, p->neq) &&
-		       bx_cheap(p->lo) && bx_cheap(p->hi);
-	default:
-		return false;
-	}
-}
-
 /*
  * The catalog the plan was bound against is the one a statement would
  * use now (else it is bound again when it runs, and the new plan may not
@@ -751,13 +717,12 @@ static int prep_is_point_read(alopex_sql_prep *ap)
 {
 	struct alx_prep *p = ap->p;
 	const struct alx_bound *bd = p->bd;
-	if (p->stmt == NULL || p->stmt->kind != ALX_SQL_STMT_SELECT ||
-	    bd == NULL || bd->dml != NULL || bd->plan == NULL ||
-	    !catalog_current(p->s, bd->version))
+	if (bd == NULL || !catalog_current(p->s, bd->version))
 		return 0;
-	/* a prepared statement is bound once per catalog version */
+	/* a prepared statement is bound once per catalog version: ask the
+	 * planner once per version */
 	if (ap->point_read < 0 || ap->point_version != bd->version) {
-		ap->point_read = plan_cheap(bd->plan) ? 1 : 0;
+		ap->point_read = alx_prep_is_point_read(p) ? 1 : 0;
 		ap->point_version = bd->version;
 	}
 	return ap->point_read;
@@ -792,9 +757,7 @@ static int script_is_point_read(alopex_sql_script *sc)
 	}
 	sc->prep = p;
 	sc->prepped = true;
-	const struct alx_bound *bd = p->bd;
-	return bd != NULL && bd->dml == NULL && bd->plan != NULL &&
-	       plan_cheap(bd->plan);
+	return alx_prep_is_point_read(p);
 }
 
 /* ---- roles ------------------------------------------------------------------ */
@@ -851,4 +814,5 @@ void alx_srv_sql_fill(struct alopex_proto_host *h)
 	h->sql_xact_end = xact_end;
 	h->sql_prep_is_point_read = prep_is_point_read;
 	h->sql_script_is_point_read = script_is_point_read;
+	h->sql_notice_at = notice_at;
 }

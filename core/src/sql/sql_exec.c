@@ -443,11 +443,14 @@ int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
 	struct alx_exec *ex = n->ex;
 	if (n->empty)
 		return ALOPEX_DONE;
+	uint32_t niq = n->cur != NULL ? alx_iqual_count(n) : 0;
 	for (;;) {
 		int rc = alx_exec_tick(ex);
 		if (rc != 0)
 			return rc;
-		alx_arena_reset(&n->rowa);
+		/* A row the integer filters reject allocated nothing. */
+		if (n->rowa.used != 0)
+			alx_arena_reset(&n->rowa);
 		alopex_slice k, v;
 		if (n->cur == NULL) {
 			/* point lookup on the primary key */
@@ -494,11 +497,11 @@ int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
 		/* Integer filters first, on the stored row: most rows of a
 		 * selective scan are never decoded. */
 		uint32_t done = 0;
-		if (n->cur != NULL && alx_iqual_count(n) > 0) {
+		if (niq > 0) {
 			int t = alx_iqual_test(n, v);
 			if (t == 0)
 				continue;
-			done = t > 0 ? alx_iqual_count(n) : 0;
+			done = t > 0 ? niq : 0;
 		}
 		rc = emit_table_row(n, k, v);
 		if (rc != 0)
@@ -515,6 +518,58 @@ int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row)
 			return ALOPEX_ROW;
 		}
 	}
+}
+
+/*
+ * The number of rows scan_next would return, without returning them: on a
+ * table scan whose quals all compiled to integer filters a row they accept
+ * is counted undecoded. Rows they cannot decide go the generic way, for
+ * its answer or its error; other scans count scan_next's rows.
+ */
+int alx_exec_scan_count(struct alx_node *n, int64_t *count)
+{
+	struct alx_exec *ex = n->ex;
+	int64_t c = 0;
+	int rc;
+	if (n->p->access == ALX_ACCESS_VECTOR ||
+	    n->p->access == ALX_ACCESS_INDEX || n->cur == NULL || n->empty ||
+	    alx_iqual_count(n) != n->p->nquals) {
+		const struct alx_value *row;
+		while ((rc = alx_exec_scan_next(n, &row)) == ALOPEX_ROW)
+			c++;
+		if (rc != ALOPEX_DONE)
+			return rc;
+		*count = c;
+		return 0;
+	}
+	uint32_t nq = n->p->nquals;
+	for (;;) {
+		rc = alx_exec_tick(ex);
+		if (rc != 0)
+			return rc;
+		alopex_slice k, v;
+		rc = alx_kv_cursor_next(n->cur, &k, &v);
+		if (rc == ALOPEX_DONE)
+			break;
+		if (rc != ALOPEX_ROW)
+			return alx_exec_kv_err(ex, rc);
+		int t = nq > 0 ? alx_iqual_test(n, v) : 1;
+		if (t >= 0) {
+			c += t;
+			continue;
+		}
+		if (n->rowa.used != 0)
+			alx_arena_reset(&n->rowa);
+		rc = emit_table_row(n, k, v);
+		int ok = 1;
+		if (rc == 0)
+			rc = alx_eval_quals(&n->ev, n->p->quals, nq, &ok);
+		if (rc != 0)
+			return rc;
+		c += ok != 0;
+	}
+	*count = c;
+	return 0;
 }
 
 /* ---- node lifecycle ------------------------------------------------------------- */

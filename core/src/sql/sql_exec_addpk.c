@@ -14,7 +14,7 @@
  * in one transaction would hold every write in the commit batch, the lock
  * table and WiredTiger's cache at once), which nobody sees since no
  * catalog names N; the statement's transaction only flips the catalog,
- * and the old storage goes in short transactions after the commit. A
+ * and the old storage goes after the commit, as one range delete. A
  * failure deletes N; a crash leaves N (before the commit) or the old
  * storage (after it) unnamed by the catalog, and alx_ddl_sweep_orphans
  * deletes it when the database's catalog is first loaded. Otherwise
@@ -45,8 +45,6 @@
 #define PK_CHUNK 512
 /* A building transaction commits after this many bytes of writes. */
 #define PK_BATCH_BYTES (4u << 20)
-/* Keys deleted per transaction when dropping storage. */
-#define DROP_BATCH 20000
 /* How far past the catalog's next id a streaming build's id is. */
 #define PK_ID_GAP 256u
 
@@ -60,9 +58,12 @@ static void table_id_prefix(uint8_t out[5], uint32_t id)
 }
 
 /*
- * Delete every key of table id's storage in short transactions, each
- * starting after the last key deleted (not at the prefix again: that
- * would step over the tombstones of every earlier batch).
+ * Delete every key of table id's storage, which no catalog names (the old
+ * storage after the flip committed, a failed build's, an orphan): one
+ * range delete in a transaction of its own. Nobody writes there any more:
+ * writers bound to the old table meet the retired gate (40001), and
+ * nothing binds to an id the catalog does not name. An engine without
+ * range deletes goes key by key, in the same transaction.
  */
 static int drop_storage(alopex_db *db, uint32_t id, alopex_diag *d)
 {
@@ -73,82 +74,18 @@ static int drop_storage(alopex_db *db, uint32_t id, alopex_diag *d)
 		table_id_prefix(hi, id + 1);
 		hilen = 5;
 	}
-	struct alx_arena a;
-	alx_arena_init(&a, db->rt, 0);
-	struct alx_buf from;
-	alx_buf_init(&from, &a);
-	int rc = alx_buf_append(&from, lo, sizeof(lo))
-			 ? alx_diag_set(d, ALOPEX_ENOMEM, "53200",
-					"out of memory")
-			 : 0;
-	/* bounded: every pass but the last deletes DROP_BATCH keys */
-	while (rc == 0) {
-		struct alx_kv_txn *t = NULL;
-		rc = alx_kv_txn_begin(db, 0, &t, d);
-		if (rc != 0)
-			break;
-		struct alx_kv_cursor *cur;
-		alopex_slice l = {from.ptr, from.len}, u = {hi, hilen};
-		rc = alx_kv_cursor_open(t, l, u, 0, &cur);
-		if (rc != 0) {
-			*d = t->diag;
-			alx_kv_txn_rollback(t);
-			break;
-		}
-		struct alx_arena ka;
-		alx_arena_init(&ka, db->rt, 0);
-		alopex_slice *keys =
-			alx_arena_alloc(&ka, DROP_BATCH * sizeof(*keys));
-		uint32_t n = 0;
-		if (keys == NULL)
-			rc = alx_diag_set(d, ALOPEX_ENOMEM, "53200",
-					  "out of memory");
-		while (rc == 0 && n < DROP_BATCH) {
-			alopex_slice k, v;
-			int r2 = alx_kv_cursor_next(cur, &k, &v);
-			if (r2 == ALOPEX_DONE)
-				break;
-			if (r2 != ALOPEX_ROW) {
-				*d = t->diag;
-				rc = r2;
-				break;
-			}
-			keys[n].ptr = alx_arena_memdup(&ka, k.ptr, k.len);
-			keys[n].len = k.len;
-			if (keys[n].ptr == NULL)
-				rc = alx_diag_set(d, ALOPEX_ENOMEM, "53200",
-						  "out of memory");
-			else
-				n++;
-		}
-		alx_kv_cursor_close(cur);
-		for (uint32_t i = 0; rc == 0 && i < n; i++) {
-			int r2 = alx_kv_txn_del(t, keys[i]);
-			if (r2 != 0 && r2 != ALOPEX_ENOTFOUND) {
-				*d = t->diag;
-				rc = r2;
-			}
-		}
-		if (rc == 0 && n > 0) {
-			/* the next pass starts just after the last key */
-			from.len = 0;
-			if (alx_buf_append(&from, keys[n - 1].ptr,
-					   keys[n - 1].len) != 0 ||
-			    alx_buf_append(&from, "", 1) != 0)
-				rc = alx_diag_set(d, ALOPEX_ENOMEM, "53200",
-						  "out of memory");
-		}
-		alx_arena_fini(&ka);
-		if (rc != 0) {
-			alx_kv_txn_rollback(t);
-			break;
-		}
-		rc = alx_kv_txn_commit(t, NULL, d);
-		if (rc != 0 || n < DROP_BATCH)
-			break;
+	struct alx_kv_txn *t = NULL;
+	int rc = alx_kv_txn_begin(db, 0, &t, d);
+	if (rc != 0)
+		return rc;
+	alopex_slice l = {lo, sizeof(lo)}, u = {hi, hilen};
+	rc = alx_kv_txn_del_range(t, l, u, 0);
+	if (rc != 0) {
+		*d = t->diag;
+		alx_kv_txn_rollback(t);
+		return rc;
 	}
-	alx_arena_fini(&a);
-	return rc;
+	return alx_kv_txn_commit(t, NULL, d);
 }
 
 int alx_ddl_sweep_orphans(alopex_db *db, const struct alx_catalog *cat,
@@ -203,6 +140,10 @@ void alx_ddl_after_commit(struct alx_ddl *c, bool committed)
 {
 	uint32_t id = committed ? c->drop_after_commit : c->built_storage;
 	c->drop_after_commit = c->built_storage = 0;
+	/* TRUNCATE's gates (alx_ddl_gate_table): writers may go on */
+	for (uint32_t i = 0; i < c->nrange_gated; i++)
+		alx_gate_rewrite_end(c->ex->s, c->range_gated[i], false);
+	c->nrange_gated = 0;
 	if (c->gated_table != 0) {
 		/* writers waiting for the old table now fail with 40001 */
 		alx_gate_rewrite_end(c->ex->s, c->gated_table,
@@ -506,7 +447,8 @@ static int flip(struct pk_build *pb, struct alx_cat_table *nt, uint32_t nid)
 	}
 	uint8_t pre[5];
 	table_id_prefix(pre, oid);
-	return alx_exec_delete_prefix(ex, pre, sizeof(pre), NULL);
+	/* a range: no catalog names oid once we commit */
+	return alx_ddl_delete_prefix(c, pre, sizeof(pre), 0);
 }
 
 int alx_ddl_pk_rebuild(struct alx_ddl *c, const struct alx_cat_table *old_t,

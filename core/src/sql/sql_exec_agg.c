@@ -421,6 +421,20 @@ static int agg_final(struct alx_node *n, const struct alx_agg *ag,
 	}
 }
 
+/* Only count(*)s, without GROUP BY, over a table scan: the scan counts. */
+static bool counts_scan(const struct alx_node *n)
+{
+	const struct alx_bq *q = n->p->q;
+	if (q->ngroup != 0 || q->naggs == 0 || n->child == NULL ||
+	    n->child->p->kind != ALX_P_SCAN)
+		return false;
+	for (uint32_t i = 0; i < q->naggs; i++)
+		if (q->aggs[i]->kind != ALX_AGG_COUNT_STAR ||
+		    q->aggs[i]->filter != NULL)
+			return false;
+	return true;
+}
+
 static int agg_consume(struct alx_node *n)
 {
 	const struct alx_bq *q = n->p->q;
@@ -429,6 +443,26 @@ static int agg_consume(struct alx_node *n)
 	if (n->ht == NULL || n->keys == NULL)
 		return alx_exec_oom(n->ex);
 	size_t ssize = (q->naggs + 1) * sizeof(struct agg_state);
+	if (counts_scan(n)) {
+		int64_t c;
+		int rc = alx_exec_scan_count(n->child, &c);
+		if (rc != 0)
+			return rc;
+		struct alx_htab_entry *e;
+		bool created;
+		rc = alx_htab_get(n->ht, n->keys, true, &e, &created);
+		if (rc != 0)
+			return rc;
+		struct agg_state *st = alx_arena_calloc(&n->keep, 1, ssize);
+		if (st == NULL)
+			return alx_exec_oom(n->ex);
+		for (uint32_t i = 0; i < q->naggs; i++)
+			st[i].count = c;
+		e->data = st;
+		n->groups = alx_htab_first(n->ht);
+		n->started = true;
+		return 0;
+	}
 	for (;;) {
 		const struct alx_value *r;
 		int rc = alx_node_next(n->child, &r);

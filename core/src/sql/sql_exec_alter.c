@@ -393,7 +393,8 @@ static int drop_column(struct alx_ddl *c, struct alx_cat_table *nt,
 					   "not supported yet");
 		uint8_t pre[ALX_TABLE_PREFIX_LEN];
 		alx_table_prefix(pre, nt->id, x->id);
-		int rc = alx_exec_delete_prefix(c->ex, pre, sizeof(pre), NULL);
+		/* a range: index ids are never reused (alx_ddl_delete_prefix) */
+		int rc = alx_ddl_delete_prefix(c, pre, sizeof(pre), 0);
 		if (rc != 0)
 			return rc;
 		memmove(x, x + 1, (nt->nindexes - i - 1) * sizeof(*x));
@@ -602,7 +603,8 @@ static int drop_constraint(struct alx_ddl *c, struct alx_cat_table *nt,
 					   "supported yet");
 		uint8_t pre[ALX_TABLE_PREFIX_LEN];
 		alx_table_prefix(pre, nt->id, x->id);
-		int rc = alx_exec_delete_prefix(c->ex, pre, sizeof(pre), NULL);
+		/* a range: index ids are never reused (alx_ddl_delete_prefix) */
+		int rc = alx_ddl_delete_prefix(c, pre, sizeof(pre), 0);
 		if (rc != 0)
 			return rc;
 		memmove(x, x + 1, (nt->nindexes - i - 1) * sizeof(*x));
@@ -795,6 +797,7 @@ int alx_exec_alter(struct alx_ddl *c, const struct alx_sql_alter_table *at)
 		rc = alter_cmd(c, &nt, t, &at->cmds[i], at->ncmds == 1);
 		if (rc != 0)
 			return rc;
+		alx_ddl_flush_notice(c);
 	}
 	return alx_cat_put_table(c->cat, c->ex->txn, nt, c->ex->d);
 }
@@ -802,11 +805,42 @@ int alx_exec_alter(struct alx_ddl *c, const struct alx_sql_alter_table *at)
 int alx_exec_truncate(struct alx_ddl *c, const struct alx_sql_truncate *tr)
 {
 	snprintf(c->tag, sizeof(c->tag), "TRUNCATE TABLE");
+	const struct alx_cat_table **ts =
+		alx_arena_calloc(c->b->a, tr->ntables + 1, sizeof(*ts));
+	unsigned *flags =
+		alx_arena_calloc(c->b->a, tr->ntables + 1, sizeof(*flags));
+	if (ts == NULL || flags == NULL)
+		return alx_exec_oom(c->ex);
+	/* every name first, as PostgreSQL does, then the gates */
 	for (uint32_t i = 0; i < tr->ntables; i++) {
-		const struct alx_cat_table *t;
-		int rc = alx_bind_resolve_table(c->b, &tr->tables[i], &t);
-		if (rc == 0)
-			rc = alx_ddl_drop_table_data(c, t);
+		int rc = alx_bind_resolve_table(c->b, &tr->tables[i], &ts[i]);
+		if (rc != 0)
+			return rc;
+	}
+	/*
+	 * The table stays, so a row another transaction writes while ours
+	 * deletes the range must not be kept in memory and lost in crash
+	 * recovery (alopex_plugin.h, del_range): a range needs the table's
+	 * gate, held to our commit, and then a view that sees what the
+	 * writers we waited for committed. Otherwise key by key, as
+	 * alx_kv_txn_del would: a row committed after our snapshot stays.
+	 */
+	bool gated = false;
+	for (uint32_t i = 0; i < tr->ntables; i++) {
+		int rc = alx_ddl_gate_table(c, ts[i]);
+		if (rc < 0)
+			return rc;
+		flags[i] = rc == 0 ? 0 : ALX_KV_RANGE_KEYWISE;
+		gated = gated || rc == 0;
+	}
+	if (gated) {
+		int rc = alx_kv_txn_refresh_view(c->ex->txn);
+		if (rc != 0)
+			return alx_exec_kv_err(c->ex, rc);
+	}
+	for (uint32_t i = 0; i < tr->ntables; i++) {
+		const struct alx_cat_table *t = ts[i];
+		int rc = alx_ddl_drop_table_data(c, t, flags[i]);
 		/* vector indexes start again, empty (their records went
 		 * with the table's) */
 		for (uint32_t k = 0; rc == 0 && k < t->nindexes; k++)

@@ -14,6 +14,7 @@
 #include "sql/sql_plan.h"
 #include "sql/sql_roles.h"
 #include "sql/sql_session.h"
+#include "sql/sql_session_int.h"
 
 int alx_ddl_err(struct alx_ddl *c, const char *sqlstate, const char *fmt, ...)
 {
@@ -873,25 +874,75 @@ static int create_sequence(struct alx_ddl *c,
 
 /* ---- DROP ----------------------------------------------------------------------- */
 
-int alx_ddl_drop_table_data(struct alx_ddl *c, const struct alx_cat_table *t)
+int alx_ddl_delete_prefix(struct alx_ddl *c, const uint8_t *prefix, size_t len,
+			  unsigned flags)
+{
+	struct alx_exec *ex = c->ex;
+	uint8_t hi[ALX_TABLE_PREFIX_LEN];
+	if (len == 0 || len > sizeof(hi))
+		return alx_exec_err(ex, "XX000", "bad key prefix");
+	/* the first key after every key with the prefix */
+	memcpy(hi, prefix, len);
+	size_t hlen = len;
+	while (hlen > 0 && hi[hlen - 1] == 0xff)
+		hlen--;
+	if (hlen == 0)
+		return alx_exec_err(ex, "XX000", "bad key prefix");
+	hi[hlen - 1]++;
+	alopex_slice lo = {prefix, len}, up = {hi, hlen};
+	int rc = alx_kv_txn_del_range(ex->txn, lo, up, flags);
+	return rc != 0 ? alx_exec_kv_err(ex, rc) : 0;
+}
+
+int alx_ddl_gate_table(struct alx_ddl *c, const struct alx_cat_table *t)
+{
+	struct alx_exec *ex = c->ex;
+	struct alx_session *s = ex->s;
+	if (s == NULL || !s->implicit || ex->txn != s->txn ||
+	    !alx_kv_txn_read_committed(ex->txn) ||
+	    c->nrange_gated >= ALX_GATE_STRIPES)
+		return 1;
+	int rc;
+	if (c->nrange_gated == 0 && c->gated_table == 0 &&
+	    !alx_kv_txn_wrote(ex->txn)) {
+		rc = alx_gate_rewrite_begin(ex, t);
+		if (rc != 0)
+			return rc;
+	} else {
+		rc = alx_gate_rewrite_try(s, t->id);
+		if (rc == 1)
+			return 0;
+		if (rc != 0)
+			return 1;
+	}
+	c->range_gated[c->nrange_gated++] = t->id;
+	return 0;
+}
+
+int alx_ddl_drop_table_data(struct alx_ddl *c, const struct alx_cat_table *t,
+			    unsigned flags)
 {
 	uint8_t pre[5] = {ALX_SPACE_TABLE, (uint8_t)(t->id >> 24),
 			  (uint8_t)(t->id >> 16), (uint8_t)(t->id >> 8),
 			  (uint8_t)t->id};
-	return alx_exec_delete_prefix(c->ex, pre, sizeof(pre), NULL);
+	return alx_ddl_delete_prefix(c, pre, sizeof(pre), flags);
 }
 
 static int drop_seq_value(struct alx_ddl *c, uint32_t id)
 {
 	uint8_t key[5] = {ALX_SPACE_SEQUENCE, (uint8_t)(id >> 24),
 			  (uint8_t)(id >> 16), (uint8_t)(id >> 8), (uint8_t)id};
-	return alx_exec_delete_prefix(c->ex, key, sizeof(key), NULL);
+	/* one key: a range buys nothing */
+	return alx_ddl_delete_prefix(c, key, sizeof(key), ALX_KV_RANGE_KEYWISE);
 }
 
 static int drop_table(struct alx_ddl *c, const struct alx_cat_table *t)
 {
 	uint32_t id = t->id;
-	int rc = alx_ddl_drop_table_data(c, t);
+	/* As a range without the table's gate: a row another transaction
+	 * commits meanwhile is in storage no catalog names, swept when the
+	 * database opens (whether or not crash recovery kept it). */
+	int rc = alx_ddl_drop_table_data(c, t, 0);
 	for (uint32_t i = 0; rc == 0 && i < c->cat->nsequences;) {
 		struct alx_cat_sequence *s = c->cat->sequences[i];
 		if (s->owner_table != id) {
@@ -1067,8 +1118,9 @@ static int drop_one(struct alx_ddl *c, const struct alx_sql_drop *d,
 			memmove(&nt->indexes[k], &nt->indexes[k + 1],
 				(nt->nindexes - k - 1) * sizeof(*nt->indexes));
 			nt->nindexes--;
-			rc = alx_exec_delete_prefix(c->ex, pre, sizeof(pre),
-						    NULL);
+			/* a range: nobody reads what a concurrent writer
+			 * adds under a dropped index's id (never reused) */
+			rc = alx_ddl_delete_prefix(c, pre, sizeof(pre), 0);
 			return rc ? rc
 				  : alx_cat_put_table(c->cat, c->ex->txn, nt,
 						      c->ex->d);
@@ -1107,6 +1159,7 @@ static int drop(struct alx_ddl *c, const struct alx_sql_drop *d)
 		int rc = drop_one(c, d, &d->names[i]);
 		if (rc != 0)
 			return rc;
+		alx_ddl_flush_notice(c);
 	}
 	return 0;
 }

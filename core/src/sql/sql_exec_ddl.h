@@ -5,6 +5,7 @@
 #include "sql/sql_ast.h"
 #include "sql/sql_bind.h"
 #include "sql/sql_exec.h"
+#include "sql/sql_table_gate.h"
 
 struct alx_ddl {
 	struct alx_exec *ex;	 /* txn, arena, diag */
@@ -20,11 +21,19 @@ struct alx_ddl {
 	uint32_t drop_after_commit, built_storage;
 	/* The table whose write gate the rebuild holds (sql_table_gate.h). */
 	uint32_t gated_table;
+	/* Tables whose gates TRUNCATE holds to the commit, so it can delete
+	 * their rows as ranges (alx_ddl_gate_table). */
+	uint32_t range_gated[ALX_GATE_STRIPES];
+	uint32_t nrange_gated;
 };
 
 /* Whether a statement kind is DDL run by alx_exec_ddl. */
 bool alx_stmt_is_ddl(int kind);
 int alx_exec_ddl(struct alx_ddl *c, const struct alx_sql_stmt *st);
+/* Hand c->notice, if any, to the session now, so that a statement with
+ * several (DROP a, b; ALTER with several commands) sends them all, in
+ * order (sql_session_exec.c). */
+void alx_ddl_flush_notice(struct alx_ddl *c);
 /* sql_exec_alter.c */
 int alx_exec_alter(struct alx_ddl *c, const struct alx_sql_alter_table *at);
 int alx_exec_truncate(struct alx_ddl *c, const struct alx_sql_truncate *tr);
@@ -44,8 +53,33 @@ int alx_ddl_check_check(struct alx_ddl *c, const struct alx_cat_table *t,
 int alx_ddl_index_cols(struct alx_ddl *c, const struct alx_cat_table *t,
 		       const struct alx_sql_index_elem *elems, uint32_t n,
 		       struct alx_cat_index *x);
-/* Drop a table's rows and index entries, and its owned sequences. */
-int alx_ddl_drop_table_data(struct alx_ddl *c, const struct alx_cat_table *t);
+/*
+ * Drop a table's rows and index entries. flags: ALX_KV_RANGE_KEYWISE
+ * unless other writers are kept out of the table (alx_ddl_delete_prefix).
+ */
+int alx_ddl_drop_table_data(struct alx_ddl *c, const struct alx_cat_table *t,
+			    unsigned flags);
+/*
+ * Delete every key under prefix in the statement's transaction: one range
+ * delete (alx_kv_txn_del_range), or key by key with ALX_KV_RANGE_KEYWISE.
+ * A range delete is for keys no other transaction writes until ours ends,
+ * or whose later writes nobody reads: storage no catalog will name once
+ * we commit (a dropped table: swept on open; a dropped index: index ids
+ * are never reused).
+ */
+int alx_ddl_delete_prefix(struct alx_ddl *c, const uint8_t *prefix, size_t len,
+			  unsigned flags);
+/*
+ * Keep other writers out of t until the statement's transaction ends, so
+ * its rows can go as a range (TRUNCATE): 0 when held (ended by
+ * alx_ddl_after_commit), 1 when not possible here (in a transaction block
+ * the gate could not be held to the commit; REPEATABLE READ cannot see
+ * what the writers waited for wrote): delete key by key then. An error
+ * (cancel, lock_timeout) while waiting. Waits only while the statement
+ * holds no gate and wrote nothing, so two of them never wait for each
+ * other. The caller then refreshes its view (alx_kv_txn_refresh_view).
+ */
+int alx_ddl_gate_table(struct alx_ddl *c, const struct alx_cat_table *t);
 
 /* sql_exec_addpk.c: ALTER TABLE ADD PRIMARY KEY's rows. old_t: the table
  * as stored; nt (with the key added) gets the new storage's id. alone:

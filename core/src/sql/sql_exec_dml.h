@@ -25,9 +25,6 @@ int alx_exec_insert_row(struct alx_exec *ex, const struct alx_cat_table *t,
 /* Write the index entries of every row of t for index x (CREATE INDEX). */
 int alx_exec_build_index(struct alx_exec *ex, const struct alx_cat_table *t,
 			 const struct alx_cat_index *x);
-/* Delete every key with this prefix (DROP TABLE/INDEX, TRUNCATE). */
-int alx_exec_delete_prefix(struct alx_exec *ex, const uint8_t *prefix,
-			   size_t len, uint64_t *count);
 /* Rewrite every row of t through fn (ALTER TABLE ADD COLUMN ... DEFAULT). */
 typedef int (*alx_row_map_fn)(void *arg, struct alx_exec *ex,
 			      const struct alx_value *old,

@@ -73,6 +73,9 @@ struct alx_node {
 /* Per-kind operations (sql_exec.c dispatches on p->kind). */
 int alx_exec_scan_open(struct alx_node *n);
 int alx_exec_scan_next(struct alx_node *n, const struct alx_value **row);
+/* How many rows scan_next would return from here on, none decoded that
+ * the compiled integer filters decide (count(*) without GROUP BY). */
+int alx_exec_scan_count(struct alx_node *n, int64_t *count);
 void alx_exec_scan_close(struct alx_node *n);
 int alx_exec_join_next(struct alx_node *n, const struct alx_value **row);
 int alx_exec_agg_next(struct alx_node *n, const struct alx_value **row);

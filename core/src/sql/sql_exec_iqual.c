@@ -44,8 +44,11 @@ struct alx_iq_simple {
 	uint32_t col;
 	int aop; /* ALX_OP_*, 0: none */
 	uint8_t rank;
-	int cop; /* ALX_CMP_* */
+	bool exact; /* aop cannot leave the rank: no check */
+	int cop;    /* ALX_CMP_* */
 	int64_t k1, k2;
+	uint32_t off;  /* direct: the column's offset after the header */
+	uint8_t width; /* direct: 2, 4 or 8 bytes */
 };
 
 struct alx_iqual {
@@ -59,6 +62,11 @@ struct alx_iqual {
 	struct alx_iq_node node[IQ_MAX_NODES];
 	struct alx_type types[64];
 	struct alx_row_pick pick;
+	/* Simple quals on a row whose first ncols (<= 8) columns are fixed
+	 * width: a row storing them all, none NULL, is read at fixed offsets
+	 * without alx_row_pick's general loop. */
+	bool direct;
+	uint8_t nullmask; /* the first bitmap byte's bits of those columns */
 };
 
 static int int_rank(int t)
@@ -297,8 +305,31 @@ static bool simple_shape(const struct alx_iqual *q, int root,
 	if (x->kind != IQ_COL)
 		return false;
 	s.col = x->col;
+	/* x / k and x % k stay within x's range unless k is 0 or -1. */
+	s.exact = (s.aop == ALX_OP_DIV || s.aop == ALX_OP_MOD) && s.k1 != 0 &&
+		  s.k1 != -1;
 	*out = s;
 	return true;
+}
+
+/* Whether the simple quals can read the stored row directly. */
+static void direct_init(struct alx_iqual *q)
+{
+	const struct alx_row_pick *pk = &q->pick;
+	q->direct = q->simple && q->nquals > 0 && pk->fixed && q->ncols <= 8;
+	for (uint32_t i = 0; q->direct && i < q->nquals; i++) {
+		struct alx_iq_simple *sq = &q->sq[i];
+		q->direct = false;
+		for (uint32_t w = 0; w < pk->nwant; w++) {
+			if (pk->col[w] != sq->col)
+				continue;
+			sq->off = pk->off[w];
+			sq->width = pk->width[w];
+			q->direct = sq->width == 2 || sq->width == 4 ||
+				    sq->width == 8;
+		}
+	}
+	q->nullmask = (uint8_t)((1u << q->ncols) - 1);
 }
 
 int alx_iqual_compile(struct alx_node *n)
@@ -333,6 +364,7 @@ int alx_iqual_compile(struct alx_node *n)
 	q->simple = true;
 	for (uint32_t i = 0; i < q->nquals && q->simple; i++)
 		q->simple = simple_shape(q, q->root[i], &q->sq[i]);
+	direct_init(q);
 	return 0;
 }
 
@@ -341,9 +373,49 @@ uint32_t alx_iqual_count(const struct alx_node *n)
 	return n->iq != NULL ? n->iq->nquals : 0;
 }
 
-int alx_iqual_test(const struct alx_node *n, alopex_slice row)
+/* A little-endian integer (compilers make the shifts one load). */
+static int64_t load_int(const uint8_t *p, uint8_t width)
 {
-	const struct alx_iqual *q = n->iq;
+	uint64_t u = (uint64_t)p[0] | (uint64_t)p[1] << 8;
+	if (width == 2)
+		return (int16_t)(uint16_t)u;
+	u |= (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+	if (width == 4)
+		return (int32_t)(uint32_t)u;
+	u |= (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+	     (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+	return (int64_t)u;
+}
+
+/* The simple quals on a stored row at fixed offsets: 1, 0, -1 as
+ * alx_iqual_test, or 2 when the row does not have the direct layout. */
+static int direct_test(const struct alx_iqual *q, const uint8_t *b, size_t len)
+{
+	if (len < 3 || b[0] != ALX_ROW_VERSION || b[1] >= 0x80 ||
+	    b[1] < q->ncols || (b[2] & q->nullmask) != 0)
+		return 2;
+	size_t start = 2 + ((size_t)b[1] + 7) / 8;
+	if (len < start + q->pick.end)
+		return 2;
+	for (uint32_t i = 0; i < q->nquals; i++) {
+		const struct alx_iq_simple *sq = &q->sq[i];
+		int64_t x = load_int(b + start + sq->off, sq->width);
+		if (sq->exact)
+			x = sq->aop == ALX_OP_MOD ? x % sq->k1 : x / sq->k1;
+		else if (sq->aop != 0 &&
+			 !arith(sq->aop, sq->rank, x, sq->k1, &x))
+			return -1;
+		if (!cmp_holds(sq->cop, x, sq->k2))
+			return 0;
+	}
+	return 1;
+}
+
+/* The general reader, out of line: its 64 values would give every row
+ * the direct test reads a large frame. */
+__attribute__((noinline)) static int pick_test(const struct alx_iqual *q,
+					       alopex_slice row)
+{
 	int64_t vals[64];
 	uint64_t nulls;
 	if (alx_row_pick(&q->pick, row.ptr, row.len, vals, &nulls) != 0 ||
@@ -369,4 +441,15 @@ int alx_iqual_test(const struct alx_node *n, alopex_slice row)
 			return 0;
 	}
 	return 1;
+}
+
+int alx_iqual_test(const struct alx_node *n, alopex_slice row)
+{
+	const struct alx_iqual *q = n->iq;
+	if (q->direct) {
+		int t = direct_test(q, row.ptr, row.len);
+		if (t != 2)
+			return t;
+	}
+	return pick_test(q, row);
 }

@@ -54,6 +54,7 @@ struct alx_vscan_state {
 	uint32_t qdim;
 	float *vbuf;		/* a stored vector not 4-aligned, copied */
 	struct alx_type *types; /* the table's column types */
+	uint32_t ntypes;
 	/* LIST: the ids found, closest first */
 	struct alopex_index_result *res;
 	uint32_t nres, pos;
@@ -179,100 +180,6 @@ static void vheap_up(struct alx_vcand *h, uint32_t i)
 
 /* ---- the exact top-k -------------------------------------------------- */
 
-/* Fixed widths of row values as sql_keyenc.c writes them (0: not fixed). */
-static int row_fixed_width(int type)
-{
-	switch (type) {
-	case ALX_T_BOOL:
-		return 1;
-	case ALX_T_INT2:
-		return 2;
-	case ALX_T_INT4:
-	case ALX_T_FLOAT4:
-	case ALX_T_DATE:
-		return 4;
-	case ALX_T_INT8:
-	case ALX_T_FLOAT8:
-	case ALX_T_TIMESTAMP:
-	case ALX_T_TIMESTAMPTZ:
-		return 8;
-	default:
-		return 0;
-	}
-}
-
-static bool row_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
-{
-	uint64_t v = 0;
-	for (int sh = 0; sh < 64 && *pos < len; sh += 7) {
-		uint8_t c = p[(*pos)++];
-		v |= (uint64_t)(c & 0x7f) << sh;
-		if ((c & 0x80) == 0) {
-			*out = v;
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * The stored elements of vector column col without decoding the other
- * columns. sql_keyenc.c's row format: version 1, the column count, a NULL
- * bitmap, then the non-NULL values; a vector is its length, zero padding
- * to 4 bytes from the row start, and little-endian floats. 1 with *elems
- * and *dim, 0 when NULL, -1 when this cannot tell (a column type it does
- * not skip, bad bytes): the caller decodes the row, which reports damage.
- */
-static int row_vector(const uint8_t *row, size_t len,
-		      const struct alx_type *types, uint32_t col,
-		      const uint8_t **elems, uint32_t *dim)
-{
-	size_t pos = 1;
-	uint64_t stored;
-	if (len < 1 || row[0] != 1 || !row_varint(row, len, &pos, &stored) ||
-	    stored > len * 8 || (stored + 7) / 8 > len - pos)
-		return -1;
-	const uint8_t *bm = row + pos;
-	pos += (size_t)((stored + 7) / 8);
-	if (col >= stored || (bm[col / 8] >> (col % 8)) & 1)
-		return 0;
-	for (uint32_t i = 0; i <= col; i++) {
-		if ((bm[i / 8] >> (i % 8)) & 1)
-			continue;
-		int t = types[i].id, w = row_fixed_width(t);
-		uint64_t n;
-		if (w > 0) {
-			if (len - pos < (size_t)w)
-				return -1;
-			pos += (size_t)w;
-		} else if (!row_varint(row, len, &pos, &n)) {
-			return -1;
-		} else if (t == ALX_T_VECTOR) {
-			size_t pad = (4 - pos % 4) % 4;
-			if (n > ALX_VECTOR_MAX_DIM || len - pos < pad ||
-			    (len - pos - pad) / 4 < n)
-				return -1;
-			pos += pad;
-			if (i == col) {
-				*elems = row + pos;
-				*dim = (uint32_t)n;
-				return 1;
-			}
-			pos += (size_t)n * 4;
-		} else if (t == ALX_T_TEXT || t == ALX_T_VARCHAR ||
-			   t == ALX_T_BPCHAR || t == ALX_T_BYTEA ||
-			   t == ALX_T_JSON || t == ALX_T_JSONB ||
-			   t == ALX_T_NUMERIC) {
-			if (n > len - pos)
-				return -1;
-			pos += (size_t)n;
-		} else {
-			return -1;
-		}
-	}
-	return -1;
-}
-
 static bool host_le(void)
 {
 	const uint16_t one = 1;
@@ -341,8 +248,8 @@ static int exact_topk(struct alx_node *n)
 		int found = -1;
 		bool decoded = false;
 		if (p->nquals == 0 && le)
-			found = row_vector(val.ptr, val.len, vs->types, vp->col,
-					   &e, &dim);
+			found = alx_row_vector(val.ptr, val.len, vs->types,
+					       vs->ntypes, vp->col, &e, &dim);
 		if (found < 0) {
 			alx_arena_reset(&n->rowa);
 			if ((rc = decode_into(n, &n->rowa, n->row, key, val)) !=
@@ -578,6 +485,7 @@ static int start_exact(struct alx_node *n, const struct alx_value *qv,
 			       (size_t)vs->qdim * sizeof(float));
 		for (uint32_t i = 0; i < t->ncols; i++)
 			vs->types[i] = t->cols[i].type;
+		vs->ntypes = t->ncols;
 		if (k == 0) {
 			/* LIMIT 0: nothing, as from the index */
 			vs->topk_pending = false;

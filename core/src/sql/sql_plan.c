@@ -904,3 +904,73 @@ static int plan_sublinks(struct alx_bind_ctx *b, struct alx_bq *q)
 	}
 	return rc;
 }
+
+/* ---- point reads (alx_plan_is_point_read) ------------------------------ */
+
+/* Bounded work on values: no function calls (pg_sleep, nextval), no
+ * subqueries, no pattern matching. */
+static bool bx_bounded(const struct alx_bx *e)
+{
+	if (e == NULL)
+		return true;
+	switch (e->kind) {
+	case ALX_BX_CONST:
+	case ALX_BX_PARAM:
+	case ALX_BX_VAR:
+	case ALX_BX_CMP:
+	case ALX_BX_ARITH:
+	case ALX_BX_NEG:
+	case ALX_BX_AND:
+	case ALX_BX_OR:
+	case ALX_BX_NOT:
+	case ALX_BX_TEST:
+	case ALX_BX_DISTINCT:
+	case ALX_BX_CAST:
+	case ALX_BX_CASE:
+	case ALX_BX_COALESCE:
+	case ALX_BX_NULLIF:
+	case ALX_BX_GREATEST:
+	case ALX_BX_LEAST:
+		break;
+	default:
+		return false;
+	}
+	for (uint32_t i = 0; i < e->nargs; i++)
+		if (!bx_bounded(e->args[i]))
+			return false;
+	return true;
+}
+
+static bool bxs_bounded(struct alx_bx *const *v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!bx_bounded(v[i]))
+			return false;
+	return true;
+}
+
+bool alx_plan_is_point_read(const struct alx_plan *p)
+{
+	if (p == NULL || !bxs_bounded(p->quals, p->nquals))
+		return false;
+	switch (p->kind) {
+	case ALX_P_RESULT:
+		return true;
+	case ALX_P_PROJECT:
+		return bxs_bounded(p->exprs, p->nexprs) &&
+		       alx_plan_is_point_read(p->child);
+	case ALX_P_FILTER:
+		return alx_plan_is_point_read(p->child);
+	case ALX_P_LIMIT:
+		return bx_bounded(p->limit) && bx_bounded(p->offset) &&
+		       alx_plan_is_point_read(p->child);
+	case ALX_P_SCAN:
+		return p->rte != NULL && p->rte->kind == ALX_RTE_TABLE &&
+		       p->table != NULL && p->table->has_pk &&
+		       p->access == ALX_ACCESS_PK && p->key_only &&
+		       p->vscan == NULL && bxs_bounded(p->eq, p->neq) &&
+		       bx_bounded(p->lo) && bx_bounded(p->hi);
+	default:
+		return false;
+	}
+}

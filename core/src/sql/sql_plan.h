@@ -123,4 +123,13 @@ int alx_plan_expr(struct alx_bind_ctx *b, struct alx_bx *e);
 int alx_plan_explain(struct alx_arena *a, const struct alx_plan *p,
 		     char ***lines, uint32_t *nlines);
 
+/*
+ * A bounded point read: at most one row of a user table by its whole
+ * primary key, with expressions that do bounded work on values (no
+ * function calls, subqueries or pattern matching). Running it takes no
+ * lock and cannot wait for an fsync or a long computation, so a server
+ * may run it on an event loop thread.
+ */
+bool alx_plan_is_point_read(const struct alx_plan *p);
+
 #endif

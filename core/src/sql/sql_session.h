@@ -61,6 +61,10 @@ const alopex_diag *alx_session_diag(const struct alx_session *s);
  * none), with its level ("NOTICE", "WARNING") and SQLSTATE. */
 const char *alx_session_last_notice(const struct alx_session *s,
 				    const char **level, const char **sqlstate);
+/* The statement's i-th NOTICE or WARNING, in the order raised (NULL past
+ * the last), with its level and SQLSTATE. */
+const char *alx_session_notice_at(const struct alx_session *s, uint32_t i,
+				  const char **level, const char **sqlstate);
 
 /* Transaction status as ReadyForQuery reports it: 'I' idle, 'T' in a
  * transaction block, 'E' in a failed one. */
@@ -109,6 +113,9 @@ int alx_prep_describe(struct alx_prep *p, uint32_t *nparams,
 		      const struct alx_sql_col **cols);
 /* Whether the statement returns rows (SELECT, RETURNING, SHOW, ...). */
 bool alx_prep_returns_rows(struct alx_prep *p);
+/* Whether the statement, as bound now, is a plain SELECT whose plan is a
+ * bounded point read (alx_plan_is_point_read); false when not bound. */
+bool alx_prep_is_point_read(const struct alx_prep *p);
 
 /* A parameter value as the client sent it, before conversion. */
 enum alx_param_kind {

@@ -246,6 +246,15 @@ static int run_dml(struct alx_portal *pt)
 	return 0;
 }
 
+void alx_ddl_flush_notice(struct alx_ddl *c)
+{
+	if (c->notice[0] == '\0' || c->b == NULL || c->b->s == NULL)
+		return;
+	alx_session_notice(c->b->s, "NOTICE", c->notice_state, "%s", c->notice);
+	c->notice[0] = '\0';
+	snprintf(c->notice_state, sizeof(c->notice_state), "00000");
+}
+
 static int run_ddl(struct alx_portal *pt)
 {
 	struct alx_session *s = pt->s;
@@ -280,8 +289,7 @@ static int run_ddl(struct alx_portal *pt)
 		alx_catalog_unref(cat);
 		return rc;
 	}
-	if (c.notice[0] != '\0')
-		alx_session_notice(s, "NOTICE", c.notice_state, "%s", c.notice);
+	alx_ddl_flush_notice(&c);
 	alx_session_set_txn_catalog(s, cat);
 	rc = alx_session_stmt_end(s, true);
 	/* storage a streamed ADD PRIMARY KEY left (sql_exec_addpk.c) */

@@ -123,6 +123,11 @@ struct alx_session {
 	struct alx_vtxn *vtx;
 	/* Table gate stripes the open transaction holds (sql_table_gate.h). */
 	uint64_t gates_held;
+	/* Every NOTICE/WARNING of the statement since notice_level was last
+	 * cleared, in order: "level\0sqlstate\0message\0" each. Bounded:
+	 * what does not fit is dropped (the last one stays in notice). */
+	char notices[4096];
+	uint32_t notices_len, nnotices;
 };
 
 /* A statement bound and planned against one catalog version. */

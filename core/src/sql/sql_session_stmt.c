@@ -672,3 +672,11 @@ void alx_session_close_portals(struct alx_session *s)
 			pt->state = ALX_PT_FAILED;
 	}
 }
+
+bool alx_prep_is_point_read(const struct alx_prep *p)
+{
+	const struct alx_bound *bd = p->bd;
+	return p->stmt != NULL && p->stmt->kind == ALX_SQL_STMT_SELECT &&
+	       bd != NULL && bd->dml == NULL && bd->plan != NULL &&
+	       alx_plan_is_point_read(bd->plan);
+}

@@ -164,3 +164,20 @@ void alx_gate_rewrite_end(struct alx_session *s, uint32_t table_id,
 	pthread_cond_broadcast(&g->cv);
 	pthread_mutex_unlock(&g->mu);
 }
+
+int alx_gate_rewrite_try(struct alx_session *s, uint32_t table_id)
+{
+	uint32_t st = stripe_of(table_id);
+	struct alx_table_gates *g = &s->sdb->gates;
+	int rc = ALOPEX_EBUSY;
+	pthread_mutex_lock(&g->mu);
+	uint32_t mine = (s->gates_held >> st) & 1;
+	if (g->owner[st] == s) {
+		rc = 1;
+	} else if (g->owner[st] == NULL && g->shared[st] == mine) {
+		g->owner[st] = s;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&g->mu);
+	return rc;
+}

@@ -47,5 +47,12 @@ int alx_gate_rewrite_begin(struct alx_exec *ex, const struct alx_cat_table *t);
 /* table_id's rewrite ended; retired: its storage was replaced. */
 void alx_gate_rewrite_end(struct alx_session *s, uint32_t table_id,
 			  bool retired);
+/*
+ * As alx_gate_rewrite_begin without waiting, for a statement that already
+ * holds other gates or wrote (waiting then could deadlock): 0 when s now
+ * holds table_id's gate alone, 1 when it already did, ALOPEX_EBUSY when
+ * another transaction holds it. End with alx_gate_rewrite_end.
+ */
+int alx_gate_rewrite_try(struct alx_session *s, uint32_t table_id);
 
 #endif

@@ -424,4 +424,22 @@ void alx_row_pick_init(struct alx_row_pick *p, const struct alx_type *types,
 int alx_row_pick(const struct alx_row_pick *p, const uint8_t *row, size_t len,
 		 int64_t *vals, uint64_t *nulls);
 
+/*
+ * The stored elements of vector column col (little-endian float4, aligned
+ * to 4 bytes from the row's start) without decoding the other columns:
+ * 1 with *elems and *dim, 0 when the value is NULL, -1 when the bytes are
+ * bad or col is not a vector (alx_row_decode then says what is wrong).
+ */
+int alx_row_vector(const uint8_t *row, size_t len, const struct alx_type *types,
+		   size_t ncols, uint32_t col, const uint8_t **elems,
+		   uint32_t *dim);
+
+/*
+ * A stored row starts with this byte (sql_keyenc.c writes it), then
+ * its column count (one byte when below 0x80), the NULL bitmap, and the
+ * values of the columns not NULL. For readers that test the layout
+ * themselves (sql_exec_iqual.c).
+ */
+#define ALX_ROW_VERSION 1
+
 #endif

@@ -66,10 +66,46 @@ static void test_roundtrip(void)
 	alx_runtime_destroy(rt);
 }
 
+/* A range delete carries both bounds: the lower as the key, the upper
+ * as the value; a record cut inside the upper bound is malformed. */
+static void test_delete_range(void)
+{
+	struct alx_runtime *rt = NULL;
+	CU_ASSERT_EQUAL_FATAL(alx_runtime_create(NULL, &rt, NULL), 0);
+	struct alx_batch_writer w;
+	alx_batch_writer_init(&w, rt);
+	alopex_slice lo = {(const uint8_t *)"\x10\0\0\0\x07", 5};
+	alopex_slice hi = {(const uint8_t *)"\x10\0\0\0\x08", 5};
+	alopex_slice k = {(const uint8_t *)"\x01k", 2}, none = {NULL, 0};
+	CU_ASSERT_EQUAL(alx_batch_add(&w, ALOPEX_MUT_DELETE_RANGE, lo, hi), 0);
+	CU_ASSERT_EQUAL(alx_batch_add(&w, ALOPEX_MUT_DELETE, k, none), 0);
+	alopex_slice rec = alx_batch_finish(&w);
+	alopex_mutation *m = NULL;
+	size_t n = 0;
+	CU_ASSERT_EQUAL_FATAL(alx_batch_decode(rt, rec, &m, &n, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(m[0].op, ALOPEX_MUT_DELETE_RANGE);
+	CU_ASSERT_EQUAL(m[0].klen, 5);
+	CU_ASSERT_EQUAL(memcmp(m[0].key, lo.ptr, 5), 0);
+	CU_ASSERT_EQUAL_FATAL(m[0].vlen, 5);
+	CU_ASSERT_EQUAL(memcmp(m[0].val, hi.ptr, 5), 0);
+	CU_ASSERT_EQUAL(m[1].op, ALOPEX_MUT_DELETE);
+	CU_ASSERT_EQUAL(m[1].klen, 2);
+	alx_free(rt, m);
+	/* header (2) + op (1) + klen (1) + key (5) + vlen (1): cut in hi */
+	alopex_slice cut = {rec.ptr, 2 + 1 + 1 + 5 + 1 + 3};
+	alopex_diag d;
+	CU_ASSERT_EQUAL(alx_batch_decode(rt, cut, &m, &n, &d), ALOPEX_ECORRUPT);
+	alx_batch_writer_fini(&w);
+	alx_runtime_destroy(rt);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct alx_test_case cases[] = {
-		{"roundtrip", test_roundtrip}, {NULL, NULL}};
+		{"roundtrip", test_roundtrip},
+		{"delete_range", test_delete_range},
+		{NULL, NULL}};
 	static const struct alx_test_suite suite = {"kv/batch", NULL, NULL,
 						    cases};
 	const struct alx_test_suite *suites[] = {&suite, NULL};

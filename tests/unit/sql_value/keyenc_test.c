@@ -653,6 +653,97 @@ static void test_decode_ranges(void)
 	}
 }
 
+/*
+ * A row encoded after bytes already in the buffer is the same row (vector
+ * padding counts from the row's start), the earlier bytes are kept, and a
+ * failed encoding leaves the buffer as it was.
+ */
+static void test_row_append(void)
+{
+	uint64_t seed = 4242;
+	int failures = 0;
+	for (int i = 0; i < 300; i++) {
+		struct alx_value cols[NROW];
+		random_row(cols, &seed);
+		struct alx_buf alone, after;
+		alopex_diag d;
+		alx_buf_init(&alone, tv_arena);
+		CU_ASSERT_EQUAL_FATAL(alx_row_encode(&alone, cols, NROW, &d),
+				      0);
+		size_t lead = (size_t)i % 7;
+		alx_buf_init(&after, tv_arena);
+		for (size_t k = 0; k < lead; k++) {
+			uint8_t c = (uint8_t)(0xa0 + k);
+			CU_ASSERT_EQUAL_FATAL(alx_buf_append(&after, &c, 1), 0);
+		}
+		CU_ASSERT_EQUAL_FATAL(alx_row_encode(&after, cols, NROW, &d),
+				      0);
+		if (after.len != lead + alone.len ||
+		    memcmp(after.ptr + lead, alone.ptr, alone.len) != 0)
+			failures++;
+		for (size_t k = 0; k < lead; k++)
+			if (after.ptr[k] != (uint8_t)(0xa0 + k))
+				failures++;
+	}
+	CU_ASSERT_EQUAL(failures, 0);
+
+	/* The exact bytes of a small row: INT8 7, NULL, TEXT "ab". */
+	struct alx_value three[3] = {alx_value_int(ALX_T_INT8, 7),
+				     alx_value_null(ALX_T_TEXT),
+				     tv_in(ALX_T_TEXT, -1, "ab")};
+	static const uint8_t want[] = {1, 3, 0x02, 7, 0, 0,   0,
+				       0, 0, 0,	   0, 2, 'a', 'b'};
+	struct alx_buf b;
+	alopex_diag d;
+	alx_buf_init(&b, tv_arena);
+	CU_ASSERT_EQUAL_FATAL(alx_row_encode(&b, three, 3, &d), 0);
+	CU_ASSERT_EQUAL(b.len, sizeof(want));
+	CU_ASSERT(b.len == sizeof(want) && memcmp(b.ptr, want, b.len) == 0);
+
+	/* An unresolved column: an error, and nothing written. */
+	struct alx_value bad[2] = {alx_value_int(ALX_T_INT8, 1),
+				   tv_in(ALX_T_UNKNOWN, -1, "1")};
+	size_t len = b.len;
+	CU_ASSERT_EQUAL(alx_row_encode(&b, bad, 2, &d), ALOPEX_EINVAL);
+	CU_ASSERT_EQUAL(b.len, len);
+	CU_ASSERT(strstr(d.message, "unresolved type") != NULL);
+}
+
+/* alx_row_vector finds a vector after fixed, variable and NULL columns. */
+static void test_row_vector(void)
+{
+	struct alx_type types[5] = {{.id = ALX_T_INT8},
+				    {.id = ALX_T_TEXT},
+				    {.id = ALX_T_INTERVAL},
+				    {.id = ALX_T_VECTOR},
+				    {.id = ALX_T_VECTOR}};
+	struct alx_value cols[5] = {alx_value_int(ALX_T_INT8, 7),
+				    tv_in(ALX_T_TEXT, -1, "abc"),
+				    tv_in(ALX_T_INTERVAL, -1, "1 day 2 hours"),
+				    tv_in(ALX_T_VECTOR, -1, "[1.5,-2,3]"),
+				    alx_value_null(ALX_T_VECTOR)};
+	struct alx_buf b;
+	alopex_diag d;
+	alx_buf_init(&b, tv_arena);
+	CU_ASSERT_EQUAL_FATAL(alx_row_encode(&b, cols, 5, &d), 0);
+	const uint8_t *e = NULL;
+	uint32_t dim = 0;
+	CU_ASSERT_EQUAL(alx_row_vector(b.ptr, b.len, types, 5, 3, &e, &dim), 1);
+	CU_ASSERT_EQUAL(dim, 3);
+	if (e != NULL && dim == 3) {
+		float f[3];
+		memcpy(f, e, sizeof(f));
+		CU_ASSERT(f[0] == 1.5f && f[1] == -2.0f && f[2] == 3.0f);
+		CU_ASSERT_EQUAL((size_t)(e - b.ptr) % 4, 0);
+	}
+	CU_ASSERT_EQUAL(alx_row_vector(b.ptr, b.len, types, 5, 4, &e, &dim), 0);
+	/* Not a vector column; a row cut short inside the vector. */
+	CU_ASSERT_EQUAL(alx_row_vector(b.ptr, b.len, types, 5, 1, &e, &dim),
+			-1);
+	CU_ASSERT_EQUAL(alx_row_vector(b.ptr, b.len - 6, types, 5, 3, &e, &dim),
+			-1);
+}
+
 static const struct alx_test_case keyenc_cases[] = {
 	{"decode_ranges", test_decode_ranges},
 	{"key_order", test_key_order},
@@ -664,6 +755,8 @@ static const struct alx_test_case keyenc_cases[] = {
 	{"row_round_trip", test_row_round_trip},
 	{"row_versions", test_row_versions},
 	{"row_garbage", test_row_garbage},
+	{"row_append", test_row_append},
+	{"row_vector", test_row_vector},
 	{NULL, NULL},
 };
 

@@ -1,0 +1,140 @@
+/*
+ * Integer columns through the server's own integer-to-text path
+ * (srv_sql.c value_text): a prepared point read by primary key (run on
+ * the I/O worker), the same in binary format, and a simple query, with
+ * the extremes of int2/int4/int8, negatives and zero. The texts are what
+ * PostgreSQL 15 prints for these values (checked with psql).
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "alx_test.h"
+#include "pgw_testlib.h"
+
+static struct pgwt_server srv;
+
+static int setup(void)
+{
+	if (pgwt_init(&srv, "pgwval",
+		      "protocols:\n  pgwire:\n    max_connections: 20\n") != 0)
+		return -1;
+	return pgwt_start(&srv);
+}
+
+static int teardown(void)
+{
+	int rc = pgwt_stop(&srv);
+	pgwt_fini(&srv);
+	return rc == 0 ? 0 : -1;
+}
+
+static void ok(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fprintf(stderr, "\n%s: %s", sql, PQresultErrorMessage(r));
+	CU_ASSERT_EQUAL(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+}
+
+static const struct {
+	const char *id, *a, *b, *c;
+} rows[] = {
+	{"1", "-32768", "-2147483648", "-9223372036854775808"},
+	{"2", "32767", "2147483647", "9223372036854775807"},
+	{"3", "0", "0", "0"},
+	{"4", "-7", "-10", "-100000000000"},
+	{"5", "9", "10", "1000000000000"},
+};
+
+static void test_int_text(void)
+{
+	PGconn *c = PQconnectdb(srv.conninfo);
+	CU_ASSERT_EQUAL_FATAL(PQstatus(c), CONNECTION_OK);
+	ok(c, "CREATE TABLE vals (id int PRIMARY KEY, a int2, b int4, "
+	      "c int8)");
+	char sql[256];
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO vals VALUES (%s, %s, %s, %s)", rows[i].id,
+			 rows[i].a, rows[i].b, rows[i].c);
+		ok(c, sql);
+	}
+	ok(c, "INSERT INTO vals VALUES (6, NULL, NULL, NULL)");
+	PGresult *r = PQprepare(
+		c, "pr", "SELECT a, b, c FROM vals WHERE id = $1", 1, NULL);
+	CU_ASSERT_EQUAL_FATAL(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *p[] = {rows[i].id};
+		/* text: the prepared point read */
+		r = PQexecPrepared(c, "pr", 1, p, NULL, NULL, 0);
+		CU_ASSERT_EQUAL_FATAL(PQresultStatus(r), PGRES_TUPLES_OK);
+		CU_ASSERT_EQUAL_FATAL(PQntuples(r), 1);
+		CU_ASSERT_STRING_EQUAL(PQgetvalue(r, 0, 0), rows[i].a);
+		CU_ASSERT_STRING_EQUAL(PQgetvalue(r, 0, 1), rows[i].b);
+		CU_ASSERT_STRING_EQUAL(PQgetvalue(r, 0, 2), rows[i].c);
+		PQclear(r);
+		/* binary: big-endian int8 of the same value */
+		r = PQexecPrepared(c, "pr", 1, p, NULL, NULL, 1);
+		CU_ASSERT_EQUAL_FATAL(PQresultStatus(r), PGRES_TUPLES_OK);
+		CU_ASSERT_EQUAL_FATAL(PQgetlength(r, 0, 2), 8);
+		const unsigned char *b =
+			(const unsigned char *)PQgetvalue(r, 0, 2);
+		uint64_t u = 0;
+		for (int k = 0; k < 8; k++)
+			u = u << 8 | b[k];
+		char t[32];
+		snprintf(t, sizeof(t), "%lld", (long long)(int64_t)u);
+		CU_ASSERT_STRING_EQUAL(t, rows[i].c);
+		PQclear(r);
+		/* simple query */
+		snprintf(sql, sizeof(sql),
+			 "SELECT a, b, c FROM vals WHERE id = %s", rows[i].id);
+		r = PQexec(c, sql);
+		CU_ASSERT_EQUAL_FATAL(PQresultStatus(r), PGRES_TUPLES_OK);
+		CU_ASSERT_STRING_EQUAL(PQgetvalue(r, 0, 0), rows[i].a);
+		CU_ASSERT_STRING_EQUAL(PQgetvalue(r, 0, 1), rows[i].b);
+		CU_ASSERT_STRING_EQUAL(PQgetvalue(r, 0, 2), rows[i].c);
+		PQclear(r);
+	}
+	/* NULLs stay NULL */
+	const char *p6[] = {"6"};
+	r = PQexecPrepared(c, "pr", 1, p6, NULL, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(PQresultStatus(r), PGRES_TUPLES_OK);
+	CU_ASSERT(PQgetisnull(r, 0, 0) && PQgetisnull(r, 0, 1) &&
+		  PQgetisnull(r, 0, 2));
+	PQclear(r);
+	/* an expression of integers in the point read */
+	r = PQprepare(c, "pe", "SELECT b - 1, -c FROM vals WHERE id = $1", 1,
+		      NULL);
+	CU_ASSERT_EQUAL_FATAL(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	const char *p4[] = {"4"};
+	r = PQexecPrepared(c, "pe", 1, p4, NULL, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(PQresultStatus(r), PGRES_TUPLES_OK);
+	CU_ASSERT_STRING_EQUAL(PQgetvalue(r, 0, 0), "-11");
+	CU_ASSERT_STRING_EQUAL(PQgetvalue(r, 0, 1), "100000000000");
+	PQclear(r);
+	PQfinish(c);
+}
+
+static const struct alx_test_case cases[] = {
+	{"int_text", test_int_text},
+	{NULL, NULL},
+};
+
+static const struct alx_test_suite suite = {"pgwire/values", setup, teardown,
+					    cases};
+
+int main(int argc, char **argv)
+{
+	signal(SIGPIPE, SIG_IGN);
+	const struct alx_test_suite *s[] = {&suite, NULL};
+	return alx_test_main(argc, argv, s);
+}
