@@ -8,6 +8,49 @@
 
 #include "hnsw_internal.h"
 
+#define PLAIN_MUTEXES 5
+
+/* The mutexes of x after its rwlock, in one list for init and destroy. */
+static void mutex_list(struct hnsw_index *x, pthread_mutex_t **m)
+{
+	m[0] = &x->pool_lock;
+	m[1] = &x->ckpt_lock;
+	m[2] = &x->entry_lock;
+	m[3] = &x->alloc_lock;
+	m[4] = &x->map_lock;
+}
+
+static void destroy_locks(struct hnsw_index *x, uint32_t nmutex,
+			  uint32_t nstripe)
+{
+	pthread_mutex_t *m[PLAIN_MUTEXES];
+	mutex_list(x, m);
+	for (uint32_t i = 0; i < nstripe; i++)
+		pthread_mutex_destroy(&x->link_locks[i]);
+	for (uint32_t i = 0; i < nmutex; i++)
+		pthread_mutex_destroy(m[i]);
+	pthread_rwlock_destroy(&x->lock);
+}
+
+static int init_locks(struct hnsw_index *x)
+{
+	pthread_mutex_t *m[PLAIN_MUTEXES];
+	uint32_t i = 0, j = 0;
+	mutex_list(x, m);
+	if (pthread_rwlock_init(&x->lock, NULL) != 0)
+		return ALOPEX_ENOMEM;
+	for (; i < PLAIN_MUTEXES; i++)
+		if (pthread_mutex_init(m[i], NULL) != 0)
+			goto fail;
+	for (; j < HNSW_LOCK_STRIPES; j++)
+		if (pthread_mutex_init(&x->link_locks[j], NULL) != 0)
+			goto fail;
+	return 0;
+fail:
+	destroy_locks(x, i, j);
+	return ALOPEX_ENOMEM;
+}
+
 int hnsw_index_new(struct hnsw_plugin *p, uint32_t dim, uint32_t metric,
 		   const struct hnsw_options *o, struct hnsw_index **out,
 		   alopex_diag *diag)
@@ -47,20 +90,7 @@ int hnsw_index_new(struct hnsw_plugin *p, uint32_t dim, uint32_t metric,
 	x->max_level = -1;
 	/* Fixed seed: the same inserts build the same graph. */
 	x->rng = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)dim << 32 | metric);
-	if (pthread_rwlock_init(&x->lock, NULL) != 0) {
-		vx_free(h, x);
-		return h->diag_set(diag, ALOPEX_ENOMEM, NULL,
-				   "hnsw: cannot create a lock");
-	}
-	if (pthread_mutex_init(&x->pool_lock, NULL) != 0) {
-		pthread_rwlock_destroy(&x->lock);
-		vx_free(h, x);
-		return h->diag_set(diag, ALOPEX_ENOMEM, NULL,
-				   "hnsw: cannot create a lock");
-	}
-	if (pthread_mutex_init(&x->ckpt_lock, NULL) != 0) {
-		pthread_mutex_destroy(&x->pool_lock);
-		pthread_rwlock_destroy(&x->lock);
+	if (init_locks(x) != 0) {
 		vx_free(h, x);
 		return h->diag_set(diag, ALOPEX_ENOMEM, NULL,
 				   "hnsw: cannot create a lock");
@@ -105,9 +135,7 @@ void hnsw_index_free(struct hnsw_index *x)
 	vx_free(h, x->mods);
 	vx_free(h, x->garbage);
 	vx_idmap_fini(h, &x->map);
-	pthread_mutex_destroy(&x->ckpt_lock);
-	pthread_mutex_destroy(&x->pool_lock);
-	pthread_rwlock_destroy(&x->lock);
+	destroy_locks(x, PLAIN_MUTEXES, HNSW_LOCK_STRIPES);
 	vx_free(h, x);
 }
 
@@ -138,8 +166,8 @@ static int grow_nodes(struct hnsw_index *x, uint32_t cap)
 	return 0;
 }
 
-/* Room for one more slot; grows every per-slot array together. */
-static int reserve(struct hnsw_index *x)
+/* Grows every per-slot array together. */
+int hnsw_reserve(struct hnsw_index *x)
 {
 	if (x->n < x->cap)
 		return 0;
@@ -173,7 +201,7 @@ int hnsw_slot_alloc(struct hnsw_index *x, int level, uint32_t *out)
 	if (x->nfree > 0) {
 		s = x->free_slots[--x->nfree];
 	} else {
-		int rc = reserve(x);
+		int rc = hnsw_reserve(x);
 		if (rc != 0) {
 			vx_free(x->host, up);
 			return rc;
@@ -188,6 +216,43 @@ int hnsw_slot_alloc(struct hnsw_index *x, int level, uint32_t *out)
 	hnsw_l0(x, s)[0] = 0;
 	*out = s;
 	return 0;
+}
+
+int hnsw_slot_take(struct hnsw_index *x, int level, uint32_t *up, uint32_t *out)
+{
+	uint32_t s;
+	pthread_mutex_lock(&x->alloc_lock);
+	if (x->nfree > 0) {
+		s = x->free_slots[--x->nfree];
+	} else if (x->n < x->cap) {
+		s = x->n;
+	} else {
+		pthread_mutex_unlock(&x->alloc_lock);
+		return 1;
+	}
+	/* Nothing links to s (free, or past n): only fill_unvisited's
+	 * scan of 0..n may look at it, and it skips a HNSW_NEW slot. */
+	hnsw_set_flags(x, s, HNSW_NEW);
+	x->up[s] = up;
+	x->levels[s] = (uint8_t)level;
+	x->stamps[s] = 0;
+	x->mods[s] = 0;
+	hnsw_lstore(hnsw_l0(x, s), 0);
+	for (int lc = 0; lc < level; lc++)
+		up[(size_t)lc * (x->M + 1)] = 0;
+	if (s == x->n)
+		__atomic_store_n(&x->n, s + 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&x->alloc_lock);
+	*out = s;
+	return 0;
+}
+
+void hnsw_entry_get(struct hnsw_index *x, uint32_t *entry, int *top)
+{
+	pthread_mutex_lock(&x->entry_lock);
+	*entry = x->entry;
+	*top = x->max_level;
+	pthread_mutex_unlock(&x->entry_lock);
 }
 
 /* Back on the free list; the caller has unlinked it everywhere. */

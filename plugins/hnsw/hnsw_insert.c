@@ -1,13 +1,16 @@
 /*
  * INSERT (algorithm 1 of the paper) and removal.
  *
- * An insert runs in two phases: under the shared lock it walks the graph
- * for the new vector and keeps each level's ef_construction nearest as a
- * plan; under the exclusive lock it takes a slot, picks its neighbours
- * from the plan with the heuristic (dropping any removed since) and links
- * back. Nodes added between the phases are missed as candidates, which
- * costs a little graph quality, not correctness; a vacuum in between (it
- * frees slots) makes the insert plan again under the exclusive lock.
+ * An insert holds the shared lock throughout, so inserts from several
+ * threads (and searches) run in parallel: it takes a slot (flagged
+ * HNSW_NEW: walked through, not returned), walks the graph for its vector
+ * keeping each level's ef_construction nearest as a plan, picks its
+ * neighbours from the plan with the heuristic and links back. A link list
+ * changes only under its node's link lock; linking back to s from e holds
+ * e's and s's (adopt and attach write both), taken in stripe order so two
+ * inserts never wait on each other in a cycle. Searches read the lists
+ * without locks (hnsw_internal.h). Growing the slot arrays takes the
+ * exclusive lock, between walks.
  *
  * Linking back keeps every node reachable on level 0: the heuristic alone
  * can leave a new node in no list (every neighbour has a closer one to
@@ -66,16 +69,17 @@ static bool adopt(struct hnsw_index *x, uint32_t s, uint32_t t, int lc)
 		return true;
 	if (l[0] >= hnsw_max_links(x, lc))
 		return false;
-	l[++l[0]] = t;
+	hnsw_lappend(l, t);
 	return true;
 }
 
 /*
  * Make e link to s on level lc: into a free place, else instead of the
- * farthest link s has too, else instead of e's farthest, which s takes over (e -> s ->
- * t keeps t reachable). When s has no room for it: with evict, s's own
- * farthest link goes (for a node nothing reaches yet, its out-links reach
- * nothing), else nothing is done and false returned.
+ * farthest link s has too, else instead of e's farthest, which s takes
+ * over (e -> s -> t keeps t reachable). When s has no room for it: with
+ * evict, s's own farthest link goes (for a node nothing reaches yet, its
+ * out-links reach nothing), else nothing is done and false returned.
+ * Concurrent inserts: e's and s's link locks held.
  */
 static bool attach(struct hnsw_index *x, uint32_t e, uint32_t s, int lc,
 		   bool evict)
@@ -85,7 +89,7 @@ static bool attach(struct hnsw_index *x, uint32_t e, uint32_t s, int lc,
 	if (e == s || has_link(l, s))
 		return true;
 	if (l[0] < hnsw_max_links(x, lc)) {
-		l[++l[0]] = s;
+		hnsw_lappend(l, s);
 		hnsw_touch(x, e);
 		return true;
 	}
@@ -108,11 +112,11 @@ static bool attach(struct hnsw_index *x, uint32_t e, uint32_t s, int lc,
 		if (!adopt(x, s, l[victim], lc)) {
 			if (!evict)
 				return false;
-			ls[farthest(x, s, ls)] = l[victim];
+			hnsw_lstore(ls + farthest(x, s, ls), l[victim]);
 		}
 		hnsw_touch(x, s);
 	}
-	l[victim] = s;
+	hnsw_lstore(l + victim, s);
 	hnsw_touch(x, e);
 	return true;
 }
@@ -125,7 +129,7 @@ static bool attach(struct hnsw_index *x, uint32_t e, uint32_t s, int lc,
  * every search ends on, no node may lose its way in: a neighbour e drops
  * for s is one s links to already, or takes over (e -> s -> t), or goes
  * back into a free place of e's list; if none is left, s only replaces
- * one link of e (attach).
+ * one link of e (attach). Concurrent inserts: e's and s's link locks held.
  */
 static int link_back(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t e,
 		     uint32_t s, int lc, bool *kept)
@@ -136,7 +140,7 @@ static int link_back(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t e,
 	if (has_link(l, s))
 		return 0;
 	if (l[0] < max) {
-		l[++l[0]] = s;
+		hnsw_lappend(l, s);
 		hnsw_touch(x, e);
 		return 0;
 	}
@@ -173,11 +177,41 @@ static int link_back(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t e,
 		*kept = attach(x, e, s, lc, false);
 		return 0;
 	}
-	l[0] = n;
-	memcpy(l + 1, keep, n * sizeof(uint32_t));
+	hnsw_lset(l, keep, n);
 	hnsw_touch(x, e);
 	hnsw_touch(x, s);
 	return 0;
+}
+
+/* The link locks of a and b (one when they share a stripe), in stripe
+ * order: every insert takes them so, so none waits in a cycle. */
+static void lock2(struct hnsw_index *x, uint32_t a, uint32_t b)
+{
+	pthread_mutex_t *ma = hnsw_link_lock(x, a), *mb = hnsw_link_lock(x, b);
+	if (ma > mb) {
+		pthread_mutex_t *t = ma;
+		ma = mb;
+		mb = t;
+	}
+	pthread_mutex_lock(ma);
+	if (mb != ma)
+		pthread_mutex_lock(mb);
+}
+
+static void unlock2(struct hnsw_index *x, uint32_t a, uint32_t b)
+{
+	pthread_mutex_t *ma = hnsw_link_lock(x, a), *mb = hnsw_link_lock(x, b);
+	pthread_mutex_unlock(ma);
+	if (mb != ma)
+		pthread_mutex_unlock(mb);
+}
+
+/* attach(e, s) for an insert, under both link locks. */
+static void attach_locked(struct hnsw_index *x, uint32_t e, uint32_t s, int lc)
+{
+	lock2(x, e, s);
+	(void)attach(x, e, s, lc, false);
+	unlock2(x, e, s);
 }
 
 /*
@@ -190,25 +224,28 @@ static int link_back(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t e,
 static void force_in(struct hnsw_index *x, uint32_t s, int lc)
 {
 	const uint32_t *ls = hnsw_links(x, s, lc);
-	if (ls[0] > 0)
-		(void)attach(x, ls[1], s, lc, false);
+	pthread_mutex_lock(hnsw_link_lock(x, s));
+	uint32_t e = ls[0] > 0 ? ls[1] : HNSW_NONE;
+	pthread_mutex_unlock(hnsw_link_lock(x, s));
+	if (e != HNSW_NONE)
+		attach_locked(x, e, s, lc);
 }
 
-/* Link s back from its level-lc neighbours (s's list is set). */
+/* Link s back from its level-lc neighbours, the n in nb (nearest first;
+ * s's list is set to them). */
 static int link_level(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
-		      int lc)
+		      int lc, const uint32_t *nb, uint32_t n)
 {
-	uint32_t *l = hnsw_links(x, s, lc);
-	/* Adopted links come after the first n: they are not linked back. */
-	uint32_t n = l[0];
 	bool any = false, nearest = false;
-	for (uint32_t i = 1; i <= n; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		bool kept;
-		int rc = link_back(x, sc, l[i], s, lc, &kept);
+		lock2(x, nb[i], s);
+		int rc = link_back(x, sc, nb[i], s, lc, &kept);
+		unlock2(x, nb[i], s);
 		if (rc != 0)
 			return rc;
 		any |= kept;
-		nearest |= kept && i == 1;
+		nearest |= kept && i == 0;
 	}
 	if (!any)
 		force_in(x, s, lc);
@@ -216,8 +253,10 @@ static int link_level(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
 		/* A search for s's vector gets to its nearest neighbour
 		 * first: a way in from there finds s, one from afar may
 		 * not be walked. */
-		(void)attach(x, l[1], s, 0, false);
+		attach_locked(x, nb[0], s, 0);
+	pthread_mutex_lock(hnsw_link_lock(x, s));
 	hnsw_touch(x, s);
+	pthread_mutex_unlock(hnsw_link_lock(x, s));
 	return 0;
 }
 
@@ -238,59 +277,6 @@ void hnsw_anchor(struct hnsw_index *x, uint32_t u)
 	}
 	if (e != HNSW_NONE)
 		(void)attach(x, e, u, 0, false);
-}
-
-int hnsw_link_node(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
-		   int level)
-{
-	const float *q = hnsw_vec(x, s);
-	int rc;
-	hnsw_touch(x, s);
-	if (x->entry == HNSW_NONE) {
-		x->entry = s;
-		x->max_level = level;
-		return 0;
-	}
-	if ((rc = hnsw_scratch_begin(x, sc)) != 0)
-		return rc;
-	uint32_t ep = x->entry;
-	float epd = hnsw_dist(x, q, ep);
-	for (int lc = x->max_level; lc > level; lc--)
-		ep = hnsw_greedy(x, q, ep, &epd, lc);
-	sc->visited[s] = sc->epoch; /* never a neighbour of itself */
-	sc->visited[ep] = sc->epoch;
-	if ((rc = hnsw_pair_push(x->host, &sc->res, &sc->nres, &sc->rcap,
-				 (struct vx_pair){epd, ep}, true, true)) != 0)
-		return rc;
-	int top = level < x->max_level ? level : x->max_level;
-	for (int lc = top; lc >= 0; lc--) {
-		/* Each level starts a fresh walk from the last one's W. */
-		if (lc != top) {
-			uint32_t nres = sc->nres;
-			if ((rc = hnsw_scratch_begin(x, sc)) != 0)
-				return rc;
-			sc->nres = nres;
-			sc->visited[s] = sc->epoch;
-			for (uint32_t i = 0; i < nres; i++)
-				sc->visited[sc->res[i].slot] = sc->epoch;
-		}
-		if ((rc = hnsw_search_layer(x, sc, q, x->efc, lc, NULL, NULL,
-					    0)) != 0)
-			return rc;
-		/* W sorted ascending; its copy feeds the heuristic. */
-		vx_heap_sort_ascending(sc->res, sc->nres);
-		uint32_t *l = hnsw_links(x, s, lc);
-		l[0] = hnsw_select(x, sc->res, sc->nres, x->M, l + 1);
-		if ((rc = link_level(x, sc, s, lc)) != 0)
-			return rc;
-		/* sc->res stays sorted: a valid max-heap it is not, but the
-		 * next level only reads it as a list of entry points. */
-	}
-	if (level > x->max_level) {
-		x->entry = s;
-		x->max_level = level;
-	}
-	return 0;
 }
 
 /* Mark what level 0 reaches from the nodes queued in q[*head..*tail). */
@@ -374,43 +360,43 @@ int hnsw_connect(struct hnsw_index *x, struct hnsw_scratch *sc, uint64_t *fixed)
 }
 
 /*
- * Phase one (shared lock): the candidates of levels min(level, top)..0
- * for the prepared vector in sc->q. *top gets that first level, or -1
- * for an empty graph.
+ * The candidates of levels min(level, top)..0 for slot s's vector, from
+ * entry point ep on level top: level lc's, sorted, are left in
+ * sc->plan[plan_off[lc] .. + plan_n[lc]). *first gets min(level, top).
  */
-static int plan_links(struct hnsw_index *x, struct hnsw_scratch *sc, int level,
-		      int *top)
+static int plan_links(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
+		      uint32_t ep, int top, int level, int *first)
 {
-	const float *q = sc->q;
+	const float *q = hnsw_vec(x, s);
 	int rc;
 	sc->nplan = 0;
-	if (x->entry == HNSW_NONE) {
-		*top = -1;
-		return 0;
-	}
 	if ((rc = hnsw_scratch_begin(x, sc)) != 0)
 		return rc;
-	uint32_t ep = x->entry;
 	float epd = hnsw_dist(x, q, ep);
-	for (int lc = x->max_level; lc > level; lc--)
+	for (int lc = top; lc > level; lc--)
 		ep = hnsw_greedy(x, q, ep, &epd, lc);
+	sc->visited[s] = sc->epoch; /* never a neighbour of itself */
 	sc->visited[ep] = sc->epoch;
 	if ((rc = hnsw_pair_push(x->host, &sc->res, &sc->nres, &sc->rcap,
 				 (struct vx_pair){epd, ep}, true, true)) != 0)
 		return rc;
-	int t = level < x->max_level ? level : x->max_level;
+	int t = level < top ? level : top;
 	for (int lc = t; lc >= 0; lc--) {
+		/* Each level starts a fresh walk from the last one's W. */
 		if (lc != t) {
 			uint32_t nres = sc->nres;
 			if ((rc = hnsw_scratch_begin(x, sc)) != 0)
 				return rc;
 			sc->nres = nres;
+			sc->visited[s] = sc->epoch;
 			for (uint32_t i = 0; i < nres; i++)
 				sc->visited[sc->res[i].slot] = sc->epoch;
 		}
 		if ((rc = hnsw_search_layer(x, sc, q, x->efc, lc, NULL, NULL,
-					    0)) != 0)
+					    HNSW_Q_BUILD)) != 0)
 			return rc;
+		/* W sorted ascending: the heuristic's input, and the next
+		 * level's entry points (read as a list, not a heap). */
 		vx_heap_sort_ascending(sc->res, sc->nres);
 		sc->plan_off[lc] = sc->nplan;
 		sc->plan_n[lc] = sc->nres;
@@ -420,35 +406,101 @@ static int plan_links(struct hnsw_index *x, struct hnsw_scratch *sc, int level,
 						 false)) != 0)
 				return rc;
 	}
-	*top = t;
+	*first = t;
 	return 0;
 }
 
-/* Phase two (exclusive lock): link slot s from the plan. */
+/* Link slot s from the plan, levels first..0. */
 static int apply_plan(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
-		      int level, int top)
+		      int first)
 {
-	int rc;
-	hnsw_touch(x, s);
-	for (int lc = top; lc >= 0; lc--) {
+	uint32_t nb[100];
+	for (int lc = first; lc >= 0; lc--) {
 		const struct vx_pair *c = sc->plan + sc->plan_off[lc];
-		sc->nres = 0;
-		for (uint32_t i = 0; i < sc->plan_n[lc]; i++)
-			if (!(x->flags[c[i].slot] & HNSW_DEAD) &&
-			    (rc = hnsw_pair_push(x->host, &sc->res, &sc->nres,
-						 &sc->rcap, c[i], false,
-						 false)) != 0)
-				return rc;
+		uint32_t n = hnsw_select(x, c, sc->plan_n[lc], x->M, nb);
 		uint32_t *l = hnsw_links(x, s, lc);
-		l[0] = hnsw_select(x, sc->res, sc->nres, x->M, l + 1);
-		if ((rc = link_level(x, sc, s, lc)) != 0)
+		pthread_mutex_lock(hnsw_link_lock(x, s));
+		if (l[0] == 0) {
+			hnsw_lset(l, nb, n);
+		} else {
+			/* Another insert got to s on this level already (a
+			 * walk that came down to s from a level s is linked
+			 * on) and linked s to its node, which may be the only
+			 * way in to that one: keep those, add ours. */
+			uint32_t all[2 * 100], m = l[0];
+			memcpy(all, l + 1, m * sizeof(uint32_t));
+			for (uint32_t i = 0; i < n; i++)
+				if (m < hnsw_max_links(x, lc) &&
+				    !kept_in(all, m, nb[i]))
+					all[m++] = nb[i];
+			hnsw_lset(l, all, m);
+		}
+		pthread_mutex_unlock(hnsw_link_lock(x, s));
+		int rc = link_level(x, sc, s, lc, nb, n);
+		if (rc != 0)
 			return rc;
 	}
+	return 0;
+}
+
+int hnsw_link_node(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
+		   int level)
+{
+	pthread_mutex_lock(hnsw_link_lock(x, s));
+	hnsw_touch(x, s);
+	pthread_mutex_unlock(hnsw_link_lock(x, s));
+	pthread_mutex_lock(&x->entry_lock);
+	uint32_t ep = x->entry;
+	int top = x->max_level;
+	if (ep == HNSW_NONE) {
+		x->entry = s;
+		x->max_level = level;
+	}
+	pthread_mutex_unlock(&x->entry_lock);
+	if (ep == HNSW_NONE)
+		return 0;
+	int first, rc;
+	if ((rc = plan_links(x, sc, s, ep, top, level, &first)) != 0 ||
+	    (rc = apply_plan(x, sc, s, first)) != 0)
+		return rc;
+	/* Linked on every level it shares with the graph: a higher one
+	 * makes it the entry. */
+	pthread_mutex_lock(&x->entry_lock);
 	if (level > x->max_level) {
 		x->entry = s;
 		x->max_level = level;
 	}
+	pthread_mutex_unlock(&x->entry_lock);
 	return 0;
+}
+
+/* Under the shared lock: whether id has a live (not removed) node. */
+static bool id_live(struct hnsw_index *x, uint64_t id, uint32_t *slot)
+{
+	uint32_t old = vx_idmap_get(&x->map, id);
+	*slot = old;
+	return old != VX_MAP_EMPTY && !(hnsw_flags(x, old) & HNSW_DEAD);
+}
+
+/* Under the shared lock: a slot for an insert, growing the arrays (under
+ * the exclusive lock, the shared one let go meanwhile) when full. On
+ * failure up is freed; else the slot owns it. */
+static int take_slot(struct hnsw_index *x, int level, uint32_t *up,
+		     uint32_t *out)
+{
+	int rc;
+	while ((rc = hnsw_slot_take(x, level, up, out)) == 1) {
+		pthread_rwlock_unlock(&x->lock);
+		pthread_rwlock_wrlock(&x->lock);
+		rc = x->nfree == 0 && x->n == x->cap ? hnsw_reserve(x) : 0;
+		pthread_rwlock_unlock(&x->lock);
+		pthread_rwlock_rdlock(&x->lock);
+		if (rc != 0)
+			break;
+	}
+	if (rc != 0)
+		vx_free(x->host, up);
+	return rc;
 }
 
 int hnsw_insert(void *index, const struct alopex_index_kv *kv, uint64_t id,
@@ -457,6 +509,7 @@ int hnsw_insert(void *index, const struct alopex_index_kv *kv, uint64_t id,
 	struct hnsw_index *x = index;
 	const struct alopex_host *h = x->host;
 	struct hnsw_scratch *sc = NULL;
+	uint32_t old, s;
 	int rc;
 	if ((rc = hnsw_scratch_get(x, &sc)) != 0)
 		return h->diag_set(diag, rc, NULL, "hnsw: out of memory");
@@ -468,23 +521,17 @@ int hnsw_insert(void *index, const struct alopex_index_kv *kv, uint64_t id,
 				   (unsigned long long)id);
 	}
 
-	int level = hnsw_random_level(x), top = -1;
+	int level = hnsw_random_level(x);
 	pthread_rwlock_rdlock(&x->lock);
-	uint64_t gen = x->gen;
-	uint32_t old = vx_idmap_get(&x->map, id);
-	rc = old != VX_MAP_EMPTY && !(x->flags[old] & HNSW_DEAD)
-		     ? ALOPEX_EEXIST
-		     : plan_links(x, sc, level, &top);
+	pthread_mutex_lock(&x->map_lock);
+	bool live = id_live(x, id, &old);
+	pthread_mutex_unlock(&x->map_lock);
 	pthread_rwlock_unlock(&x->lock);
-	if (rc == ALOPEX_EEXIST) {
+	if (live) {
 		hnsw_scratch_put(x, sc);
-		return h->diag_set(diag, rc, NULL,
+		return h->diag_set(diag, ALOPEX_EEXIST, NULL,
 				   "hnsw: id %llu is already indexed",
 				   (unsigned long long)id);
-	}
-	if (rc == ALOPEX_ENOMEM) {
-		hnsw_scratch_put(x, sc);
-		return h->diag_set(diag, rc, NULL, "hnsw: out of memory");
 	}
 	/* The record first, outside the lock: a KV write may wait. */
 	uint64_t stamp = hnsw_next_stamp(x);
@@ -495,46 +542,52 @@ int hnsw_insert(void *index, const struct alopex_index_kv *kv, uint64_t id,
 				   "hnsw: cannot store node %llu",
 				   (unsigned long long)id);
 	}
+	uint32_t *up = NULL;
+	if (level > 0 && (up = vx_alloc(h, (size_t)level * (x->M + 1) *
+						   sizeof(uint32_t))) == NULL) {
+		rc = h->diag_set(diag, ALOPEX_ENOMEM, NULL,
+				 "hnsw: out of memory");
+		goto drop;
+	}
 
-	pthread_rwlock_wrlock(&x->lock);
-	old = vx_idmap_get(&x->map, id);
-	if (old != VX_MAP_EMPTY && !(x->flags[old] & HNSW_DEAD)) {
+	pthread_rwlock_rdlock(&x->lock);
+	if ((rc = take_slot(x, level, up, &s)) != 0) {
+		pthread_rwlock_unlock(&x->lock);
+		rc = h->diag_set(diag, rc, NULL, "hnsw: out of memory");
+		goto drop;
+	}
+	memcpy(hnsw_vec_mut(x, s), sc->q, x->dim * sizeof(float));
+	x->ids[s] = id;
+	x->stamps[s] = stamp;
+	rc = hnsw_link_node(x, sc, s, level);
+	pthread_mutex_lock(&x->map_lock);
+	if (rc == 0 && id_live(x, id, &old))
 		/* Only memory-only inserts of one id can race here: with
 		 * KV the second writer of the record gets ECONFLICT. */
 		rc = h->diag_set(diag, ALOPEX_EEXIST, NULL,
 				 "hnsw: id %llu is already indexed",
 				 (unsigned long long)id);
-		goto out;
-	}
-	uint32_t s;
-	if ((rc = hnsw_slot_alloc(x, level, &s)) != 0) {
+	else if (rc == 0 && (rc = vx_idmap_put(h, &x->map, id, s)) != 0)
 		rc = h->diag_set(diag, rc, NULL, "hnsw: out of memory");
-		goto out;
-	}
-	memcpy(hnsw_vec_mut(x, s), sc->q, x->dim * sizeof(float));
-	x->ids[s] = id;
-	x->stamps[s] = stamp;
-	/* Planned on an empty graph or before a vacuum: plan again now. */
-	if (top < 0 || gen != x->gen)
-		rc = hnsw_link_node(x, sc, s, level);
-	else
-		rc = apply_plan(x, sc, s, level, top);
-	if (rc == 0)
-		rc = vx_idmap_put(h, &x->map, id, s);
-	if (rc != 0) {
+	else if (rc != 0)
+		rc = h->diag_set(diag, rc, NULL, "hnsw: out of memory");
+	if (rc == 0) {
+		/* Inserted again after a remove: the old node loses its
+		 * id, vacuum frees it; until then old snapshots may still
+		 * find it. */
+		if (old != VX_MAP_EMPTY)
+			__atomic_fetch_or(&x->flags[old], HNSW_ORPHAN,
+					  __ATOMIC_RELEASE);
+		hnsw_set_flags(x, s, 0);
+		__atomic_add_fetch(&x->live, 1, __ATOMIC_RELAXED);
+	} else {
 		/* Half linked: keep it as a removed node (vacuum frees it). */
-		x->flags[s] = HNSW_DEAD | HNSW_ORPHAN | HNSW_VOID;
-		x->dead++;
-		rc = h->diag_set(diag, rc, NULL, "hnsw: out of memory");
-		goto out;
+		hnsw_set_flags(x, s, HNSW_DEAD | HNSW_ORPHAN | HNSW_VOID);
+		__atomic_add_fetch(&x->dead, 1, __ATOMIC_RELAXED);
 	}
-	/* Inserted again after a remove: the old node loses its id, vacuum
-	 * frees it; until then old snapshots may still find it. */
-	if (old != VX_MAP_EMPTY)
-		x->flags[old] |= HNSW_ORPHAN;
-	x->live++;
-out:
+	pthread_mutex_unlock(&x->map_lock);
 	pthread_rwlock_unlock(&x->lock);
+drop:
 	hnsw_scratch_put(x, sc);
 	/* Failed: take the record back out of the caller's transaction. */
 	if (rc != 0 && kv != NULL)

@@ -10,11 +10,18 @@
  * more per expanded node). Upper layers sit in one small block per node
  * that has them. External ids map to slots through a hash map.
  *
- * Concurrency: one rwlock per index. Searches hold it shared (each with
- * its own scratch from a pool). An insert does its expensive part, the
- * search for neighbours on every level, under the shared lock too, then
- * links under the exclusive lock (so inserts from several threads build
- * in parallel); remove and vacuum hold it exclusively. KV writes happen
+ * Concurrency: one rwlock per index. Searches and inserts hold it shared
+ * (each with its own scratch from a pool); remove, vacuum, growing the
+ * per-slot arrays and a checkpoint's serialisation hold it exclusively.
+ * Under the shared lock, inserts change link lists under striped link
+ * locks (two at most, taken in stripe order), the entry point under
+ * entry_lock, slot allocation under alloc_lock and the id map under
+ * map_lock. Searches read link lists without locks: a writer stores the
+ * entries, then the count, each with release semantics, and readers load
+ * them with acquire and never read past the count, so a reader sees each
+ * entry as some valid slot (a list mid-update may show old and new ones
+ * mixed, which a walk tolerates). A new slot is flagged HNSW_NEW until its
+ * insert finishes: walked through, never returned. KV writes happen
  * outside the graph lock.
  *
  * Persistence (ALOPEX_INDEX_ROW_KEYED): a row's transaction writes only
@@ -61,7 +68,16 @@ enum {
 	HNSW_ORPHAN = 4,   /* dead and detached from its id and KV records */
 	HNSW_VOID = 8,	   /* never committed (forgotten): never returned */
 	HNSW_RECLAIM = 16, /* vacuum: reclaimed in this pass */
+	HNSW_NEW = 32,	   /* being inserted: walked, not yet returned */
 };
+
+/* Link-lock stripes (a power of two): with few writer threads a clash is
+ * rare, and a lock per node would cost 40 bytes per vector. */
+#define HNSW_LOCK_STRIPES 1024
+
+/* Internal query flag: an insert's own walk, which may pick nodes that
+ * are still being inserted as neighbours. */
+#define HNSW_Q_BUILD (1u << 31)
 
 /* A checkpoint in flight: its generation and the clock when it began. */
 struct hnsw_ckpt {
@@ -131,11 +147,16 @@ struct hnsw_index {
 	uint32_t nfree;
 	struct vx_idmap map;
 
+	/* Under the shared lock, read and changed under entry_lock only. */
 	uint32_t entry; /* HNSW_NONE: empty */
 	int max_level;
-	uint64_t live, dead;
-	uint64_t rng; /* level draws, under pool_lock */
-	uint64_t gen; /* bumped when vacuum frees slots */
+	uint64_t live, dead; /* atomic under the shared lock */
+	uint64_t rng;	     /* level draws, under pool_lock */
+
+	pthread_mutex_t entry_lock;
+	pthread_mutex_t alloc_lock; /* n, free list, a slot's init */
+	pthread_mutex_t map_lock;   /* map, under the shared lock */
+	pthread_mutex_t link_locks[HNSW_LOCK_STRIPES];
 
 	pthread_mutex_t pool_lock;
 	struct hnsw_scratch *pool;
@@ -156,6 +177,49 @@ struct hnsw_index {
 	struct hnsw_ckpt hist[HNSW_CKPT_HIST]; /* written, not yet seen */
 	uint32_t nhist;
 };
+
+/* Link-list words: see Concurrency above. */
+static inline uint32_t hnsw_lload(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void hnsw_lstore(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+/* Replace list l by the n slots in v: entries first, then the count. */
+static inline void hnsw_lset(uint32_t *l, const uint32_t *v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		hnsw_lstore(l + 1 + i, v[i]);
+	hnsw_lstore(l, n);
+}
+
+/* Append t to list l (its writer holds its lock, room checked). */
+static inline void hnsw_lappend(uint32_t *l, uint32_t t)
+{
+	uint32_t n = l[0];
+	hnsw_lstore(l + 1 + n, t);
+	hnsw_lstore(l, n + 1);
+}
+
+/* Flags, which an insert changes for its slot under the shared lock. */
+static inline uint8_t hnsw_flags(const struct hnsw_index *x, uint32_t s)
+{
+	return __atomic_load_n(&x->flags[s], __ATOMIC_ACQUIRE);
+}
+
+static inline void hnsw_set_flags(struct hnsw_index *x, uint32_t s, uint8_t f)
+{
+	__atomic_store_n(&x->flags[s], f, __ATOMIC_RELEASE);
+}
+
+static inline pthread_mutex_t *hnsw_link_lock(struct hnsw_index *x, uint32_t s)
+{
+	return &x->link_locks[s & (HNSW_LOCK_STRIPES - 1)];
+}
 
 static inline float *hnsw_vec_mut(const struct hnsw_index *x, uint32_t s)
 {
@@ -186,10 +250,11 @@ static inline uint32_t hnsw_max_links(const struct hnsw_index *x, int lc)
 	return lc == 0 ? x->M0 : x->M;
 }
 
-/* Under the write lock: s's links changed (or s is new). */
+/* s's links changed (or s is new): under the write lock, or s's link
+ * lock (so a node's mods only grow; the clock is shared). */
 static inline void hnsw_touch(struct hnsw_index *x, uint32_t s)
 {
-	x->mods[s] = ++x->clock;
+	x->mods[s] = __atomic_add_fetch(&x->clock, 1, __ATOMIC_RELAXED);
 }
 
 static inline float hnsw_dist(const struct hnsw_index *x, const float *q,
@@ -224,8 +289,20 @@ int hnsw_index_new(struct hnsw_plugin *p, uint32_t dim, uint32_t metric,
 		   const struct hnsw_options *o, struct hnsw_index **out,
 		   alopex_diag *diag);
 void hnsw_index_free(struct hnsw_index *x);
-/* A fresh slot with level `level` (links empty, flags 0). */
+/* A fresh slot with level `level` (links empty, flags 0); the caller
+ * holds the write lock or is the only user. */
 int hnsw_slot_alloc(struct hnsw_index *x, int level, uint32_t *out);
+/*
+ * Under the shared lock: a slot for a concurrent insert, flagged HNSW_NEW,
+ * with up (level * (M + 1) words, or NULL) as its upper lists; 1 when the
+ * arrays are full (grow them with hnsw_reserve under the write lock).
+ */
+int hnsw_slot_take(struct hnsw_index *x, int level, uint32_t *up,
+		   uint32_t *out);
+/* Room for one more slot (write lock held). */
+int hnsw_reserve(struct hnsw_index *x);
+/* The entry point and top level, consistent (shared lock held). */
+void hnsw_entry_get(struct hnsw_index *x, uint32_t *entry, int *top);
 void hnsw_slot_release(struct hnsw_index *x, uint32_t s);
 int hnsw_random_level(struct hnsw_index *x);
 int hnsw_scratch_get(struct hnsw_index *x, struct hnsw_scratch **out);
@@ -267,7 +344,8 @@ int hnsw_search(void *index, const struct alopex_index_query *q,
 
 /* hnsw_insert.c */
 /* Link the prepared vector in slot s (level `level`) into the graph,
- * searching from the entry point (write lock held). */
+ * searching from the entry point (shared lock held: concurrent inserts
+ * link through the link locks; or the write lock). */
 int hnsw_link_node(struct hnsw_index *x, struct hnsw_scratch *sc, uint32_t s,
 		   int level);
 /*

@@ -107,7 +107,8 @@ static int hnsw_stats(void *index, struct alopex_index_stats *out)
 {
 	struct hnsw_index *x = index;
 	struct alopex_index_stats s = {.size = sizeof(s)};
-	pthread_rwlock_rdlock(&x->lock);
+	/* Exclusive: inserts change levels and mods under the shared lock. */
+	pthread_rwlock_wrlock(&x->lock);
 	s.dim = x->dim;
 	s.metric = x->metric;
 	s.levels = (uint32_t)(x->max_level + 1);

@@ -18,11 +18,13 @@ uint32_t hnsw_greedy(const struct hnsw_index *x, const float *q, uint32_t ep,
 	for (bool changed = true; changed;) {
 		changed = false;
 		const uint32_t *l = hnsw_links(x, ep, lc);
-		for (uint32_t i = 1; i <= l[0]; i++) {
-			float d = hnsw_dist(x, q, l[i]);
+		uint32_t cnt = hnsw_lload(l);
+		for (uint32_t i = 1; i <= cnt; i++) {
+			uint32_t t = hnsw_lload(l + i);
+			float d = hnsw_dist(x, q, t);
 			if (d < best) {
 				best = d;
-				ep = l[i];
+				ep = t;
 				changed = true;
 			}
 		}
@@ -35,11 +37,13 @@ static inline bool admissible(const struct hnsw_index *x, uint32_t s,
 			      alopex_index_filter_fn filter, void *arg,
 			      uint32_t qflags)
 {
+	uint8_t f = hnsw_flags(x, s);
 	/* Removed: only for an old snapshot, and never an insert that
-	 * did not commit. */
-	if ((x->flags[s] & HNSW_DEAD) &&
-	    (!(qflags & ALOPEX_INDEX_QUERY_INCLUDE_REMOVED) ||
-	     (x->flags[s] & HNSW_VOID)))
+	 * did not commit. Being inserted: only for another insert. */
+	if ((f & HNSW_DEAD) &&
+	    (!(qflags & ALOPEX_INDEX_QUERY_INCLUDE_REMOVED) || (f & HNSW_VOID)))
+		return false;
+	if ((f & HNSW_NEW) && !(qflags & HNSW_Q_BUILD))
 		return false;
 	return filter == NULL || filter(arg, x->ids[s]);
 }
@@ -75,19 +79,22 @@ int hnsw_search_layer(struct hnsw_index *x, struct hnsw_scratch *sc,
 		if (sc->nres >= ef && c.d > sc->res[0].d)
 			break;
 		const uint32_t *l = hnsw_links(x, c.slot, lc);
-		uint32_t cnt = l[0];
+		/* Lock-free: the count, then no entry past it. */
+		uint32_t cnt = hnsw_lload(l);
+		uint32_t next = cnt > 0 ? hnsw_lload(l + 1) : 0;
 		/* The walk is bound by memory latency: ask for the next
 		 * neighbour's mark and vector while this one is measured. */
 		if (cnt > 0) {
-			__builtin_prefetch(&visited[l[1]]);
-			__builtin_prefetch(hnsw_vec(x, l[1]));
+			__builtin_prefetch(&visited[next]);
+			__builtin_prefetch(hnsw_vec(x, next));
 			__builtin_prefetch(l + 16);
 		}
 		for (uint32_t i = 1; i <= cnt; i++) {
-			uint32_t e = l[i];
+			uint32_t e = next;
 			if (i < cnt) {
-				__builtin_prefetch(&visited[l[i + 1]]);
-				__builtin_prefetch(hnsw_vec(x, l[i + 1]));
+				next = hnsw_lload(l + i + 1);
+				__builtin_prefetch(&visited[next]);
+				__builtin_prefetch(hnsw_vec(x, next));
 			}
 			if (visited[e] == epoch)
 				continue;
@@ -124,8 +131,11 @@ static int fill_unvisited(struct hnsw_index *x, struct hnsw_scratch *sc,
 			  alopex_index_filter_fn filter, void *arg,
 			  uint32_t qflags)
 {
-	for (uint32_t s = 0; s < x->n; s++) {
-		if (sc->visited[s] == sc->epoch || (x->flags[s] & HNSW_FREE) ||
+	/* Slots past n, or HNSW_NEW, may be mid-insert: not looked at. */
+	uint32_t n = __atomic_load_n(&x->n, __ATOMIC_ACQUIRE);
+	for (uint32_t s = 0; s < n; s++) {
+		if (sc->visited[s] == sc->epoch ||
+		    (hnsw_flags(x, s) & (HNSW_FREE | HNSW_NEW)) ||
 		    !admissible(x, s, filter, arg, qflags))
 			continue;
 		struct vx_pair p = {hnsw_dist(x, q, s), s};
@@ -167,18 +177,20 @@ int hnsw_search(void *index, const struct alopex_index_query *q,
 					sizeof(q->flags)
 			? q->flags
 			: 0;
+	qflags &= ~HNSW_Q_BUILD;
 	if (ef < q->k)
 		ef = q->k;
 
 	pthread_rwlock_rdlock(&x->lock);
-	uint32_t n = 0;
-	if (x->entry == HNSW_NONE)
+	uint32_t n = 0, ep;
+	int top;
+	hnsw_entry_get(x, &ep, &top);
+	if (ep == HNSW_NONE)
 		goto done;
 	if ((rc = hnsw_scratch_begin(x, sc)) != 0)
 		goto done;
-	uint32_t ep = x->entry;
 	float epd = hnsw_dist(x, sc->q, ep);
-	for (int lc = x->max_level; lc > 0; lc--)
+	for (int lc = top; lc > 0; lc--)
 		ep = hnsw_greedy(x, sc->q, ep, &epd, lc);
 	sc->visited[ep] = sc->epoch;
 	if ((rc = hnsw_pair_push(h, &sc->res, &sc->nres, &sc->rcap,

@@ -196,7 +196,7 @@ int hnsw_checkpoint(void *index, const struct alopex_index_kv *kv,
 	uint64_t gen = x->gen_next++;
 
 	pthread_rwlock_rdlock(&x->lock);
-	uint64_t start = x->clock;
+	uint64_t start = __atomic_load_n(&x->clock, __ATOMIC_RELAXED);
 	gone = vx_alloc(h, ((size_t)x->ngarbage + 1) * sizeof(uint64_t));
 	if (gone == NULL) {
 		pthread_rwlock_unlock(&x->lock);
@@ -217,13 +217,13 @@ int hnsw_checkpoint(void *index, const struct alopex_index_kv *kv,
 			rc = 0;
 	}
 	/*
-	 * One consistent cut, serialised under one hold of the read lock
-	 * (memory copies only) and written after: a node in it has its
-	 * in-links in it too, so a crash right after cannot leave a
-	 * checkpointed node unreachable.
+	 * One consistent cut, serialised under one hold of the exclusive
+	 * lock (inserts link under the shared one; memory copies only) and
+	 * written after: a node in it has its in-links in it too, so a
+	 * crash right after cannot leave a checkpointed node unreachable.
 	 */
 	if (rc == 0) {
-		pthread_rwlock_rdlock(&x->lock);
+		pthread_rwlock_wrlock(&x->lock);
 		for (uint32_t s = 0; rc == 0 && s < x->n; s++) {
 			if ((x->flags[s] & HNSW_FREE) || x->mods[s] <= base)
 				continue;

@@ -162,7 +162,6 @@ int hnsw_vacuum_some(void *index, const struct alopex_index_kv *kv,
 	 * memory here: the slots are freed already, so the vacuum stands;
 	 * the next vacuum or open links such a node in. */
 	(void)hnsw_connect(x, sc, &x->relinked);
-	x->gen++; /* inserts planned before this must re-plan */
 out:
 	pthread_rwlock_unlock(&x->lock);
 	hnsw_scratch_put(x, sc);

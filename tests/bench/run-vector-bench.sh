@@ -127,7 +127,8 @@ common() {
 }
 r=1
 while [ "$r" -le "$rounds" ]; do
-	say "round $r of $rounds"
+	say "round $r of $rounds (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+	echo "loadavg round=$r $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results"
 	"$vecdata" bw --mib 1024 --threads 1 >>"$results"
 	"$vecdata" bw --mib 1024 --threads 2 >>"$results"
 	for s in $sets; do
@@ -145,6 +146,7 @@ while [ "$r" -le "$rounds" ]; do
 			hnswlib) "$work/peer-hnswlib" $(common "$s") >>"$results" ;;
 			faiss) "$work/peer-faiss" $(common "$s") >>"$results" ;;
 			esac
+			echo "loadavg after=$e data=$s $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results"
 		done
 	done
 	r=$((r + 1))

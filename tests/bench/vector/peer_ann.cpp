@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #if defined(PEER_HNSWLIB)
 #include <hnswlib/hnswlib.h>
 static const char *peer_name = "hnswlib";
@@ -75,6 +77,14 @@ static double now_s()
 	return std::chrono::duration<double>(
 		       std::chrono::steady_clock::now().time_since_epoch())
 		.count();
+}
+
+// CPU seconds (user + system, every thread) in a getrusage sample: on a
+// busy shared machine a build's CPU time says more than its wall time.
+static double cpu_s(const struct rusage *r)
+{
+	return (double)r->ru_utime.tv_sec + r->ru_utime.tv_usec / 1e6 +
+	       (double)r->ru_stime.tv_sec + r->ru_stime.tv_usec / 1e6;
 }
 
 static long rss_bytes()
@@ -192,6 +202,8 @@ int main(int argc, char **argv)
 	const int k = 10;
 
 	long rss0 = rss_bytes();
+	struct rusage ru0;
+	getrusage(RUSAGE_SELF, &ru0);
 	double t0 = now_s();
 #if defined(PEER_HNSWLIB)
 	hnswlib::SpaceInterface<float> *space;
@@ -225,10 +237,14 @@ int main(int argc, char **argv)
 #endif
 	double build_s = now_s() - t0;
 	long rss1 = rss_bytes();
+	struct rusage ru1;
+	getrusage(RUSAGE_SELF, &ru1);
 	std::printf("engine=%s data=%s op=build n=%zu dim=%u m=%d efc=%d "
-		    "threads=%d seconds=%.3f bytes_per_vector=%.1f\n",
+		    "threads=%d seconds=%.3f bytes_per_vector=%.1f "
+		    "cpu_seconds=%.3f vcs=%ld\n",
 		    peer_name, label, n, dim, m, efc, build_threads, build_s,
-		    (double)(rss1 - rss0) / (double)n);
+		    (double)(rss1 - rss0) / (double)n,
+		    cpu_s(&ru1) - cpu_s(&ru0), ru1.ru_nvcsw - ru0.ru_nvcsw);
 
 	std::vector<int64_t> results(nq * k);
 	if (count) {

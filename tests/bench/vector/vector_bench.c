@@ -24,6 +24,7 @@
  */
 #include <ftw.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -149,6 +150,13 @@ static struct alopex_vector_kernels count_kernels = {
 	.cosine_parts = count_cosine_parts,
 	.norm_sq = count_norm_sq,
 };
+
+/* CPU seconds (user + system, every thread) in a getrusage sample. */
+static double cpu_s(const struct rusage *r)
+{
+	return (double)r->ru_utime.tv_sec + r->ru_utime.tv_usec / 1e6 +
+	       (double)r->ru_stime.tv_sec + r->ru_stime.tv_usec / 1e6;
+}
 
 struct builder {
 	const struct alopex_index_ops *ops;
@@ -550,16 +558,23 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	long rss0 = rss_bytes();
+	struct rusage ru0, ru1;
+	getrusage(RUSAGE_SELF, &ru0);
 	double t0 = now_s();
 	if (build_index(h, rt, "hnsw", &o, metric, &d, &plug, &inst, &idx) != 0)
 		goto out;
 	const struct alopex_index_ops *ops = plug->ops;
 	double build_s = now_s() - t0;
+	getrusage(RUSAGE_SELF, &ru1);
+	/* CPU time and voluntary context switches (waits) of the build:
+	 * on a busy shared machine they say more than wall time. */
 	printf("engine=alopex data=%s op=build n=%zu dim=%u m=%d efc=%d "
-	       "threads=%d seconds=%.3f bytes_per_vector=%.1f kernels=%s\n",
+	       "threads=%d seconds=%.3f bytes_per_vector=%.1f kernels=%s "
+	       "cpu_seconds=%.3f vcs=%ld\n",
 	       o.label, d.n, d.dim, o.m, o.efc, o.build_threads, build_s,
 	       (double)(rss_bytes() - rss0) / (double)d.n,
-	       h->vector_kernels->name);
+	       h->vector_kernels->name, cpu_s(&ru1) - cpu_s(&ru0),
+	       ru1.ru_nvcsw - ru0.ru_nvcsw);
 	fflush(stdout);
 	const char *e = o.efs;
 	int ef, threads;
