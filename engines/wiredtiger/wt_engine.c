@@ -20,8 +20,14 @@ static const char *const durability_choices[] = {"fsync", "periodic", "none",
 						 NULL};
 
 static const struct alopex_cfg_field wt_fields[] = {
+	/*
+	 * WiredTiger keeps a transaction's updates in the cache until it
+	 * commits: CREATE INDEX USING hnsw over 100k 768-d vectors writes
+	 * ~330 MB in one transaction and was rolled back at 256MB. The cache
+	 * is allocated as it fills, so a small database pays nothing.
+	 */
 	{"cache_size", ALOPEX_CFG_SIZE,
-	 offsetof(struct alx_wt_config, cache_size), "256MB", 1048576.0,
+	 offsetof(struct alx_wt_config, cache_size), "1GB", 1048576.0,
 	 1125899906842624.0, NULL, 0, "WiredTiger cache size"},
 	{"durability", ALOPEX_CFG_ENUM,
 	 offsetof(struct alx_wt_config, durability), "fsync", 0, 0,
