@@ -13,7 +13,6 @@
  * field of "relation/column does not exist" errors, through libpq and
  * psql's "LINE 1:" caret.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,24 +21,10 @@
 #include <libpq-fe.h>
 
 #include "alx_test.h"
+#include "alx_test_pq.h"
 #include "pgw_testlib.h"
 
-static struct pgwt_server srv;
-
-static int setup(void)
-{
-	if (pgwt_init(&srv, "pgwext",
-		      "protocols:\n  pgwire:\n    max_connections: 20\n") != 0)
-		return -1;
-	return pgwt_start(&srv);
-}
-
-static int teardown(void)
-{
-	int rc = pgwt_stop(&srv);
-	pgwt_fini(&srv);
-	return rc == 0 ? 0 : -1;
-}
+ALX_TEST_PQ_SERVER_SUITE(srv, "pgwext", ALX_TEST_PQ_CONFIG)
 
 static int raw_session(void)
 {
@@ -252,8 +237,8 @@ static void pipeline_results(PGconn *c, const ExecStatusType *want, int n)
 
 static void test_pipeline(void)
 {
-	PGconn *c = PQconnectdb(srv.conninfo);
-	CU_ASSERT_EQUAL_FATAL(PQstatus(c), CONNECTION_OK);
+	PGconn *c = alx_test_pq_connect(srv.conninfo);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	PQclear(PQexec(c, "CREATE TABLE pipe (id int PRIMARY KEY)"));
 	CU_ASSERT_EQUAL_FATAL(PQenterPipelineMode(c), 1);
 	CU_ASSERT_EQUAL(PQsendPrepare(c, "pins", "INSERT INTO pipe VALUES ($1)",
@@ -309,8 +294,8 @@ static void check_position(PGconn *c, const char *sql, const char *state,
 
 static void test_error_positions(void)
 {
-	PGconn *c = PQconnectdb(srv.conninfo);
-	CU_ASSERT_EQUAL_FATAL(PQstatus(c), CONNECTION_OK);
+	PGconn *c = alx_test_pq_connect(srv.conninfo);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	PQclear(PQexec(c, "CREATE TABLE pos (a int, b text)"));
 	/* positions checked against PostgreSQL 15; characters, not bytes */
 	check_position(c, "select * from nosuch", "42P01",
@@ -366,7 +351,6 @@ static const struct alx_test_suite suite = {"pgwire/extended", setup, teardown,
 
 int main(int argc, char **argv)
 {
-	signal(SIGPIPE, SIG_IGN);
 	const struct alx_test_suite *s[] = {&suite, NULL};
-	return alx_test_main(argc, argv, s);
+	return alx_test_pq_main(argc, argv, s);
 }

@@ -5,7 +5,6 @@
  * checked against PostgreSQL 15 (libpq notice receiver, and the raw
  * traces with PGWT_EXTERNAL_PORT), which sends the same.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,24 +13,10 @@
 #include <libpq-fe.h>
 
 #include "alx_test.h"
+#include "alx_test_pq.h"
 #include "pgw_testlib.h"
 
-static struct pgwt_server srv;
-
-static int setup(void)
-{
-	if (pgwt_init(&srv, "pgwntc",
-		      "protocols:\n  pgwire:\n    max_connections: 20\n") != 0)
-		return -1;
-	return pgwt_start(&srv);
-}
-
-static int teardown(void)
-{
-	int rc = pgwt_stop(&srv);
-	pgwt_fini(&srv);
-	return rc == 0 ? 0 : -1;
-}
+ALX_TEST_PQ_SERVER_SUITE(srv, "pgwntc", ALX_TEST_PQ_CONFIG)
 
 /* What the notice receiver saw: "SEVERITY SQLSTATE message|" each. */
 struct seen {
@@ -52,12 +37,9 @@ static void receiver(void *arg, const PGresult *r)
 
 static PGconn *connect_seen(struct seen *s)
 {
-	PGconn *c = PQconnectdb(srv.conninfo);
-	if (PQstatus(c) != CONNECTION_OK) {
-		fprintf(stderr, "connect: %s", PQerrorMessage(c));
-		PQfinish(c);
+	PGconn *c = alx_test_pq_connect(srv.conninfo);
+	if (c == NULL)
 		return NULL;
-	}
 	memset(s, 0, sizeof(*s));
 	PQsetNoticeReceiver(c, receiver, s);
 	return c;
@@ -188,7 +170,6 @@ static const struct alx_test_suite suite = {"pgwire/notice", setup, teardown,
 
 int main(int argc, char **argv)
 {
-	signal(SIGPIPE, SIG_IGN);
 	const struct alx_test_suite *s[] = {&suite, NULL};
-	return alx_test_main(argc, argv, s);
+	return alx_test_pq_main(argc, argv, s);
 }

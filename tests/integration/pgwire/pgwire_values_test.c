@@ -5,7 +5,6 @@
  * the extremes of int2/int4/int8, negatives and zero. The texts are what
  * PostgreSQL 15 prints for these values (checked with psql).
  */
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,33 +13,10 @@
 #include <libpq-fe.h>
 
 #include "alx_test.h"
+#include "alx_test_pq.h"
 #include "pgw_testlib.h"
 
-static struct pgwt_server srv;
-
-static int setup(void)
-{
-	if (pgwt_init(&srv, "pgwval",
-		      "protocols:\n  pgwire:\n    max_connections: 20\n") != 0)
-		return -1;
-	return pgwt_start(&srv);
-}
-
-static int teardown(void)
-{
-	int rc = pgwt_stop(&srv);
-	pgwt_fini(&srv);
-	return rc == 0 ? 0 : -1;
-}
-
-static void ok(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fprintf(stderr, "\n%s: %s", sql, PQresultErrorMessage(r));
-	CU_ASSERT_EQUAL(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-}
+ALX_TEST_PQ_SERVER_SUITE(srv, "pgwval", ALX_TEST_PQ_CONFIG)
 
 static const struct {
 	const char *id, *a, *b, *c;
@@ -54,18 +30,19 @@ static const struct {
 
 static void test_int_text(void)
 {
-	PGconn *c = PQconnectdb(srv.conninfo);
-	CU_ASSERT_EQUAL_FATAL(PQstatus(c), CONNECTION_OK);
-	ok(c, "CREATE TABLE vals (id int PRIMARY KEY, a int2, b int4, "
-	      "c int8)");
+	PGconn *c = alx_test_pq_connect(srv.conninfo);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	ALX_TEST_PQ_OK(c,
+		       "CREATE TABLE vals (id int PRIMARY KEY, a int2, b int4, "
+		       "c int8)");
 	char sql[256];
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO vals VALUES (%s, %s, %s, %s)", rows[i].id,
 			 rows[i].a, rows[i].b, rows[i].c);
-		ok(c, sql);
+		ALX_TEST_PQ_OK(c, sql);
 	}
-	ok(c, "INSERT INTO vals VALUES (6, NULL, NULL, NULL)");
+	ALX_TEST_PQ_OK(c, "INSERT INTO vals VALUES (6, NULL, NULL, NULL)");
 	PGresult *r = PQprepare(
 		c, "pr", "SELECT a, b, c FROM vals WHERE id = $1", 1, NULL);
 	CU_ASSERT_EQUAL_FATAL(PQresultStatus(r), PGRES_COMMAND_OK);
@@ -134,7 +111,6 @@ static const struct alx_test_suite suite = {"pgwire/values", setup, teardown,
 
 int main(int argc, char **argv)
 {
-	signal(SIGPIPE, SIG_IGN);
 	const struct alx_test_suite *s[] = {&suite, NULL};
-	return alx_test_main(argc, argv, s);
+	return alx_test_pq_main(argc, argv, s);
 }

@@ -12,6 +12,7 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "kv/kv_txn.h"
 
 #define N 300
@@ -19,50 +20,14 @@
 static char *g_cfg; /* NULL: the default engine (WiredTiger) */
 static char *g_cfgdir;
 
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static alopex_db *open_db(const char *dir)
-{
-	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = quiet_log,
-				 .log_level = ALOPEX_LOG_WARN,
-				 .create_if_missing = 1};
-	alopex_db *db = NULL;
-	alopex_diag d = {0};
-	int rc = alopex_open_ex(dir, g_cfg, &o, &db, &d);
-	if (rc != 0)
-		fprintf(stderr, "open %s: %s\n", dir, d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	return db;
-}
-
 static int setup_memory(void)
 {
-	g_cfgdir = alx_test_tmpdir("kvrange-cfg");
-	size_t n = strlen(g_cfgdir) + 32;
-	g_cfg = malloc(n);
-	snprintf(g_cfg, n, "%s/memory.yaml", g_cfgdir);
-	char text[1024];
-	snprintf(text, sizeof(text),
-		 "plugin_dirs: [\"%s\"]\n"
-		 "load: [alopex-memory.so]\n"
-		 "engine: memory\n",
-		 alx_test_plugin_dir());
-	return alx_test_write_file(g_cfg, text);
+	return alx_test_memory_config("kvrange-cfg", &g_cfgdir, &g_cfg);
 }
 
 static int teardown_memory(void)
 {
-	alx_test_rmdir(g_cfgdir);
-	free(g_cfgdir);
-	free(g_cfg);
-	g_cfg = g_cfgdir = NULL;
+	alx_test_memory_config_free(&g_cfgdir, &g_cfg);
 	return 0;
 }
 
@@ -205,7 +170,7 @@ static int see(void *arg, const alopex_batch *b)
 static void test_neighbours(void)
 {
 	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	fill(db, "abcd", N);
 	put1(db, "b");	       /* the lower bound itself: deleted */
 	put1(db, "c\xff\xff"); /* just below the upper bound: deleted */
@@ -234,7 +199,7 @@ static void test_neighbours(void)
 static void test_own_view(void)
 {
 	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	fill(db, "abc", N);
 	struct alx_kv_txn *t = begin(db);
 	CU_ASSERT_EQUAL(del_range(t, "b", "c", 0), 0);
@@ -276,12 +241,12 @@ static void test_own_view(void)
 static void test_rollback(void)
 {
 	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	int n = is_memory() ? N : 20000;
 	fill(db, "abc", n);
 	if (!is_memory()) {
 		CU_ASSERT_EQUAL(alopex_close(db), 0);
-		db = open_db(dir);
+		db = alx_test_open_dir(dir, g_cfg);
 	}
 	struct alx_kv_txn *t = begin(db);
 	CU_ASSERT_EQUAL(del_range(t, "b", "c", 0), 0);
@@ -299,7 +264,7 @@ static void test_rollback(void)
 	CU_ASSERT_EQUAL(count(db, "c", "d"), n);
 	/* and survives a reopen */
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	db = open_db(dir);
+	db = alx_test_open_dir(dir, g_cfg);
 	CU_ASSERT_EQUAL(count(db, "b", "c"), is_memory() ? 0 : n - gone);
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 	alx_test_rmdir(dir);
@@ -311,7 +276,7 @@ static void test_rollback(void)
 static void test_change_stream(void)
 {
 	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	fill(db, "abc", N);
 	uint64_t base = alopex_log_position(db);
 	struct seen live = {0};
@@ -340,7 +305,7 @@ static void test_change_stream(void)
 	CU_ASSERT_STRING_EQUAL(rep.hi[0], "c");
 	if (!is_memory()) {
 		CU_ASSERT_EQUAL(alopex_close(db), 0);
-		db = open_db(dir);
+		db = alx_test_open_dir(dir, g_cfg);
 		struct seen again = {0};
 		CU_ASSERT_EQUAL(alopex_log_read(db, base, see, &again), 0);
 		CU_ASSERT_EQUAL(again.batches, 2);
@@ -357,7 +322,7 @@ static void test_change_stream(void)
 static void test_keywise_and_savepoint(void)
 {
 	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	fill(db, "abc", N);
 	struct seen live = {0};
 	alopex_subscription *sub;
@@ -399,7 +364,7 @@ static void test_keywise_and_savepoint(void)
 static void test_conflict(void)
 {
 	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	fill(db, "abc", N);
 	struct alx_kv_txn *w = begin(db);
 	uint8_t kb[64];
@@ -420,7 +385,7 @@ static void test_conflict(void)
 static void test_bad_calls(void)
 {
 	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	fill(db, "ab", 10);
 	struct alx_kv_txn *t = begin(db);
 	CU_ASSERT_EQUAL(del_range(t, "b", "b", 0), ALOPEX_EINVAL);
@@ -452,7 +417,7 @@ static void test_crash(void)
 	if (is_memory())
 		return;
 	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	fill(db, "abc", 5000);
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 	pid_t pid = fork();
@@ -474,7 +439,7 @@ static void test_crash(void)
 	int st = 0;
 	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
 	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	db = open_db(dir);
+	db = alx_test_open_dir(dir, g_cfg);
 	CU_ASSERT_EQUAL(count(db, "b", "c"), 0);
 	CU_ASSERT_EQUAL(count(db, "a", "b"), 5000);
 	CU_ASSERT_EQUAL(count(db, "c", "d"), 5000);

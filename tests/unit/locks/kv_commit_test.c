@@ -19,6 +19,7 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "kv/kv_lock.h"
 #include "runtime/alx_runtime.h"
 #include "sql/sql_session.h"
@@ -112,103 +113,11 @@ static void test_precise_wakeup(void)
 	alx_runtime_destroy(rt);
 }
 
-/* ---- fixture: a database on either engine ----------------------------- */
-
-struct fx {
-	alopex_db *db;
-	char *dir;
-	char *cfgdir, *cfg; /* NULL: the default engine (WiredTiger) */
-};
-
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static void fx_reopen(struct fx *f)
-{
-	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = quiet_log,
-				 .log_level = ALOPEX_LOG_WARN,
-				 .create_if_missing = 1};
-	alopex_diag d = {0};
-	int rc = alopex_open_ex(f->dir, f->cfg, &o, &f->db, &d);
-	if (rc != 0)
-		fprintf(stderr, "open %s: %s\n", f->dir, d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
-static void fx_open(struct fx *f, bool memory)
-{
-	memset(f, 0, sizeof(*f));
-	f->dir = alx_test_tmpdir("commit");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f->dir);
-	if (memory) {
-		/* not in the data directory: open refuses a foreign file */
-		f->cfgdir = alx_test_tmpdir("commitcfg");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f->cfgdir);
-		size_t n = strlen(f->cfgdir) + 32;
-		f->cfg = malloc(n);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f->cfg);
-		snprintf(f->cfg, n, "%s/memory.yaml", f->cfgdir);
-		char text[1024];
-		snprintf(text, sizeof(text),
-			 "plugin_dirs: [\"%s\"]\n"
-			 "load: [alopex-memory.so]\n"
-			 "engine: memory\n",
-			 alx_test_plugin_dir());
-		CU_ASSERT_FATAL(alx_test_write_file(f->cfg, text) == 0);
-	}
-	fx_reopen(f);
-}
-
-static void fx_close(struct fx *f)
-{
-	CU_ASSERT_EQUAL(alopex_close(f->db), 0);
-	alx_test_rmdir(f->dir);
-	alx_test_rmdir(f->cfgdir);
-	free(f->dir);
-	free(f->cfgdir);
-	free(f->cfg);
-}
-
-static void exec_at(alopex_db *db, const char *sql, int line)
-{
-	int rc = alopex_exec(db, sql);
-	if (rc != 0)
-		fprintf(stderr, "line %d: %s\n  -> %s %s\n", line, sql,
-			alopex_sqlstate(db), alopex_errmsg(db));
-	CU_ASSERT_EQUAL(rc, 0);
-}
-#define EXEC(db, sql) exec_at(db, sql, __LINE__)
-
-/* The first column of the first row of a query, as text ("" if none). */
-static const char *query1(alopex_db *db, const char *sql, char *buf,
-			  size_t bufsz)
-{
-	alopex_stmt *st = NULL;
-	buf[0] = '\0';
-	if (alopex_prepare(db, sql, &st) != 0) {
-		fprintf(stderr, "prepare %s: %s\n", sql, alopex_errmsg(db));
-		return "<error>";
-	}
-	int rc = alopex_step(st);
-	if (rc == ALOPEX_ROW) {
-		const char *t = alopex_column_text(st, 0);
-		snprintf(buf, bufsz, "%s", t ? t : "<null>");
-	} else if (rc != ALOPEX_DONE) {
-		snprintf(buf, bufsz, "<error %s>", alopex_sqlstate(db));
-	}
-	alopex_finalize(st);
-	return buf;
-}
+/* ---- fixture: a database on either engine (alx_test_db.h) ------------- */
 
 static int run(struct alx_session *s, const char *sql)
 {
-	return alx_session_execute(s, sql, strlen(sql), NULL, NULL);
+	return alx_test_session_run(s, sql, NULL, NULL);
 }
 
 /* ---- TPC-B-like mix on threads ---------------------------------------- */
@@ -295,81 +204,90 @@ static void run_clients(alopex_db *db, void *(*fn)(void *))
 
 static void tpcb(bool memory)
 {
-	struct fx f;
-	fx_open(&f, memory);
-	EXEC(f.db, "CREATE TABLE pgbench_branches (bid int PRIMARY KEY, "
-		   "bbalance int, filler char(88));"
-		   "CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid "
-		   "int, tbalance int, filler char(84));"
-		   "CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid "
-		   "int, abalance int, filler char(84));"
-		   "CREATE TABLE pgbench_history (tid int, bid int, aid int, "
-		   "delta int, mtime timestamp, filler char(22))");
+	struct alx_test_db f;
+	alx_test_db_open(&f, "commit", ALX_TEST_ENGINE(memory));
+	ALX_TEST_EXEC(
+		f.db,
+		"CREATE TABLE pgbench_branches (bid int PRIMARY KEY, "
+		"bbalance int, filler char(88));"
+		"CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid "
+		"int, tbalance int, filler char(84));"
+		"CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid "
+		"int, abalance int, filler char(84));"
+		"CREATE TABLE pgbench_history (tid int, bid int, aid int, "
+		"delta int, mtime timestamp, filler char(22))");
 	char sql[256];
 	for (int i = 1; i <= NBRANCHES; i++) {
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO pgbench_branches VALUES (%d, 0)", i);
-		EXEC(f.db, sql);
+		ALX_TEST_EXEC(f.db, sql);
 	}
 	for (int i = 1; i <= NTELLERS; i++) {
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO pgbench_tellers VALUES (%d, %d, 0)", i,
 			 1 + (i - 1) % NBRANCHES);
-		EXEC(f.db, sql);
+		ALX_TEST_EXEC(f.db, sql);
 	}
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO pgbench_accounts SELECT g, 1, 0 FROM "
 		 "generate_series(1, %d) g",
 		 NACCOUNTS);
-	EXEC(f.db, sql);
+	ALX_TEST_EXEC(f.db, sql);
 
 	run_clients(f.db, client_main);
 
 	/* Every committed delta is in each table exactly once. */
 	char want[64], buf[64];
 	snprintf(want, sizeof(want), "%d", NCLIENTS * NTXNS);
-	CU_ASSERT_STRING_EQUAL(query1(f.db,
-				      "SELECT count(*) FROM pgbench_history",
-				      buf, sizeof(buf)),
-			       want);
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text_buf(f.db,
+					"SELECT count(*) FROM pgbench_history",
+					buf, sizeof(buf)),
+		want);
 	snprintf(want, sizeof(want), "%s",
-		 query1(f.db, "SELECT sum(delta) FROM pgbench_history", buf,
-			sizeof(buf)));
-	CU_ASSERT_STRING_EQUAL(query1(f.db,
-				      "SELECT sum(bbalance) FROM "
-				      "pgbench_branches",
-				      buf, sizeof(buf)),
-			       want);
-	CU_ASSERT_STRING_EQUAL(query1(f.db,
-				      "SELECT sum(tbalance) FROM "
-				      "pgbench_tellers",
-				      buf, sizeof(buf)),
-			       want);
-	CU_ASSERT_STRING_EQUAL(query1(f.db,
-				      "SELECT sum(abalance) FROM "
-				      "pgbench_accounts",
-				      buf, sizeof(buf)),
-			       want);
+		 alx_test_query_text_buf(
+			 f.db, "SELECT sum(delta) FROM pgbench_history", buf,
+			 sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text_buf(f.db,
+					"SELECT sum(bbalance) FROM "
+					"pgbench_branches",
+					buf, sizeof(buf)),
+		want);
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text_buf(f.db,
+					"SELECT sum(tbalance) FROM "
+					"pgbench_tellers",
+					buf, sizeof(buf)),
+		want);
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text_buf(f.db,
+					"SELECT sum(abalance) FROM "
+					"pgbench_accounts",
+					buf, sizeof(buf)),
+		want);
 	/* Per branch too: no update was applied to a stale version. */
-	CU_ASSERT_STRING_EQUAL(query1(f.db,
-				      "SELECT count(*) FROM pgbench_branches "
-				      "b WHERE bbalance <> (SELECT "
-				      "coalesce(sum(delta), 0) FROM "
-				      "pgbench_history h WHERE h.bid = "
-				      "b.bid)",
-				      buf, sizeof(buf)),
-			       "0");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text_buf(f.db,
+					"SELECT count(*) FROM pgbench_branches "
+					"b WHERE bbalance <> (SELECT "
+					"coalesce(sum(delta), 0) FROM "
+					"pgbench_history h WHERE h.bid = "
+					"b.bid)",
+					buf, sizeof(buf)),
+		"0");
 	if (!memory) {
 		/* Every acknowledged commit survives a reopen. */
 		CU_ASSERT_EQUAL(alopex_close(f.db), 0);
-		fx_reopen(&f);
+		alx_test_db_reopen(&f);
 		snprintf(want, sizeof(want), "%d", NCLIENTS * NTXNS);
 		CU_ASSERT_STRING_EQUAL(
-			query1(f.db, "SELECT count(*) FROM pgbench_history",
-			       buf, sizeof(buf)),
+			alx_test_query_text_buf(
+				f.db, "SELECT count(*) FROM pgbench_history",
+				buf, sizeof(buf)),
 			want);
 	}
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_tpcb_wt(void)
@@ -414,10 +332,11 @@ static void *insert_main(void *arg)
 
 static void inserts(bool memory)
 {
-	struct fx f;
-	fx_open(&f, memory);
-	EXEC(f.db, "CREATE TABLE vins (id bigserial PRIMARY KEY, k int, "
-		   "emb vector(3))");
+	struct alx_test_db f;
+	alx_test_db_open(&f, "commit", ALX_TEST_ENGINE(memory));
+	ALX_TEST_EXEC(f.db,
+		      "CREATE TABLE vins (id bigserial PRIMARY KEY, k int, "
+		      "emb vector(3))");
 	run_clients(f.db, insert_main);
 	char want[64], buf[64];
 	snprintf(want, sizeof(want), "%d", NCLIENTS * NINSERTS);
@@ -430,20 +349,22 @@ static void inserts(bool memory)
 	for (int round = 0; round < (memory ? 1 : 2); round++) {
 		for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 			CU_ASSERT_STRING_EQUAL(
-				query1(f.db, checks[i], buf, sizeof(buf)),
+				alx_test_query_text_buf(f.db, checks[i], buf,
+							sizeof(buf)),
 				want);
 		CU_ASSERT_STRING_EQUAL(
-			query1(f.db, "SELECT emb FROM vins WHERE k = 7003", buf,
-			       sizeof(buf)),
+			alx_test_query_text_buf(
+				f.db, "SELECT emb FROM vins WHERE k = 7003",
+				buf, sizeof(buf)),
 			"[3,0.5,-1.25]");
 		if (!memory && round == 0) {
 			/* Acknowledged means durable: all there after a
 			 * reopen. */
 			CU_ASSERT_EQUAL(alopex_close(f.db), 0);
-			fx_reopen(&f);
+			alx_test_db_reopen(&f);
 		}
 	}
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_inserts_wt(void)

@@ -21,67 +21,13 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "db/db_internal.h"
 #include "kv/kv_txn.h"
 #include "sql/sql_session.h"
 #ifdef ALX_TEST_WT_HOOKS
 #include "wt_debug.h"
 #endif
-
-struct fx {
-	alopex_db *db;
-	char *dir, *cfgdir, *cfg; /* cfg NULL: the default engine */
-};
-
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static void fx_open(struct fx *f, bool memory)
-{
-	memset(f, 0, sizeof(*f));
-	f->dir = alx_test_tmpdir("visible");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f->dir);
-	if (memory) {
-		/* not in the data directory: open refuses a foreign file */
-		f->cfgdir = alx_test_tmpdir("visiblecfg");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f->cfgdir);
-		size_t n = strlen(f->cfgdir) + 32;
-		f->cfg = malloc(n);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f->cfg);
-		snprintf(f->cfg, n, "%s/memory.yaml", f->cfgdir);
-		char text[1024];
-		snprintf(text, sizeof(text),
-			 "plugin_dirs: [\"%s\"]\n"
-			 "load: [alopex-memory.so]\n"
-			 "engine: memory\n",
-			 alx_test_plugin_dir());
-		CU_ASSERT_FATAL(alx_test_write_file(f->cfg, text) == 0);
-	}
-	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = quiet_log,
-				 .log_level = ALOPEX_LOG_WARN,
-				 .create_if_missing = 1};
-	alopex_diag d = {0};
-	int rc = alopex_open_ex(f->dir, f->cfg, &o, &f->db, &d);
-	if (rc != 0)
-		fprintf(stderr, "open %s: %s\n", f->dir, d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
-static void fx_close(struct fx *f)
-{
-	CU_ASSERT_EQUAL(alopex_close(f->db), 0);
-	alx_test_rmdir(f->dir);
-	alx_test_rmdir(f->cfgdir);
-	free(f->dir);
-	free(f->cfgdir);
-	free(f->cfg);
-}
 
 /* ---- KV writers and readers on threads -------------------------------- */
 
@@ -185,8 +131,8 @@ static bool have_waiters(void *arg)
 
 static void test_reader_waits_wt(void)
 {
-	struct fx f;
-	fx_open(&f, false);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "visible", ALX_TEST_ENGINE_DEFAULT);
 	void *inst = f.db->einst;
 	CU_ASSERT(f.db->eng->caps & ALOPEX_ENGINE_SYNC_VISIBLE);
 
@@ -230,7 +176,7 @@ static void test_reader_waits_wt(void)
 	pthread_join(r.th, NULL);
 	CU_ASSERT_EQUAL(r.rc, 0);
 	CU_ASSERT_STRING_EQUAL(r.seen, "v1");
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 /* ---- the same through SQL: an autocommit SELECT after an UPDATE ------- */
@@ -282,8 +228,8 @@ static bool sql_done(void *arg)
 
 static void test_select_waits_wt(void)
 {
-	struct fx f;
-	fx_open(&f, false);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "visible", ALX_TEST_ENGINE_DEFAULT);
 	void *inst = f.db->einst;
 	CU_ASSERT_EQUAL_FATAL(
 		alopex_exec(f.db, "CREATE TABLE t (k int PRIMARY KEY, v int);"
@@ -311,7 +257,7 @@ static void test_select_waits_wt(void)
 	CU_ASSERT_EQUAL(r.rc, 0);
 	CU_ASSERT_STRING_EQUAL(r.seen, "11");
 	alx_session_destroy(w.s);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 #endif
 
@@ -319,8 +265,8 @@ static void test_select_waits_wt(void)
 
 static void test_reader_mem(void)
 {
-	struct fx f;
-	fx_open(&f, true);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "visible", ALX_TEST_ENGINE_MEMORY);
 	/* No sync_visible: the core must not call it. */
 	CU_ASSERT((f.db->eng->caps & ALOPEX_ENGINE_SYNC_VISIBLE) == 0);
 	struct actor w, r;
@@ -332,7 +278,7 @@ static void test_reader_mem(void)
 	pthread_join(r.th, NULL);
 	CU_ASSERT_EQUAL(r.rc, 0);
 	CU_ASSERT_STRING_EQUAL(r.seen, "m1");
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 /* ---- undo entries from the last read (kv_txn.c's memo) ---------------- */
@@ -363,8 +309,8 @@ static const char *seen(struct alx_kv_txn *t, const char *key, char *buf,
  */
 static void undo_memo(bool memory)
 {
-	struct fx f;
-	fx_open(&f, memory);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "visible", ALX_TEST_ENGINE(memory));
 	alopex_diag d = {0};
 	struct alx_kv_txn *t = NULL;
 	char buf[64];
@@ -406,7 +352,7 @@ static void undo_memo(bool memory)
 	CU_ASSERT_STRING_EQUAL(seen(t, "memo-x", buf, sizeof(buf)), "x");
 	alx_kv_txn_release(t);
 	alx_kv_txn_rollback(t);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_undo_memo_wt(void)

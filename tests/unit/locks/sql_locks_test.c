@@ -24,126 +24,23 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "sql/sql_session.h"
 #include "sql/sql_session_int.h"
 
-/* ---- fixture: a database on either engine ----------------------------- */
-
-struct fx {
-	alopex_db *db;
-	char *dir;
-	char *cfgdir, *cfg; /* NULL: the default engine (WiredTiger) */
-};
-
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static void fx_open(struct fx *f, bool memory)
-{
-	memset(f, 0, sizeof(*f));
-	f->dir = alx_test_tmpdir("locks");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f->dir);
-	if (memory) {
-		/* not in the data directory: open refuses a foreign file */
-		f->cfgdir = alx_test_tmpdir("lockscfg");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f->cfgdir);
-		size_t n = strlen(f->cfgdir) + 32;
-		f->cfg = malloc(n);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f->cfg);
-		snprintf(f->cfg, n, "%s/memory.yaml", f->cfgdir);
-		char text[1024];
-		snprintf(text, sizeof(text),
-			 "plugin_dirs: [\"%s\"]\n"
-			 "load: [alopex-memory.so]\n"
-			 "engine: memory\n",
-			 alx_test_plugin_dir());
-		CU_ASSERT_FATAL(alx_test_write_file(f->cfg, text) == 0);
-	}
-	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = quiet_log,
-				 .log_level = ALOPEX_LOG_WARN,
-				 .create_if_missing = 1};
-	alopex_diag d = {0};
-	int rc = alopex_open_ex(f->dir, f->cfg, &o, &f->db, &d);
-	if (rc != 0)
-		fprintf(stderr, "open %s: %s\n", f->dir, d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
-static void fx_close(struct fx *f)
-{
-	CU_ASSERT_EQUAL(alopex_close(f->db), 0);
-	alx_test_rmdir(f->dir);
-	alx_test_rmdir(f->cfgdir);
-	free(f->dir);
-	free(f->cfgdir);
-	free(f->cfg);
-}
-
-static void exec_at(alopex_db *db, const char *sql, int line)
-{
-	int rc = alopex_exec(db, sql);
-	if (rc != 0)
-		fprintf(stderr, "line %d: %s\n  -> %s %s\n", line, sql,
-			alopex_sqlstate(db), alopex_errmsg(db));
-	CU_ASSERT_EQUAL(rc, 0);
-}
-#define EXEC(db, sql) exec_at(db, sql, __LINE__)
-
-/* The first column of the first row of a query, as text ("" if none). */
-static const char *query1(alopex_db *db, const char *sql, char *buf,
-			  size_t bufsz)
-{
-	alopex_stmt *st = NULL;
-	buf[0] = '\0';
-	if (alopex_prepare(db, sql, &st) != 0) {
-		fprintf(stderr, "prepare %s: %s\n", sql, alopex_errmsg(db));
-		return "<error>";
-	}
-	int rc = alopex_step(st);
-	if (rc == ALOPEX_ROW) {
-		const char *t = alopex_column_text(st, 0);
-		snprintf(buf, bufsz, "%s", t ? t : "<null>");
-	} else if (rc != ALOPEX_DONE) {
-		snprintf(buf, bufsz, "<error %s>", alopex_sqlstate(db));
-	}
-	alopex_finalize(st);
-	return buf;
-}
-
-static struct alx_session *session(alopex_db *db)
-{
-	struct alx_session *s = NULL;
-	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_session_create(db, &s, &d), 0);
-	return s;
-}
+/* ---- fixture: a database on either engine (alx_test_db.h) ------------- */
 
 static int run(struct alx_session *s, const char *sql)
 {
-	return alx_session_execute(s, sql, strlen(sql), NULL, NULL);
+	return alx_test_session_run(s, sql, NULL, NULL);
 }
 
-static void ok_at(struct alx_session *s, const char *sql, int line)
-{
-	int rc = run(s, sql);
-	if (rc != 0)
-		fprintf(stderr, "line %d: %s\n  -> %s %s\n", line, sql,
-			alx_session_diag(s)->sqlstate,
-			alx_session_diag(s)->message);
-	CU_ASSERT_EQUAL(rc, 0);
-}
-#define OK(s, sql) ok_at(s, sql, __LINE__)
+#define OK(s, sql) ALX_TEST_SESSION_OK(s, sql)
 
 /* A session that waits: bounded, so a missing wake-up fails, not hangs. */
 static struct alx_session *waiter(alopex_db *db)
 {
-	struct alx_session *s = session(db);
+	struct alx_session *s = alx_test_session(db);
 	OK(s, "SET lock_timeout = '20s'");
 	return s;
 }
@@ -219,10 +116,10 @@ static const char counter_ddl[] = "CREATE TABLE r (id int PRIMARY KEY, v int);"
 
 static void wait_then_newest(bool memory, bool commit)
 {
-	struct fx f;
-	fx_open(&f, memory);
-	EXEC(f.db, counter_ddl);
-	struct alx_session *a = session(f.db), *b = waiter(f.db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "locks", ALX_TEST_ENGINE(memory));
+	ALX_TEST_EXEC(f.db, counter_ddl);
+	struct alx_session *a = alx_test_session(f.db), *b = waiter(f.db);
 	OK(a, "BEGIN; UPDATE r SET v = v + 1 WHERE id = 1");
 	struct bg w;
 	/* autocommit, READ COMMITTED (the default, as in PostgreSQL) */
@@ -237,10 +134,12 @@ static void wait_then_newest(bool memory, bool commit)
 	/* PostgreSQL: 11 after the commit (b re-reads the row), 10 after
 	 * the rollback */
 	CU_ASSERT_STRING_EQUAL(
-		query1(f.db, "SELECT v FROM r WHERE id = 1", buf, sizeof(buf)),
+		alx_test_query_text_buf(f.db, "SELECT v FROM r WHERE id = 1",
+					buf, sizeof(buf)),
 		commit ? "11" : "10");
 	CU_ASSERT_STRING_EQUAL(
-		query1(f.db, "SELECT v FROM r WHERE id = 2", buf, sizeof(buf)),
+		alx_test_query_text_buf(f.db, "SELECT v FROM r WHERE id = 2",
+					buf, sizeof(buf)),
 		commit ? "100" : "0");
 	/* in a block too: the statement waits, then sees a's commit */
 	OK(a, "BEGIN; UPDATE r SET v = 0 WHERE id = 2");
@@ -252,11 +151,12 @@ static void wait_then_newest(bool memory, bool commit)
 	CU_ASSERT_EQUAL(w.rc, 0);
 	OK(b, "COMMIT");
 	CU_ASSERT_STRING_EQUAL(
-		query1(f.db, "SELECT v FROM r WHERE id = 2", buf, sizeof(buf)),
+		alx_test_query_text_buf(f.db, "SELECT v FROM r WHERE id = 2",
+					buf, sizeof(buf)),
 		"5");
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_wait_commit_wt(void)
@@ -323,9 +223,9 @@ static void *incr_main(void *arg)
 
 static void increments(bool memory)
 {
-	struct fx f;
-	fx_open(&f, memory);
-	EXEC(f.db, counter_ddl);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "locks", ALX_TEST_ENGINE(memory));
+	ALX_TEST_EXEC(f.db, counter_ddl);
 	struct incr w[NTHREADS];
 	pthread_t th[NTHREADS];
 	for (int i = 0; i < NTHREADS; i++) {
@@ -344,13 +244,15 @@ static void increments(bool memory)
 	char want[32];
 	snprintf(want, sizeof(want), "%d", NTHREADS * NINCR);
 	CU_ASSERT_STRING_EQUAL(
-		query1(f.db, "SELECT v FROM r WHERE id = 1", buf, sizeof(buf)),
+		alx_test_query_text_buf(f.db, "SELECT v FROM r WHERE id = 1",
+					buf, sizeof(buf)),
 		want);
 	snprintf(want, sizeof(want), "%d", NTHREADS / 2 * NINCR);
 	CU_ASSERT_STRING_EQUAL(
-		query1(f.db, "SELECT v FROM r WHERE id = 2", buf, sizeof(buf)),
+		alx_test_query_text_buf(f.db, "SELECT v FROM r WHERE id = 2",
+					buf, sizeof(buf)),
 		want);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_increments_wt(void)
@@ -381,9 +283,9 @@ static const char *deadlock_line(const char *p, unsigned *proc, unsigned *xid,
 
 static void deadlock(bool memory)
 {
-	struct fx f;
-	fx_open(&f, memory);
-	EXEC(f.db, counter_ddl);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "locks", ALX_TEST_ENGINE(memory));
+	ALX_TEST_EXEC(f.db, counter_ddl);
 	struct alx_session *a = waiter(f.db), *b = waiter(f.db);
 	OK(a, "BEGIN; UPDATE r SET v = v + 1 WHERE id = 1");
 	OK(b, "BEGIN; UPDATE r SET v = v + 10 WHERE id = 2");
@@ -437,14 +339,15 @@ static void deadlock(bool memory)
 	CU_ASSERT_EQUAL(w.rc, 0);
 	OK(a, "COMMIT");
 	char buf[64];
-	CU_ASSERT_STRING_EQUAL(query1(f.db,
-				      "SELECT string_agg(v::text, ',' ORDER "
-				      "BY id) FROM r",
-				      buf, sizeof(buf)),
-			       "1,1");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text_buf(f.db,
+					"SELECT string_agg(v::text, ',' ORDER "
+					"BY id) FROM r",
+					buf, sizeof(buf)),
+		"1,1");
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_deadlock_wt(void)
@@ -460,10 +363,10 @@ static void test_deadlock_mem(void)
 
 static void repeatable_read(bool memory)
 {
-	struct fx f;
-	fx_open(&f, memory);
-	EXEC(f.db, counter_ddl);
-	struct alx_session *a = session(f.db), *b = waiter(f.db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "locks", ALX_TEST_ENGINE(memory));
+	ALX_TEST_EXEC(f.db, counter_ddl);
+	struct alx_session *a = alx_test_session(f.db), *b = waiter(f.db);
 	char buf[64];
 
 	/* the other commits: 40001 once it has */
@@ -479,7 +382,8 @@ static void repeatable_read(bool memory)
 	CU_ASSERT_EQUAL(alx_session_txn_status(b), 'E');
 	OK(b, "ROLLBACK");
 	CU_ASSERT_STRING_EQUAL(
-		query1(f.db, "SELECT v FROM r WHERE id = 1", buf, sizeof(buf)),
+		alx_test_query_text_buf(f.db, "SELECT v FROM r WHERE id = 1",
+					buf, sizeof(buf)),
 		"1");
 
 	/* the other rolls back: b goes on and commits */
@@ -493,7 +397,8 @@ static void repeatable_read(bool memory)
 	CU_ASSERT_EQUAL(w.rc, 0);
 	OK(b, "COMMIT");
 	CU_ASSERT_STRING_EQUAL(
-		query1(f.db, "SELECT v FROM r WHERE id = 1", buf, sizeof(buf)),
+		alx_test_query_text_buf(f.db, "SELECT v FROM r WHERE id = 1",
+					buf, sizeof(buf)),
 		"11");
 
 	/* a row committed after the snapshot, no wait at all: 40001 too */
@@ -505,7 +410,7 @@ static void repeatable_read(bool memory)
 	OK(b, "ROLLBACK");
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_repeatable_read_wt(void)
@@ -521,10 +426,11 @@ static void test_repeatable_read_mem(void)
 
 static void test_lock_timeout(void)
 {
-	struct fx f;
-	fx_open(&f, false);
-	EXEC(f.db, counter_ddl);
-	struct alx_session *a = session(f.db), *b = session(f.db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "locks", ALX_TEST_ENGINE_DEFAULT);
+	ALX_TEST_EXEC(f.db, counter_ddl);
+	struct alx_session *a = alx_test_session(f.db),
+			   *b = alx_test_session(f.db);
 	OK(a, "BEGIN; UPDATE r SET v = 1 WHERE id = 1");
 	OK(b, "SET lock_timeout = '150ms'");
 	int64_t t0 = now_ms();
@@ -542,22 +448,24 @@ static void test_lock_timeout(void)
 	OK(b, "ROLLBACK");
 	OK(a, "UPDATE r SET v = 3 WHERE id = 2; COMMIT");
 	char buf[64];
-	CU_ASSERT_STRING_EQUAL(query1(f.db,
-				      "SELECT string_agg(v::text, ',' ORDER "
-				      "BY id) FROM r",
-				      buf, sizeof(buf)),
-			       "1,3");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text_buf(f.db,
+					"SELECT string_agg(v::text, ',' ORDER "
+					"BY id) FROM r",
+					buf, sizeof(buf)),
+		"1,3");
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_statement_timeout(void)
 {
-	struct fx f;
-	fx_open(&f, false);
-	EXEC(f.db, counter_ddl);
-	struct alx_session *a = session(f.db), *b = session(f.db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "locks", ALX_TEST_ENGINE_DEFAULT);
+	ALX_TEST_EXEC(f.db, counter_ddl);
+	struct alx_session *a = alx_test_session(f.db),
+			   *b = alx_test_session(f.db);
 	OK(a, "BEGIN; UPDATE r SET v = 1 WHERE id = 1");
 	/* the statement's deadline comes first: 57014, not 55P03 */
 	OK(b, "SET statement_timeout = '150ms'; SET lock_timeout = '20s'");
@@ -576,15 +484,15 @@ static void test_statement_timeout(void)
 	OK(b, "UPDATE r SET v = 2 WHERE id = 1");
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void cancel_wait(bool memory)
 {
-	struct fx f;
-	fx_open(&f, memory);
-	EXEC(f.db, counter_ddl);
-	struct alx_session *a = session(f.db), *b = waiter(f.db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "locks", ALX_TEST_ENGINE(memory));
+	ALX_TEST_EXEC(f.db, counter_ddl);
+	struct alx_session *a = alx_test_session(f.db), *b = waiter(f.db);
 	OK(a, "BEGIN; UPDATE r SET v = 1 WHERE id = 1");
 	struct bg w;
 	bg_start(&w, b, "UPDATE r SET v = 2 WHERE id = 1");
@@ -600,11 +508,12 @@ static void cancel_wait(bool memory)
 	OK(b, "UPDATE r SET v = 2 WHERE id = 1");
 	char buf[64];
 	CU_ASSERT_STRING_EQUAL(
-		query1(f.db, "SELECT v FROM r WHERE id = 1", buf, sizeof(buf)),
+		alx_test_query_text_buf(f.db, "SELECT v FROM r WHERE id = 1",
+					buf, sizeof(buf)),
 		"2");
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_cancel_wt(void)
@@ -620,10 +529,11 @@ static void test_cancel_mem(void)
 
 static void unique_race(bool memory, const char *iso)
 {
-	struct fx f;
-	fx_open(&f, memory);
-	EXEC(f.db, "CREATE TABLE u (id int PRIMARY KEY, e text UNIQUE)");
-	struct alx_session *a = session(f.db), *b = waiter(f.db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "locks", ALX_TEST_ENGINE(memory));
+	ALX_TEST_EXEC(f.db,
+		      "CREATE TABLE u (id int PRIMARY KEY, e text UNIQUE)");
+	struct alx_session *a = alx_test_session(f.db), *b = waiter(f.db);
 	char begin_b[128];
 	snprintf(begin_b, sizeof(begin_b),
 		 "BEGIN ISOLATION LEVEL %s; SELECT count(*) FROM u", iso);
@@ -663,11 +573,12 @@ static void unique_race(bool memory, const char *iso)
 	bg_join(&w);
 	CU_ASSERT_EQUAL(w.rc, 0);
 	OK(b, "COMMIT");
-	CU_ASSERT_STRING_EQUAL(query1(f.db,
-				      "SELECT string_agg(id || ':' || e, ',' "
-				      "ORDER BY id) FROM u",
-				      buf, sizeof(buf)),
-			       "1:a,3:c,5:x");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text_buf(f.db,
+					"SELECT string_agg(id || ':' || e, ',' "
+					"ORDER BY id) FROM u",
+					buf, sizeof(buf)),
+		"1:a,3:c,5:x");
 
 	/* autocommit waits too */
 	OK(a, "BEGIN; INSERT INTO u VALUES (6, 'z')");
@@ -681,7 +592,7 @@ static void unique_race(bool memory, const char *iso)
 	CU_ASSERT_EQUAL(alx_session_txn_status(b), 'I');
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static void test_unique_rc_wt(void)
@@ -714,9 +625,9 @@ static const char *show(struct alx_session *s, const char *name)
 
 static void test_isolation_settings(void)
 {
-	struct fx f;
-	fx_open(&f, false);
-	struct alx_session *s = session(f.db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "locks", ALX_TEST_ENGINE_DEFAULT);
+	struct alx_session *s = alx_test_session(f.db);
 	/* PostgreSQL's default, with no NOTICE */
 	CU_ASSERT_STRING_EQUAL(show(s, "transaction_isolation"),
 			       "read committed");
@@ -743,7 +654,7 @@ static void test_isolation_settings(void)
 			       "repeatable read");
 	OK(s, "COMMIT");
 	alx_session_destroy(s);
-	fx_close(&f);
+	alx_test_db_close(&f);
 }
 
 static const struct alx_test_case cases[] = {

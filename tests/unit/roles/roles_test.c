@@ -10,6 +10,7 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "crypto/alx_scram.h"
 #include "sql/sql_catalog.h"
 #include "sql/sql_roles.h"
@@ -22,48 +23,9 @@
 	"oLwAPvV2Fgc89TFNtnUso9oA=:wTa+HZm/"                              \
 	"xQPXSBJ6JLfeOVzfiiERkzLAnbvFAIb6Lag="
 
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static alopex_db *reopen(const char *dir)
-{
-	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = quiet_log,
-				 .log_level = ALOPEX_LOG_WARN,
-				 .create_if_missing = 1};
-	alopex_db *db = NULL;
-	alopex_diag d = {0};
-	int rc = alopex_open_ex(dir, NULL, &o, &db, &d);
-	if (rc != 0)
-		fprintf(stderr, "open %s: %s\n", dir, d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	return db;
-}
-
-static alopex_db *open_db(char **dir)
-{
-	*dir = alx_test_tmpdir("roles");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(*dir);
-	return reopen(*dir);
-}
-
-static void close_db(alopex_db *db, char *dir)
-{
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
-}
-
 static struct alx_session *session(alopex_db *db, const char *user)
 {
-	struct alx_session *s = NULL;
-	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_session_create(db, &s, &d), 0);
+	struct alx_session *s = alx_test_session(db);
 	if (user != NULL)
 		CU_ASSERT_EQUAL_FATAL(alx_session_set_user(s, user), 0);
 	return s;
@@ -100,39 +62,19 @@ static int collect(void *arg, struct alx_portal *pt,
 
 static struct out last;
 
-static int run(struct alx_session *s, const char *sql)
+/* last, emptied for the next statement */
+static struct out *fresh(void)
 {
 	memset(&last, 0, sizeof(last));
-	return alx_session_execute(s, sql, strlen(sql), collect, &last);
+	return &last;
 }
 
-#define OK(s, sql) ok_at(s, sql, __LINE__)
-static void ok_at(struct alx_session *s, const char *sql, int line)
-{
-	int rc = run(s, sql);
-	if (rc != 0)
-		fprintf(stderr, "line %d: %s -> %s %s\n", line, sql,
-			alx_session_diag(s)->sqlstate,
-			alx_session_diag(s)->message);
-	CU_ASSERT_EQUAL(rc, 0);
-}
-
+#define OK(s, sql) \
+	alx_test_session_ok_at(s, sql, collect, fresh(), __FILE__, __LINE__)
 /* The statement fails with this SQLSTATE and exact message. */
-#define ERR(s, sql, st, msg) err_at(s, sql, st, msg, __LINE__)
-static void err_at(struct alx_session *s, const char *sql, const char *state,
-		   const char *msg, int line)
-{
-	int rc = run(s, sql);
-	const alopex_diag *d = alx_session_diag(s);
-	if (rc == 0 || strcmp(d->sqlstate, state) != 0 ||
-	    strcmp(d->message, msg) != 0)
-		fprintf(stderr,
-			"line %d: %s -> rc %d %s '%s' (wanted %s '%s')\n", line,
-			sql, rc, d->sqlstate, d->message, state, msg);
-	CU_ASSERT(rc < 0);
-	CU_ASSERT_STRING_EQUAL(d->sqlstate, state);
-	CU_ASSERT_STRING_EQUAL(d->message, msg);
-}
+#define ERR(s, sql, st, msg)                                                 \
+	alx_test_session_err_at(s, sql, collect, fresh(), st, msg, __FILE__, \
+				__LINE__)
 
 /* The last statement's NOTICE, or "" when none. */
 static const char *notice(struct alx_session *s)
@@ -178,7 +120,7 @@ static void check_verifier(const char *v, const char *password)
 static void test_create(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_open_tmp("roles", &dir);
 	struct alx_session *s = session(db, NULL);
 	struct alx_role_info ri;
 	alopex_diag d;
@@ -263,13 +205,13 @@ static void test_create(void)
 					 &ri, &d),
 			0);
 	alx_session_destroy(s);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_create_errors(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_open_tmp("roles", &dir);
 	struct alx_session *s = session(db, NULL);
 	OK(s, "CREATE ROLE a");
 	ERR(s, "CREATE ROLE a", "42710", "role \"a\" already exists");
@@ -315,13 +257,13 @@ static void test_create_errors(void)
 	CU_ASSERT_EQUAL(alx_sql_role_get(db, "c", &ri, &d), ALOPEX_ENOTFOUND);
 	CU_ASSERT_STRING_EQUAL(d.message, "role \"c\" does not exist");
 	alx_session_destroy(s);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_alter(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_open_tmp("roles", &dir);
 	struct alx_session *s = session(db, NULL);
 	struct alx_role_info ri;
 	alopex_diag d;
@@ -393,13 +335,13 @@ static void test_alter(void)
 	CU_ASSERT_EQUAL(r.connlimit, 7);
 	CU_ASSERT_EQUAL(r.oid, ALX_ROLE_BOOTSTRAP_OID);
 	alx_session_destroy(s);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_drop(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_open_tmp("roles", &dir);
 	struct alx_session *s = session(db, NULL);
 	struct alx_role_info ri;
 	alopex_diag d;
@@ -437,13 +379,13 @@ static void test_drop(void)
 			ALOPEX_ENOTFOUND);
 	alx_session_destroy(s2);
 	alx_session_destroy(s);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_transactions(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_open_tmp("roles", &dir);
 	struct alx_session *s = session(db, NULL);
 	struct alx_role_info ri;
 	alopex_diag d;
@@ -474,7 +416,9 @@ static void test_transactions(void)
 	struct alx_session *s2 = session(db, NULL);
 	OK(s2, "SET lock_timeout = '50ms'");
 	OK(s, "BEGIN; CREATE ROLE c1");
-	CU_ASSERT_EQUAL(run(s2, "CREATE ROLE c2"), ALOPEX_ESQL);
+	CU_ASSERT_EQUAL(
+		alx_test_session_run(s2, "CREATE ROLE c2", collect, fresh()),
+		ALOPEX_ESQL);
 	CU_ASSERT_STRING_EQUAL(alx_session_diag(s2)->sqlstate, "55P03");
 	OK(s, "COMMIT");
 	OK(s2, "CREATE ROLE c2");
@@ -482,7 +426,7 @@ static void test_transactions(void)
 	CU_ASSERT_EQUAL(alx_sql_role_get(db, "c2", &ri, &d), 0);
 	alx_session_destroy(s2);
 	alx_session_destroy(s);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static int count_roles(void *ctx, const struct alx_cat_role *r)
@@ -507,7 +451,7 @@ static int stop_at_two(void *ctx, const struct alx_cat_role *r)
 static void test_persistence(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_open_tmp("roles", &dir);
 	struct alx_session *s = session(db, NULL);
 	OK(s, "CREATE ROLE keep LOGIN PASSWORD 'secret' CONNECTION LIMIT 3");
 	OK(s, "CREATE ROLE gone; DROP ROLE gone");
@@ -518,7 +462,7 @@ static void test_persistence(void)
 	alx_session_destroy(s);
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 
-	db = reopen(dir);
+	db = alx_test_open_dir(dir, NULL);
 	CU_ASSERT_EQUAL_FATAL(alx_sql_role_get(db, "keep", &after, &d), 0);
 	CU_ASSERT_STRING_EQUAL(after.verifier, before.verifier);
 	check_verifier(after.verifier, "secret");
@@ -554,13 +498,13 @@ static void test_persistence(void)
 	CU_ASSERT_PTR_NULL(alx_sql_role_find(cat, "nobody"));
 	alx_catalog_unref(cat);
 	alx_session_destroy(s);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_bootstrap(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_open_tmp("roles", &dir);
 	struct alx_role_info ri;
 	alopex_diag d;
 	/* a new database has postgres (trust: no password) */
@@ -597,11 +541,11 @@ static void test_bootstrap(void)
 	CU_ASSERT_EQUAL(alx_sql_role_get(db, "ops2", &ri, &d), 0);
 	CU_ASSERT_TRUE(ri.superuser);
 	CU_ASSERT_EQUAL(alx_sql_role_get(db, "postgres", &ri, &d), 0);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 
 	/* a fresh database bootstrapped under another name: the implicit
 	 * superuser takes it, and embedded sessions run as it */
-	db = open_db(&dir);
+	db = alx_test_open_tmp("roles", &dir);
 	CU_ASSERT_EQUAL(alx_sql_role_bootstrap(db, "admin", "pw", &d), 0);
 	CU_ASSERT_EQUAL(alx_sql_role_get(db, "admin", &ri, &d), 0);
 	CU_ASSERT_TRUE(ri.superuser && ri.can_login);
@@ -613,16 +557,16 @@ static void test_bootstrap(void)
 	CU_ASSERT_STRING_EQUAL(last.text, "admin|admin|admin|admin");
 	alx_session_destroy(s);
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	db = reopen(dir);
+	db = alx_test_open_dir(dir, NULL);
 	CU_ASSERT_EQUAL(alx_sql_role_get(db, "admin", &ri, &d), 0);
 	check_verifier(ri.verifier, "pw");
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_current_user(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_open_tmp("roles", &dir);
 	struct alx_session *s = session(db, NULL);
 	CU_ASSERT_PTR_NULL(alx_session_user(s));
 	OK(s, "SELECT current_user, session_user, user, current_role");
@@ -650,13 +594,13 @@ static void test_current_user(void)
 		alopex_exec(db, "SELECT 1") == 0 ? "ok" : "failed", "ok");
 	alx_session_destroy(a);
 	alx_session_destroy(s);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_privileges(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_open_tmp("roles", &dir);
 	struct alx_session *s = session(db, NULL);
 	OK(s, "CREATE ROLE bob LOGIN; CREATE ROLE cr LOGIN CREATEROLE; "
 	      "CREATE ROLE victim; CREATE ROLE rep REPLICATION");
@@ -711,7 +655,7 @@ static void test_privileges(void)
 	alx_session_destroy(c);
 	alx_session_destroy(b);
 	alx_session_destroy(s);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static const struct alx_test_case cases[] = {

@@ -14,71 +14,16 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "sql/sql_session.h"
 #include "sql/sql_session_int.h"
 
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static alopex_db *open_db(const char *dir)
-{
-	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = quiet_log,
-				 .log_level = ALOPEX_LOG_WARN,
-				 .create_if_missing = 1};
-	alopex_db *db = NULL;
-	alopex_diag d = {0};
-	int rc = alopex_open_ex(dir, NULL, &o, &db, &d);
-	if (rc != 0)
-		fprintf(stderr, "open %s: %s\n", dir, d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	return db;
-}
-
-static struct alx_session *session(alopex_db *db)
-{
-	struct alx_session *s = NULL;
-	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_session_create(db, &s, &d), 0);
-	return s;
-}
-
 static int run(struct alx_session *s, const char *sql)
 {
-	return alx_session_execute(s, sql, strlen(sql), NULL, NULL);
+	return alx_test_session_run(s, sql, NULL, NULL);
 }
 
-static void ok_at(struct alx_session *s, const char *sql, int line)
-{
-	int rc = run(s, sql);
-	if (rc != 0)
-		fprintf(stderr, "line %d: %s\n  -> %s %s\n", line, sql,
-			alx_session_diag(s)->sqlstate,
-			alx_session_diag(s)->message);
-	CU_ASSERT_EQUAL(rc, 0);
-}
-#define OK(s, sql) ok_at(s, sql, __LINE__)
-
-/* The first column of the first row, as text. */
-static const char *query1(alopex_db *db, const char *sql)
-{
-	static char buf[128];
-	alopex_stmt *st = NULL;
-	buf[0] = '\0';
-	if (alopex_prepare(db, sql, &st) != 0)
-		return "<error>";
-	if (alopex_step(st) == ALOPEX_ROW) {
-		const char *t = alopex_column_text(st, 0);
-		snprintf(buf, sizeof(buf), "%s", t ? t : "<null>");
-	}
-	alopex_finalize(st);
-	return buf;
-}
+#define OK(s, sql) ALX_TEST_SESSION_OK(s, sql)
 
 static void fill(struct alx_session *s, int nrows)
 {
@@ -122,9 +67,10 @@ static void sleep_ms(int ms)
  * it commits; its row is then in the rebuilt table. */
 static void test_waits_for_writer(void)
 {
-	char *dir = alx_test_tmpdir("pkgate");
-	alopex_db *db = open_db(dir);
-	struct alx_session *a = session(db), *b = session(db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "pkgate", ALX_TEST_ENGINE_DEFAULT);
+	alopex_db *db = f.db;
+	struct alx_session *a = alx_test_session(db), *b = alx_test_session(db);
 	fill(a, 5000);
 	OK(b, "BEGIN");
 	OK(b, "INSERT INTO t VALUES (-1, 'open')");
@@ -138,25 +84,26 @@ static void test_waits_for_writer(void)
 	OK(b, "COMMIT");
 	pthread_join(th, NULL);
 	CU_ASSERT_EQUAL(j.rc, 0);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t"), "5001");
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT b FROM t WHERE a = -1"),
-			       "open");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db, "SELECT count(*) FROM t"), "5001");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db, "SELECT b FROM t WHERE a = -1"),
+		"open");
 	CU_ASSERT_NOT_EQUAL(alopex_exec(db, "INSERT INTO t VALUES (-1, 'x')"),
 			    0);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "23505");
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_db_close(&f);
 }
 
 /* lock_timeout ends the wait with PostgreSQL's error; nothing changed. */
 static void test_lock_timeout(void)
 {
-	char *dir = alx_test_tmpdir("pkgate");
-	alopex_db *db = open_db(dir);
-	struct alx_session *a = session(db), *b = session(db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "pkgate", ALX_TEST_ENGINE_DEFAULT);
+	alopex_db *db = f.db;
+	struct alx_session *a = alx_test_session(db), *b = alx_test_session(db);
 	fill(a, 2000);
 	OK(b, "BEGIN");
 	OK(b, "UPDATE t SET b = 'held' WHERE a = 7");
@@ -168,15 +115,16 @@ static void test_lock_timeout(void)
 	OK(b, "COMMIT");
 	/* still no key: a duplicate goes in */
 	OK(a, "INSERT INTO t VALUES (7, 'dup')");
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t WHERE a = 7"),
-			       "2");
 	CU_ASSERT_STRING_EQUAL(
-		query1(db, "SELECT count(*) FROM t WHERE b = 'held'"), "1");
+		alx_test_query_text(db, "SELECT count(*) FROM t WHERE a = 7"),
+		"2");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db,
+				    "SELECT count(*) FROM t WHERE b = 'held'"),
+		"1");
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_db_close(&f);
 }
 
 /*
@@ -186,9 +134,10 @@ static void test_lock_timeout(void)
  */
 static void test_writers_during_rewrite(void)
 {
-	char *dir = alx_test_tmpdir("pkgate");
-	alopex_db *db = open_db(dir);
-	struct alx_session *a = session(db), *b = session(db);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "pkgate", ALX_TEST_ENGINE_DEFAULT);
+	alopex_db *db = f.db;
+	struct alx_session *a = alx_test_session(db), *b = alx_test_session(db);
 	enum { NROWS = 40000 };
 	fill(a, NROWS);
 	struct alter_job j = {.s = a,
@@ -221,17 +170,17 @@ static void test_writers_during_rewrite(void)
 	char want[32];
 	snprintf(want, sizeof(want), "%d", ok);
 	CU_ASSERT_STRING_EQUAL(
-		query1(db, "SELECT count(*) FROM t WHERE b = 'w'"), want);
+		alx_test_query_text(db, "SELECT count(*) FROM t WHERE b = 'w'"),
+		want);
 	snprintf(want, sizeof(want), "%d", NROWS + ok);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t"), want);
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db, "SELECT count(*) FROM t"), want);
 	CU_ASSERT_NOT_EQUAL(alopex_exec(db, "INSERT INTO t VALUES (3, 'x')"),
 			    0);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "23505");
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_db_close(&f);
 	printf("inserts during the rebuild: %d ok, %d 40001\n", ok, retry);
 }
 

@@ -18,6 +18,7 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "sql/sql_session.h"
 #include "sql/sql_session_int.h"
 
@@ -26,92 +27,19 @@
 static char *g_cfg; /* NULL: WiredTiger */
 static char *g_cfgdir;
 
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static alopex_db *open_db(const char *dir)
-{
-	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = quiet_log,
-				 .log_level = ALOPEX_LOG_WARN,
-				 .create_if_missing = 1};
-	alopex_db *db = NULL;
-	alopex_diag d = {0};
-	int rc = alopex_open_ex(dir, g_cfg, &o, &db, &d);
-	if (rc != 0)
-		fprintf(stderr, "open %s: %s\n", dir, d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	return db;
-}
-
 static int setup_memory(void)
 {
-	g_cfgdir = alx_test_tmpdir("sqlrange-cfg");
-	size_t n = strlen(g_cfgdir) + 32;
-	g_cfg = malloc(n);
-	snprintf(g_cfg, n, "%s/memory.yaml", g_cfgdir);
-	char text[1024];
-	snprintf(text, sizeof(text),
-		 "plugin_dirs: [\"%s\"]\n"
-		 "load: [alopex-memory.so]\n"
-		 "engine: memory\n",
-		 alx_test_plugin_dir());
-	return alx_test_write_file(g_cfg, text);
+	return alx_test_memory_config("sqlrange-cfg", &g_cfgdir, &g_cfg);
 }
 
 static int teardown_memory(void)
 {
-	alx_test_rmdir(g_cfgdir);
-	free(g_cfgdir);
-	free(g_cfg);
-	g_cfg = g_cfgdir = NULL;
+	alx_test_memory_config_free(&g_cfgdir, &g_cfg);
 	return 0;
 }
 
-static void ok_at(alopex_db *db, const char *sql, int line)
-{
-	int rc = alopex_exec(db, sql);
-	if (rc != 0)
-		fprintf(stderr, "line %d: %s\n  -> %s %s\n", line, sql,
-			alopex_sqlstate(db), alopex_errmsg(db));
-	CU_ASSERT_EQUAL(rc, 0);
-}
-#define OK(db, sql) ok_at(db, sql, __LINE__)
-
-static void sok_at(struct alx_session *s, const char *sql, int line)
-{
-	int rc = alx_session_execute(s, sql, strlen(sql), NULL, NULL);
-	if (rc != 0)
-		fprintf(stderr, "line %d: %s\n  -> %s %s\n", line, sql,
-			alx_session_diag(s)->sqlstate,
-			alx_session_diag(s)->message);
-	CU_ASSERT_EQUAL(rc, 0);
-}
-#define SOK(s, sql) sok_at(s, sql, __LINE__)
-
-/* The first column of the first row, as text. */
-static const char *query1(alopex_db *db, const char *sql)
-{
-	static char buf[128];
-	alopex_stmt *st = NULL;
-	buf[0] = '\0';
-	if (alopex_prepare(db, sql, &st) != 0)
-		return alopex_sqlstate(db);
-	int rc = alopex_step(st);
-	if (rc == ALOPEX_ROW) {
-		const char *t = alopex_column_text(st, 0);
-		snprintf(buf, sizeof(buf), "%s", t ? t : "<null>");
-	} else if (rc < 0) {
-		snprintf(buf, sizeof(buf), "%s", alopex_sqlstate(db));
-	}
-	alopex_finalize(st);
-	return buf;
-}
+#define OK(db, sql) ALX_TEST_EXEC(db, sql)
+#define SOK(s, sql) ALX_TEST_SESSION_OK(s, sql)
 
 /* t1, t2, t3 made one after the other: neighbouring table ids, so their
  * rows are neighbouring key ranges. t2 and t3 have an index on b. */
@@ -137,7 +65,7 @@ static void expect_count(alopex_db *db, const char *table, int n, int line)
 	char sql[100], want[32];
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
 	snprintf(want, sizeof(want), "%d", n);
-	const char *got = query1(db, sql);
+	const char *got = alx_test_query_text(db, sql);
 	if (strcmp(got, want) != 0)
 		fprintf(stderr, "line %d: %s: %s, want %s\n", line, sql, got,
 			want);
@@ -192,7 +120,7 @@ static void check_table_range(const struct seen *s, int k)
 static void test_neighbours(void)
 {
 	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	make_tables(db);
 	struct seen s = {0};
 	alopex_subscription *sub;
@@ -205,44 +133,51 @@ static void test_neighbours(void)
 	COUNT(db, "t1", NROWS);
 	COUNT(db, "t2", 0);
 	COUNT(db, "t3", NROWS);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t2 "
-					  "WHERE b = 'v7'"),
+	CU_ASSERT_STRING_EQUAL(alx_test_query_text(db,
+						   "SELECT count(*) FROM t2 "
+						   "WHERE b = 'v7'"),
 			       "0");
 	/* the table and its index take rows again */
 	OK(db, "INSERT INTO t2 VALUES (1, 'v7'), (2, 'v8')");
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT a FROM t2 WHERE b = 'v7'"),
-			       "1");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db, "SELECT a FROM t2 WHERE b = 'v7'"),
+		"1");
 
 	/* DROP INDEX: the index entries as one range, rows stay */
 	OK(db, "DROP INDEX t3_b");
 	CU_ASSERT_EQUAL(s.ranges, 2);
 	CU_ASSERT_EQUAL(s.lolen[1], 9); /* table prefix with index id */
 	COUNT(db, "t3", NROWS);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t3 "
-					  "WHERE b = 'v7'"),
+	CU_ASSERT_STRING_EQUAL(alx_test_query_text(db,
+						   "SELECT count(*) FROM t3 "
+						   "WHERE b = 'v7'"),
 			       "10");
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT b FROM t3 WHERE a = 57"),
-			       "v7");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db, "SELECT b FROM t3 WHERE a = 57"), "v7");
 
 	OK(db, "DROP TABLE t2");
 	CU_ASSERT_EQUAL(s.ranges, 3);
 	CU_ASSERT_EQUAL(s.dels, 0);
 	check_table_range(&s, 2);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t2"), "42P01");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db, "SELECT count(*) FROM t2"), "42P01");
 	COUNT(db, "t1", NROWS);
 	COUNT(db, "t3", NROWS);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT sum(a) FROM t1"), "125250");
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT sum(a) FROM t3"), "125250");
+	CU_ASSERT_STRING_EQUAL(alx_test_query_text(db, "SELECT sum(a) FROM t1"),
+			       "125250");
+	CU_ASSERT_STRING_EQUAL(alx_test_query_text(db, "SELECT sum(a) FROM t3"),
+			       "125250");
 	alopex_unsubscribe(db, sub);
 
 	/* the same after a reopen */
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 	if (g_cfg == NULL) {
-		db = open_db(dir);
+		db = alx_test_open_dir(dir, g_cfg);
 		COUNT(db, "t1", NROWS);
 		COUNT(db, "t3", NROWS);
-		CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t2"),
-				       "42P01");
+		CU_ASSERT_STRING_EQUAL(
+			alx_test_query_text(db, "SELECT count(*) FROM t2"),
+			"42P01");
 		CU_ASSERT_EQUAL(alopex_close(db), 0);
 	}
 	alx_test_rmdir(dir);
@@ -254,7 +189,7 @@ static void test_neighbours(void)
 static void test_rollback(void)
 {
 	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	make_tables(db);
 	OK(db, "BEGIN");
 	OK(db, "TRUNCATE t1");
@@ -263,8 +198,9 @@ static void test_rollback(void)
 	OK(db, "ROLLBACK");
 	COUNT(db, "t1", NROWS);
 	COUNT(db, "t3", NROWS);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t3 "
-					  "WHERE b = 'v7'"),
+	CU_ASSERT_STRING_EQUAL(alx_test_query_text(db,
+						   "SELECT count(*) FROM t3 "
+						   "WHERE b = 'v7'"),
 			       "10");
 
 	OK(db, "BEGIN");
@@ -276,8 +212,9 @@ static void test_rollback(void)
 	COUNT(db, "t2", NROWS);
 	OK(db, "COMMIT");
 	COUNT(db, "t2", NROWS);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t2 "
-					  "WHERE b = 'v7'"),
+	CU_ASSERT_STRING_EQUAL(alx_test_query_text(db,
+						   "SELECT count(*) FROM t2 "
+						   "WHERE b = 'v7'"),
 			       "10");
 
 	OK(db, "BEGIN");
@@ -296,7 +233,7 @@ static void test_rollback(void)
 static void test_add_pk(void)
 {
 	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	OK(db, "CREATE TABLE p (a int NOT NULL, b text)");
 	OK(db, "INSERT INTO p SELECT (g * 7919) % 3000, 'v' || g FROM "
 	       "generate_series(0, 2999) g");
@@ -312,9 +249,10 @@ static void test_add_pk(void)
 	check_table_range(&s, 0);
 	COUNT(db, "p", 3000);
 	COUNT(db, "q", 100);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT b FROM p WHERE a = 7919 "
-					  "% 3000"),
-			       "v1");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db, "SELECT b FROM p WHERE a = 7919 "
+					"% 3000"),
+		"v1");
 	CU_ASSERT_NOT_EQUAL(alopex_exec(db, "INSERT INTO p VALUES (5, 'x')"),
 			    0);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "23505");
@@ -355,7 +293,7 @@ static void sleep_ms(int ms)
 static void test_truncate_waits(void)
 {
 	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	make_tables(db);
 	struct alx_session *a = NULL, *b = NULL;
 	alopex_diag d = {0};
@@ -401,7 +339,7 @@ static void test_crash(void)
 	if (g_cfg != NULL)
 		return;
 	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = open_db(dir);
+	alopex_db *db = alx_test_open_dir(dir, g_cfg);
 	make_tables(db);
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 	pid_t pid = fork();
@@ -418,13 +356,16 @@ static void test_crash(void)
 	int st = 0;
 	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
 	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	db = open_db(dir);
+	db = alx_test_open_dir(dir, g_cfg);
 	COUNT(db, "t1", NROWS);
 	COUNT(db, "t2", 1);
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT b FROM t2 WHERE a = 7"),
-			       "after");
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT count(*) FROM t3"), "42P01");
-	CU_ASSERT_STRING_EQUAL(query1(db, "SELECT sum(a) FROM t1"), "125250");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db, "SELECT b FROM t2 WHERE a = 7"),
+		"after");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_text(db, "SELECT count(*) FROM t3"), "42P01");
+	CU_ASSERT_STRING_EQUAL(alx_test_query_text(db, "SELECT sum(a) FROM t1"),
+			       "125250");
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 	alx_test_rmdir(dir);
 	free(dir);

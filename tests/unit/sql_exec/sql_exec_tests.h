@@ -5,6 +5,7 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 
 extern const struct alx_test_suite sql_suite_stage1;
 extern const struct alx_test_suite sql_suite_stage2;
@@ -17,12 +18,9 @@ alopex_db *t_reopen(const char *dir);
 void t_close(alopex_db *db, char *dir);
 
 /* alopex_exec, asserting success (the error is printed otherwise). */
-void t_exec_at(alopex_db *db, const char *sql, const char *file, int line);
-#define t_exec(db, sql) t_exec_at(db, sql, __FILE__, __LINE__)
+#define t_exec(db, sql) ALX_TEST_EXEC(db, sql)
 /* alopex_exec that must fail with this SQLSTATE; returns the code. */
-int t_fail_at(alopex_db *db, const char *sql, const char *sqlstate,
-	      const char *file, int line);
-#define t_fail(db, sql, st) t_fail_at(db, sql, st, __FILE__, __LINE__)
+#define t_fail(db, sql, st) alx_test_expect_error(db, sql, st, NULL)
 /*
  * The rows of a query as text: columns joined by '|', rows by '\n', SQL
  * NULL as "<null>". Static buffer: valid until the next call. NULL when

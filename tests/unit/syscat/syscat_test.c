@@ -12,82 +12,16 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
+#define t_exec(db, sql) ALX_TEST_EXEC(db, sql)
 
-static alopex_db *t_open(char **dir)
-{
-	*dir = alx_test_tmpdir("syscat");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(*dir);
-	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = quiet_log,
-				 .log_level = ALOPEX_LOG_WARN,
-				 .create_if_missing = 1};
-	alopex_db *db = NULL;
-	alopex_diag d = {0};
-	int rc = alopex_open_ex(*dir, NULL, &o, &db, &d);
-	if (rc != 0)
-		fprintf(stderr, "open %s: %s\n", *dir, d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	return db;
-}
-
-static void t_close(alopex_db *db, char *dir)
-{
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
-}
-
-static void t_exec_at(alopex_db *db, const char *sql, int line)
-{
-	int rc = alopex_exec(db, sql);
-	if (rc != 0)
-		fprintf(stderr, "line %d: %s\n  -> %s %s\n", line, sql,
-			alopex_sqlstate(db), alopex_errmsg(db));
-	CU_ASSERT_EQUAL(rc, 0);
-}
-#define t_exec(db, sql) t_exec_at(db, sql, __LINE__)
-
-/* Rows as text: columns joined by '|', rows by '\n', NULL as "<null>";
- * NULL when the query fails. Static buffer. */
+/* Rows as text (alx_test_query_rows); NULL when the query fails. Static
+ * buffer. */
 static const char *t_query(alopex_db *db, const char *sql)
 {
 	static char buf[32768];
-	alopex_stmt *st = NULL;
-	if (alopex_prepare(db, sql, &st) != 0) {
-		fprintf(stderr, "prepare failed: %s %s\n%s\n",
-			alopex_sqlstate(db), alopex_errmsg(db), sql);
-		return NULL;
-	}
-	size_t n = 0;
-	buf[0] = '\0';
-	int rc;
-	for (int rows = 0; rows < 100000; rows++) {
-		rc = alopex_step(st);
-		if (rc != ALOPEX_ROW)
-			break;
-		if (n > 0 && n < sizeof(buf) - 1)
-			buf[n++] = '\n';
-		for (int c = 0; c < alopex_column_count(st); c++) {
-			const char *t = alopex_column_text(st, c);
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
-					      c ? "|" : "", t ? t : "<null>");
-			if (n >= sizeof(buf))
-				n = sizeof(buf) - 1;
-		}
-	}
-	if (rc != ALOPEX_DONE)
-		fprintf(stderr, "step failed: %s %s\n%s\n", alopex_sqlstate(db),
-			alopex_errmsg(db), sql);
-	alopex_finalize(st);
-	return rc == ALOPEX_DONE ? buf : NULL;
+	return alx_test_query_rows(db, sql, buf, sizeof(buf));
 }
 
 static void expect_at(alopex_db *db, const char *sql, const char *want,
@@ -170,7 +104,7 @@ static const char *with_oid(const char *sql, const char *oid)
 static void test_psql_queries_run(void)
 {
 	char *dir;
-	alopex_db *db = t_open(&dir);
+	alopex_db *db = alx_test_open_tmp("syscat", &dir);
 	make_objects(db);
 	static struct captured q[64];
 	int n = load_captured(q, 64);
@@ -195,7 +129,7 @@ static void test_psql_queries_run(void)
 			fprintf(stderr, "psql query for %s failed\n", q[i].cmd);
 		CU_ASSERT_PTR_NOT_NULL(res);
 	}
-	t_close(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static const char *q_of(struct captured *q, int n, const char *cmd, int k)
@@ -213,7 +147,7 @@ static const char *q_of(struct captured *q, int n, const char *cmd, int k)
 static void test_psql_describe_results(void)
 {
 	char *dir;
-	alopex_db *db = t_open(&dir);
+	alopex_db *db = alx_test_open_tmp("syscat", &dir);
 	make_objects(db);
 	static struct captured q[64];
 	int n = load_captured(q, 64);
@@ -282,13 +216,13 @@ static void test_psql_describe_results(void)
 	       "name|text|yes|name");
 	expect(db, with_oid(q_of(q, n, "\\d t_name", 3), oid),
 	       "f|f|f|t|f|f|f|f|btree|t|<null>");
-	t_close(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_catalog_functions(void)
 {
 	char *dir;
-	alopex_db *db = t_open(&dir);
+	alopex_db *db = alx_test_open_tmp("syscat", &dir);
 	make_objects(db);
 	/* format_type: PostgreSQL 15's spellings */
 	expect(db,
@@ -335,13 +269,13 @@ static void test_catalog_functions(void)
 	       "pg_encoding_to_char(6)",
 	       "postgres|t|t|<null>|UTF8");
 	expect(db, "SELECT version() LIKE 'PostgreSQL 15.%'", "t");
-	t_close(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_info_schema(void)
 {
 	char *dir;
-	alopex_db *db = t_open(&dir);
+	alopex_db *db = alx_test_open_tmp("syscat", &dir);
 	make_objects(db);
 	expect(db,
 	       "SELECT column_name, ordinal_position, column_default, "
@@ -378,7 +312,7 @@ static void test_info_schema(void)
 	       "SELECT setting FROM pg_settings WHERE name = "
 	       "'extra_float_digits'",
 	       "2");
-	t_close(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static const struct alx_test_case cases[] = {
