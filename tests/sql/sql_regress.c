@@ -18,6 +18,7 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "sql/sql_session.h"
 
 struct out {
@@ -275,14 +276,6 @@ static char *slurp(const char *path, size_t *len)
 	return o.buf;
 }
 
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
 static int run_script(const char *path, struct out *o)
 {
 	size_t len;
@@ -295,7 +288,7 @@ static int run_script(const char *path, struct out *o)
 	alopex_db *db = NULL;
 	alopex_diag diag = {0};
 	alopex_open_options opts = {.size = sizeof(opts),
-				    .log_fn = quiet_log,
+				    .log_fn = alx_test_log_quiet,
 				    .log_level = ALOPEX_LOG_WARN,
 				    .create_if_missing = 1};
 	int rc = alopex_open_ex(dir, NULL, &opts, &db, &diag);

@@ -54,9 +54,16 @@ void alx_test_memory_config_free(char **cfgdir, char **cfg)
 
 alopex_db *alx_test_open_dir(const char *dir, const char *cfg)
 {
+	return alx_test_open_dir_log(dir, cfg, alx_test_log_quiet,
+				     ALOPEX_LOG_WARN);
+}
+
+alopex_db *alx_test_open_dir_log(const char *dir, const char *cfg,
+				 alopex_log_fn log_fn, int log_level)
+{
 	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = alx_test_log_quiet,
-				 .log_level = ALOPEX_LOG_WARN,
+				 .log_fn = log_fn,
+				 .log_level = log_level,
 				 .create_if_missing = 1};
 	alopex_db *db = NULL;
 	alopex_diag d = {0};
@@ -74,7 +81,7 @@ alopex_db *alx_test_open_tmp(const char *tag, char **dir)
 	return alx_test_open_dir(*dir, NULL);
 }
 
-static void close_db(alopex_db *db)
+void alx_test_close(alopex_db *db)
 {
 	if (db == NULL)
 		return;
@@ -86,7 +93,7 @@ static void close_db(alopex_db *db)
 
 void alx_test_close_dir(alopex_db *db, char *dir)
 {
-	close_db(db);
+	alx_test_close(db);
 	alx_test_rmdir(dir);
 	free(dir);
 }

@@ -54,11 +54,17 @@ void alx_test_memory_config_free(char **cfgdir, char **cfg);
 /* alopex_open_ex(dir, cfg) with quiet logging and create_if_missing; a
  * failure is printed and FATAL. cfg NULL: the default engine. */
 alopex_db *alx_test_open_dir(const char *dir, const char *cfg);
+/* The same with the test's own log callback and level, for tests that
+ * look at what was logged. */
+alopex_db *alx_test_open_dir_log(const char *dir, const char *cfg,
+				 alopex_log_fn log_fn, int log_level);
+/* Closes db, asserting success (the error is printed); NULL-safe. */
+void alx_test_close(alopex_db *db);
 
 /* The same in a fresh temporary directory *dir (for tests that keep the
  * directory themselves); alx_test_close_dir ends both. */
 alopex_db *alx_test_open_tmp(const char *tag, char **dir);
-/* Closes db (asserting success; NULL-safe), removes dir and frees it. */
+/* alx_test_close(db), then removes dir and frees it. */
 void alx_test_close_dir(alopex_db *db, char *dir);
 
 /* A fresh database: temp dirs named after tag, opened on engine. */

@@ -78,19 +78,10 @@ static size_t payload_size(const struct alx_value *v)
 		return 0;
 	if (v->type == ALX_T_VECTOR)
 		return (size_t)v->u.vec.dim * sizeof(float);
-	switch (v->type) {
-	case ALX_T_TEXT:
-	case ALX_T_VARCHAR:
-	case ALX_T_BPCHAR:
-	case ALX_T_BYTEA:
-	case ALX_T_JSON:
-	case ALX_T_JSONB:
-	case ALX_T_NUMERIC:
-	case ALX_T_UNKNOWN:
+	if (alx_type_is_varlen(v->type) || v->type == ALX_T_NUMERIC ||
+	    v->type == ALX_T_UNKNOWN)
 		return v->u.s.len;
-	default:
-		return 0;
-	}
+	return 0;
 }
 
 static void payload_copy(const struct alx_value *in, struct alx_value *out,
@@ -101,11 +92,8 @@ static void payload_copy(const struct alx_value *in, struct alx_value *out,
 	if (n == 0 && !in->null && in->type == ALX_T_VECTOR)
 		return;
 	if (n == 0) {
-		if (!in->null && payload_size(in) == 0 &&
-		    (in->type == ALX_T_TEXT || in->type == ALX_T_VARCHAR ||
-		     in->type == ALX_T_BPCHAR || in->type == ALX_T_BYTEA ||
-		     in->type == ALX_T_JSON || in->type == ALX_T_JSONB ||
-		     in->type == ALX_T_UNKNOWN))
+		if (!in->null &&
+		    (alx_type_is_varlen(in->type) || in->type == ALX_T_UNKNOWN))
 			out->u.s.ptr = (const uint8_t *)"";
 		return;
 	}

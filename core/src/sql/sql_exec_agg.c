@@ -435,39 +435,32 @@ static bool counts_scan(const struct alx_node *n)
 	return true;
 }
 
-static int agg_consume(struct alx_node *n)
+/* The group of n->keys in n->ht, created with zeroed states when new. */
+static int agg_group(struct alx_node *n, size_t ssize, struct agg_state **out)
+{
+	struct alx_htab_entry *e;
+	bool created;
+	int rc = alx_htab_get(n->ht, n->keys, true, &e, &created);
+	if (rc != 0)
+		return rc;
+	if (created) {
+		e->data = alx_arena_calloc(&n->keep, 1, ssize);
+		if (e->data == NULL)
+			return alx_exec_oom(n->ex);
+	}
+	*out = e->data;
+	return 0;
+}
+
+/* Every child row into its group's states. */
+static int agg_feed(struct alx_node *n, size_t ssize)
 {
 	const struct alx_bq *q = n->p->q;
-	n->ht = alx_htab_create(n->ex, &n->keep, q->ngroup);
-	n->keys = alx_arena_calloc(&n->keep, q->ngroup + 1, sizeof(*n->keys));
-	if (n->ht == NULL || n->keys == NULL)
-		return alx_exec_oom(n->ex);
-	size_t ssize = (q->naggs + 1) * sizeof(struct agg_state);
-	if (counts_scan(n)) {
-		int64_t c;
-		int rc = alx_exec_scan_count(n->child, &c);
-		if (rc != 0)
-			return rc;
-		struct alx_htab_entry *e;
-		bool created;
-		rc = alx_htab_get(n->ht, n->keys, true, &e, &created);
-		if (rc != 0)
-			return rc;
-		struct agg_state *st = alx_arena_calloc(&n->keep, 1, ssize);
-		if (st == NULL)
-			return alx_exec_oom(n->ex);
-		for (uint32_t i = 0; i < q->naggs; i++)
-			st[i].count = c;
-		e->data = st;
-		n->groups = alx_htab_first(n->ht);
-		n->started = true;
-		return 0;
-	}
 	for (;;) {
 		const struct alx_value *r;
 		int rc = alx_node_next(n->child, &r);
 		if (rc == ALOPEX_DONE)
-			break;
+			return 0;
 		if (rc != ALOPEX_ROW)
 			return rc;
 		alx_arena_reset(&n->rowa);
@@ -478,33 +471,48 @@ static int agg_consume(struct alx_node *n)
 			if (rc != 0)
 				return rc;
 		}
-		struct alx_htab_entry *e;
-		bool created;
-		rc = alx_htab_get(n->ht, n->keys, true, &e, &created);
+		struct agg_state *st;
+		rc = agg_group(n, ssize, &st);
 		if (rc != 0)
 			return rc;
-		if (created) {
-			e->data = alx_arena_calloc(&n->keep, 1, ssize);
-			if (e->data == NULL)
-				return alx_exec_oom(n->ex);
-		}
-		struct agg_state *st = e->data;
 		for (uint32_t i = 0; i < q->naggs; i++) {
 			rc = agg_update(n, q->aggs[i], &st[i], r);
 			if (rc != 0)
 				return rc;
 		}
 	}
-	/* Aggregates without GROUP BY give one row even for no input. */
-	if (q->ngroup == 0 && n->ht->count == 0) {
-		struct alx_htab_entry *e;
-		bool created;
-		int rc = alx_htab_get(n->ht, n->keys, true, &e, &created);
+}
+
+static int agg_consume(struct alx_node *n)
+{
+	const struct alx_bq *q = n->p->q;
+	n->ht = alx_htab_create(n->ex, &n->keep, q->ngroup);
+	n->keys = alx_arena_calloc(&n->keep, q->ngroup + 1, sizeof(*n->keys));
+	if (n->ht == NULL || n->keys == NULL)
+		return alx_exec_oom(n->ex);
+	size_t ssize = (q->naggs + 1) * sizeof(struct agg_state);
+	struct agg_state *st;
+	int rc;
+	if (counts_scan(n)) {
+		int64_t c;
+		rc = alx_exec_scan_count(n->child, &c);
 		if (rc != 0)
 			return rc;
-		e->data = alx_arena_calloc(&n->keep, 1, ssize);
-		if (e->data == NULL)
-			return alx_exec_oom(n->ex);
+		rc = agg_group(n, ssize, &st);
+		if (rc != 0)
+			return rc;
+		for (uint32_t i = 0; i < q->naggs; i++)
+			st[i].count = c;
+	} else {
+		rc = agg_feed(n, ssize);
+		if (rc != 0)
+			return rc;
+	}
+	/* Aggregates without GROUP BY give one row even for no input. */
+	if (q->ngroup == 0 && n->ht->count == 0) {
+		rc = agg_group(n, ssize, &st);
+		if (rc != 0)
+			return rc;
 	}
 	n->groups = alx_htab_first(n->ht);
 	n->started = true;

@@ -391,14 +391,9 @@ static int drop_column(struct alx_ddl *c, struct alx_cat_table *nt,
 			return alx_ddl_err(c, "0A000",
 					   "dropping a primary key column is "
 					   "not supported yet");
-		uint8_t pre[ALX_TABLE_PREFIX_LEN];
-		alx_table_prefix(pre, nt->id, x->id);
-		/* a range: index ids are never reused (alx_ddl_delete_prefix) */
-		int rc = alx_ddl_delete_prefix(c, pre, sizeof(pre), 0);
+		int rc = alx_ddl_drop_index(c, nt, i);
 		if (rc != 0)
 			return rc;
-		memmove(x, x + 1, (nt->nindexes - i - 1) * sizeof(*x));
-		nt->nindexes--;
 	}
 	const char *old = nt->cols[col].name;
 	nt->cols[col].dropped = true;
@@ -601,15 +596,7 @@ static int drop_constraint(struct alx_ddl *c, struct alx_cat_table *nt,
 			return alx_ddl_err(c, "0A000",
 					   "dropping a primary key is not "
 					   "supported yet");
-		uint8_t pre[ALX_TABLE_PREFIX_LEN];
-		alx_table_prefix(pre, nt->id, x->id);
-		/* a range: index ids are never reused (alx_ddl_delete_prefix) */
-		int rc = alx_ddl_delete_prefix(c, pre, sizeof(pre), 0);
-		if (rc != 0)
-			return rc;
-		memmove(x, x + 1, (nt->nindexes - i - 1) * sizeof(*x));
-		nt->nindexes--;
-		return 0;
+		return alx_ddl_drop_index(c, nt, i);
 	}
 	if (cmd->if_exists) {
 		snprintf(c->notice, sizeof(c->notice),

@@ -193,30 +193,18 @@ static int make_sequence(struct alx_ddl *c, uint32_t schema_id,
 	return 0;
 }
 
-static int add_key(struct alx_ddl *c, struct keydef **v, uint32_t *n,
-		   struct keydef k)
+/* The n items of size bytes at v with item after them, copied to the
+ * statement's arena; NULL when out of memory. */
+static void *append_copy(struct alx_ddl *c, const void *v, uint32_t n,
+			 const void *item, size_t size)
 {
-	struct keydef *nv = alx_arena_alloc(c->b->a, (*n + 1) * sizeof(*nv));
+	uint8_t *nv = alx_arena_alloc(c->b->a, ((size_t)n + 1) * size);
 	if (nv == NULL)
-		return oom(c);
-	if (*n > 0)
-		memcpy(nv, *v, *n * sizeof(*nv));
-	nv[(*n)++] = k;
-	*v = nv;
-	return 0;
-}
-
-static int add_check(struct alx_ddl *c, struct checkdef **v, uint32_t *n,
-		     struct checkdef k)
-{
-	struct checkdef *nv = alx_arena_alloc(c->b->a, (*n + 1) * sizeof(*nv));
-	if (nv == NULL)
-		return oom(c);
-	if (*n > 0)
-		memcpy(nv, *v, *n * sizeof(*nv));
-	nv[(*n)++] = k;
-	*v = nv;
-	return 0;
+		return NULL;
+	if (n > 0)
+		memcpy(nv, v, (size_t)n * size);
+	memcpy(nv + (size_t)n * size, item, size);
+	return nv;
 }
 
 static int constraint(struct alx_ddl *c, const struct alx_sql_constraint *k,
@@ -241,16 +229,25 @@ static int constraint(struct alx_ddl *c, const struct alx_sql_constraint *k,
 		if (k->ninclude > 0)
 			return alx_ddl_err(c, "0A000",
 					   "INCLUDE is not supported yet");
-		int rc = add_key(c, keys, nkeys, d);
-		if (rc == 0 && col != NULL) {
-			struct keydef *last = &(*keys)[*nkeys - 1];
+		struct keydef *nv =
+			append_copy(c, *keys, *nkeys, &d, sizeof(d));
+		if (nv == NULL)
+			return oom(c);
+		struct keydef *last = &nv[(*nkeys)++];
+		if (col != NULL) /* the copy's own one */
 			last->keys = &last->one;
-		}
-		return rc;
+		*keys = nv;
+		return 0;
 	}
 	case ALX_SQL_CONS_CHECK: {
 		struct checkdef d = {k->name.ptr, col, k->expr};
-		return add_check(c, checks, nchecks, d);
+		struct checkdef *nv =
+			append_copy(c, *checks, *nchecks, &d, sizeof(d));
+		if (nv == NULL)
+			return oom(c);
+		(*nchecks)++;
+		*checks = nv;
+		return 0;
 	}
 	case ALX_SQL_CONS_FOREIGN:
 		return alx_ddl_err(c, "0A000",
@@ -894,6 +891,21 @@ int alx_ddl_delete_prefix(struct alx_ddl *c, const uint8_t *prefix, size_t len,
 	return rc != 0 ? alx_exec_kv_err(ex, rc) : 0;
 }
 
+int alx_ddl_drop_index(struct alx_ddl *c, struct alx_cat_table *nt, uint32_t i)
+{
+	struct alx_cat_index *x = &nt->indexes[i];
+	uint8_t pre[ALX_TABLE_PREFIX_LEN];
+	alx_table_prefix(pre, nt->id, x->id);
+	/* a range: nobody reads what a concurrent writer adds under a dropped
+	 * index's id (never reused) */
+	int rc = alx_ddl_delete_prefix(c, pre, sizeof(pre), 0);
+	if (rc != 0)
+		return rc;
+	memmove(x, x + 1, (nt->nindexes - i - 1) * sizeof(*x));
+	nt->nindexes--;
+	return 0;
+}
+
 int alx_ddl_gate_table(struct alx_ddl *c, const struct alx_cat_table *t)
 {
 	struct alx_exec *ex = c->ex;
@@ -1112,15 +1124,8 @@ static int drop_one(struct alx_ddl *c, const struct alx_sql_drop *d,
 				alx_cat_table_copy(c->cat, t);
 			if (nt == NULL)
 				return oom(c);
-			uint32_t k = (uint32_t)(x - t->indexes);
-			uint8_t pre[ALX_TABLE_PREFIX_LEN];
-			alx_table_prefix(pre, t->id, x->id);
-			memmove(&nt->indexes[k], &nt->indexes[k + 1],
-				(nt->nindexes - k - 1) * sizeof(*nt->indexes));
-			nt->nindexes--;
-			/* a range: nobody reads what a concurrent writer
-			 * adds under a dropped index's id (never reused) */
-			rc = alx_ddl_delete_prefix(c, pre, sizeof(pre), 0);
+			rc = alx_ddl_drop_index(c, nt,
+						(uint32_t)(x - t->indexes));
 			return rc ? rc
 				  : alx_cat_put_table(c->cat, c->ex->txn, nt,
 						      c->ex->d);

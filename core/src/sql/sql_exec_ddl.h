@@ -69,6 +69,9 @@ int alx_ddl_drop_table_data(struct alx_ddl *c, const struct alx_cat_table *t,
  */
 int alx_ddl_delete_prefix(struct alx_ddl *c, const uint8_t *prefix, size_t len,
 			  unsigned flags);
+/* Drop index i of nt (a table copy the caller will put): its entries, as a
+ * range, and its place in nt->indexes. */
+int alx_ddl_drop_index(struct alx_ddl *c, struct alx_cat_table *nt, uint32_t i);
 /*
  * Keep other writers out of t until the statement's transaction ends, so
  * its rows can go as a range (TRUNCATE): 0 when held (ended by

@@ -131,6 +131,59 @@ int alx_iqual_compile(struct alx_node *n);
 uint32_t alx_iqual_count(const struct alx_node *n);
 int alx_iqual_test(const struct alx_node *n, alopex_slice row);
 
+/*
+ * The integer fast path the evaluator (sql_expr.c) and the compiled quals
+ * share, so both give the generic path's answers. Inline: the quals run it
+ * per row. rank: 1 INT2, 2 INT4, 3 INT8, 0 other types.
+ */
+static inline int alx_int_rank(int type)
+{
+	return type == ALX_T_INT2   ? 1
+	       : type == ALX_T_INT4 ? 2
+	       : type == ALX_T_INT8 ? 3
+				    : 0;
+}
+/* Is z in the range of rank's type? */
+static inline bool alx_int_fits(int rank, int64_t z)
+{
+	return rank == 3 || (rank == 2 && z >= INT32_MIN && z <= INT32_MAX) ||
+	       (rank == 1 && z >= INT16_MIN && z <= INT16_MAX);
+}
+/* x op y (+ - * / %) in rank's type as the generic path computes it; false
+ * when that path must decide (overflow, out of the type's range, a 0 or -1
+ * divisor, another operator). */
+static inline bool alx_int_arith_fast(int op, int rank, int64_t x, int64_t y,
+				      int64_t *out)
+{
+	int64_t z;
+	switch (op) {
+	case ALX_OP_ADD:
+		if (__builtin_add_overflow(x, y, &z))
+			return false;
+		break;
+	case ALX_OP_SUB:
+		if (__builtin_sub_overflow(x, y, &z))
+			return false;
+		break;
+	case ALX_OP_MUL:
+		if (__builtin_mul_overflow(x, y, &z))
+			return false;
+		break;
+	case ALX_OP_DIV:
+	case ALX_OP_MOD:
+		if (y == 0 || y == -1)
+			return false;
+		z = op == ALX_OP_DIV ? x / y : x % y;
+		break;
+	default:
+		return false;
+	}
+	if (!alx_int_fits(rank, z))
+		return false;
+	*out = z;
+	return true;
+}
+
 /* The session's clock and sequences for functions. */
 int alx_exec_nextval(struct alx_exec *ex, const struct alx_cat_sequence *seq,
 		     int64_t *out);

@@ -69,20 +69,6 @@ struct alx_iqual {
 	uint8_t nullmask; /* the first bitmap byte's bits of those columns */
 };
 
-static int int_rank(int t)
-{
-	return t == ALX_T_INT2	 ? 1
-	       : t == ALX_T_INT4 ? 2
-	       : t == ALX_T_INT8 ? 3
-				 : 0;
-}
-
-static bool fits(int rank, int64_t z)
-{
-	return rank == 3 || (rank == 2 && z >= INT32_MIN && z <= INT32_MAX) ||
-	       (rank == 1 && z >= INT16_MIN && z <= INT16_MAX);
-}
-
 static int add_node(struct alx_iqual *q, struct alx_iq_node nd)
 {
 	if (q->nnodes >= IQ_MAX_NODES)
@@ -93,7 +79,7 @@ static int add_node(struct alx_iqual *q, struct alx_iq_node nd)
 
 static int compile_leaf_value(struct alx_iqual *q, const struct alx_value *v)
 {
-	int rank = int_rank(v->type);
+	int rank = alx_int_rank(v->type);
 	if (v->null || rank == 0)
 		return -1;
 	return add_node(q, (struct alx_iq_node){.kind = IQ_CONST,
@@ -121,7 +107,7 @@ static int compile(struct alx_iqual *q, const struct alx_node *n,
 		uint32_t c = e->u.var.slot - r->off;
 		if (c >= t->ncols || c >= 64 || t->cols[c].dropped)
 			return -1;
-		int rank = int_rank(t->cols[c].type.id);
+		int rank = alx_int_rank(t->cols[c].type.id);
 		if (rank == 0 || t->cols[c].type.id != e->type.id)
 			return -1;
 		q->want |= (uint64_t)1 << c;
@@ -161,7 +147,7 @@ static int compile(struct alx_iqual *q, const struct alx_node *n,
 		}
 		/* As the generic integer fast path: the result is the wider
 		 * operand's type; other typings go the generic way. */
-		int rank = int_rank(e->type.id);
+		int rank = alx_int_rank(e->type.id);
 		if (rank == 0 || rank != (ra > rb ? ra : rb) ||
 		    e->u.op.code < ALX_OP_ADD || e->u.op.code > ALX_OP_MOD)
 			return -1;
@@ -170,7 +156,7 @@ static int compile(struct alx_iqual *q, const struct alx_node *n,
 		return add_node(q, nd);
 	}
 	case ALX_BX_CAST: {
-		int rank = int_rank(e->type.id);
+		int rank = alx_int_rank(e->type.id);
 		int a = rank == 0 || e->nargs != 1 ? -1
 						   : compile(q, n, e->args[0]);
 		if (a < 0 || q->node[a].rank == 0)
@@ -209,36 +195,6 @@ static bool cmp_holds(int code, int64_t x, int64_t y)
 	}
 }
 
-/* x op y as the generic integer path computes it; false when that path
- * must decide (overflow, out of the result's range, a 0 or -1 divisor). */
-static bool arith(int op, int rank, int64_t x, int64_t y, int64_t *out)
-{
-	int64_t z;
-	switch (op) {
-	case ALX_OP_ADD:
-		if (__builtin_add_overflow(x, y, &z))
-			return false;
-		break;
-	case ALX_OP_SUB:
-		if (__builtin_sub_overflow(x, y, &z))
-			return false;
-		break;
-	case ALX_OP_MUL:
-		if (__builtin_mul_overflow(x, y, &z))
-			return false;
-		break;
-	default: /* DIV, MOD */
-		if (y == 0 || y == -1)
-			return false;
-		z = op == ALX_OP_DIV ? x / y : x % y;
-		break;
-	}
-	if (!fits(rank, z))
-		return false;
-	*out = z;
-	return true;
-}
-
 /* false: undecided here (the generic path decides). */
 static bool eval(const struct alx_iqual *q, int i, const int64_t *vals,
 		 int64_t *out)
@@ -253,7 +209,7 @@ static bool eval(const struct alx_iqual *q, int i, const int64_t *vals,
 		*out = nd->k;
 		return true;
 	case IQ_CAST:
-		if (!eval(q, nd->l, vals, &x) || !fits(nd->rank, x))
+		if (!eval(q, nd->l, vals, &x) || !alx_int_fits(nd->rank, x))
 			return false;
 		*out = x;
 		return true;
@@ -280,7 +236,7 @@ static bool eval(const struct alx_iqual *q, int i, const int64_t *vals,
 	default:
 		break;
 	}
-	if (!arith(nd->op, nd->rank, x, y, &z))
+	if (!alx_int_arith_fast(nd->op, nd->rank, x, y, &z))
 		return false;
 	*out = z;
 	return true;
@@ -403,7 +359,7 @@ static int direct_test(const struct alx_iqual *q, const uint8_t *b, size_t len)
 		if (sq->exact)
 			x = sq->aop == ALX_OP_MOD ? x % sq->k1 : x / sq->k1;
 		else if (sq->aop != 0 &&
-			 !arith(sq->aop, sq->rank, x, sq->k1, &x))
+			 !alx_int_arith_fast(sq->aop, sq->rank, x, sq->k1, &x))
 			return -1;
 		if (!cmp_holds(sq->cop, x, sq->k2))
 			return 0;
@@ -426,7 +382,8 @@ __attribute__((noinline)) static int pick_test(const struct alx_iqual *q,
 			const struct alx_iq_simple *sq = &q->sq[i];
 			int64_t x = vals[sq->col];
 			if (sq->aop != 0 &&
-			    !arith(sq->aop, sq->rank, x, sq->k1, &x))
+			    !alx_int_arith_fast(sq->aop, sq->rank, x, sq->k1,
+						&x))
 				return -1;
 			if (!cmp_holds(sq->cop, x, sq->k2))
 				return 0;

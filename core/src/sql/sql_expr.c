@@ -449,14 +449,6 @@ static int eval_in(struct alx_ev *ev, const struct alx_bx *e,
 	return 0;
 }
 
-static int int_rank(int t)
-{
-	return t == ALX_T_INT2	 ? 1
-	       : t == ALX_T_INT4 ? 2
-	       : t == ALX_T_INT8 ? 3
-				 : 0;
-}
-
 /*
  * Integer + - * / % that cannot fail, as filters over int columns mostly
  * are: computed here, skipping the generic path's type lookups and casts
@@ -467,35 +459,12 @@ static int int_rank(int t)
 static bool int_arith_fast(const struct alx_bx *e, const struct alx_value *l,
 			   const struct alx_value *r, struct alx_value *out)
 {
-	int rank = int_rank(e->type.id), lr = int_rank(l->type),
-	    rr = int_rank(r->type);
+	int rank = alx_int_rank(e->type.id), lr = alx_int_rank(l->type),
+	    rr = alx_int_rank(r->type);
 	if (rank == 0 || lr == 0 || rr == 0 || rank != (lr > rr ? lr : rr))
 		return false;
-	int64_t x = l->u.i, y = r->u.i, z;
-	switch (e->u.op.code) {
-	case ALX_OP_ADD:
-		if (__builtin_add_overflow(x, y, &z))
-			return false;
-		break;
-	case ALX_OP_SUB:
-		if (__builtin_sub_overflow(x, y, &z))
-			return false;
-		break;
-	case ALX_OP_MUL:
-		if (__builtin_mul_overflow(x, y, &z))
-			return false;
-		break;
-	case ALX_OP_DIV:
-	case ALX_OP_MOD:
-		if (y == 0 || y == -1)
-			return false;
-		z = e->u.op.code == ALX_OP_DIV ? x / y : x % y;
-		break;
-	default:
-		return false;
-	}
-	if ((rank == 1 && (z < INT16_MIN || z > INT16_MAX)) ||
-	    (rank == 2 && (z < INT32_MIN || z > INT32_MAX)))
+	int64_t z;
+	if (!alx_int_arith_fast(e->u.op.code, rank, l->u.i, r->u.i, &z))
 		return false;
 	*out = alx_value_int(e->type.id, z);
 	return true;
@@ -534,7 +503,8 @@ int alx_eval(struct alx_ev *ev, const struct alx_bx *e, struct alx_value *out)
 			return rc;
 		if (v[0].null || v[1].null)
 			*out = alx_value_null(ALX_T_BOOL);
-		else if (int_rank(v[0].type) != 0 && int_rank(v[1].type) != 0)
+		else if (alx_int_rank(v[0].type) != 0 &&
+			 alx_int_rank(v[1].type) != 0)
 			/* integers of any width compare as int64 */
 			*out = alx_value_bool(cmp_result(
 				e->u.op.code, v[0].u.i < v[1].u.i   ? -1

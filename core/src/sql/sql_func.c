@@ -457,42 +457,58 @@ static int vec_dims(struct alx_ev *ev, const struct alx_value *a)
 	return alx_vec_check_dims(a[0].u.vec.dim, a[1].u.vec.dim, ev->ex->d);
 }
 
+enum vec_metric { VM_L2, VM_COSINE, VM_INNER };
+
+/* The distance from a[0] to a[1] in metric m; for inner the negative dot
+ * product, as pgvector's <#> (lower is closer in every metric). */
+static int vec_distance(struct alx_ev *ev, int m, const struct alx_value *a,
+			double *out)
+{
+	int rc = vec_dims(ev, a);
+	if (rc != 0)
+		return rc;
+	const float *x = a[0].u.vec.ptr, *y = a[1].u.vec.ptr;
+	uint32_t n = a[0].u.vec.dim;
+	*out = m == VM_L2	? alx_vec_l2_distance(x, y, n)
+	       : m == VM_COSINE ? alx_vec_cosine_distance(x, y, n)
+				: -alx_vec_dot(x, y, n);
+	return 0;
+}
+
+static int vec_distance_value(struct alx_ev *ev, int m,
+			      const struct alx_value *a, struct alx_value *out)
+{
+	double d;
+	int rc = vec_distance(ev, m, a, &d);
+	if (rc != 0)
+		return rc;
+	*out = alx_value_float(ALX_T_FLOAT8, d);
+	return 0;
+}
+
 static int f_l2(struct alx_ev *ev, const struct alx_bx *c,
 		const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
-	int rc = vec_dims(ev, a);
-	if (rc != 0)
-		return rc;
-	*out = alx_value_float(ALX_T_FLOAT8,
-			       alx_vec_l2_distance(a[0].u.vec.ptr,
-						   a[1].u.vec.ptr,
-						   a[0].u.vec.dim));
-	return 0;
+	return vec_distance_value(ev, VM_L2, a, out);
 }
 
 static int f_cosine(struct alx_ev *ev, const struct alx_bx *c,
 		    const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
-	int rc = vec_dims(ev, a);
-	if (rc != 0)
-		return rc;
-	*out = alx_value_float(ALX_T_FLOAT8,
-			       alx_vec_cosine_distance(a[0].u.vec.ptr,
-						       a[1].u.vec.ptr,
-						       a[0].u.vec.dim));
-	return 0;
+	return vec_distance_value(ev, VM_COSINE, a, out);
 }
 
 static int f_inner(struct alx_ev *ev, const struct alx_bx *c,
 		   const struct alx_value *a, struct alx_value *out)
 {
-	int rc = vec_dims(ev, a);
+	double d;
+	int rc = vec_distance(ev, VM_INNER, a, &d);
 	if (rc != 0)
 		return rc;
-	double d = alx_vec_dot(a[0].u.vec.ptr, a[1].u.vec.ptr, a[0].u.vec.dim);
-	if (strcmp(c->u.func.def->name, "negative_inner_product") == 0)
+	/* d is the negative dot product; inner_product is the dot itself */
+	if (strcmp(c->u.func.def->name, "negative_inner_product") != 0)
 		d = -d;
 	*out = alx_value_float(ALX_T_FLOAT8, d);
 	return 0;
@@ -512,6 +528,7 @@ static int f_l1(struct alx_ev *ev, const struct alx_bx *c,
 	return 0;
 }
 
+/* The metric named by m, in the order of enum vec_metric. */
 static int metric_of(struct alx_ev *ev, const struct alx_value *m)
 {
 	static const char *const names[] = {"l2", "cosine", "inner"};
@@ -533,16 +550,7 @@ static int f_vector_distance(struct alx_ev *ev, const struct alx_bx *c,
 	int m = metric_of(ev, &a[2]);
 	if (m < 0)
 		return m;
-	int rc = vec_dims(ev, a);
-	if (rc != 0)
-		return rc;
-	const float *x = a[0].u.vec.ptr, *y = a[1].u.vec.ptr;
-	uint32_t n = a[0].u.vec.dim;
-	double d = m == 0   ? alx_vec_l2_distance(x, y, n)
-		   : m == 1 ? alx_vec_cosine_distance(x, y, n)
-			    : -alx_vec_dot(x, y, n);
-	*out = alx_value_float(ALX_T_FLOAT8, d);
-	return 0;
+	return vec_distance_value(ev, m, a, out);
 }
 
 /* Higher is closer: cosine 1 - distance, inner the dot product, l2
@@ -550,20 +558,17 @@ static int f_vector_distance(struct alx_ev *ev, const struct alx_bx *c,
 static int f_vector_similarity(struct alx_ev *ev, const struct alx_bx *c,
 			       const struct alx_value *a, struct alx_value *out)
 {
-	int m = 1;
+	int m = VM_COSINE;
 	if (c->nargs > 2) {
 		m = metric_of(ev, &a[2]);
 		if (m < 0)
 			return m;
 	}
-	int rc = vec_dims(ev, a);
+	double d;
+	int rc = vec_distance(ev, m, a, &d);
 	if (rc != 0)
 		return rc;
-	const float *x = a[0].u.vec.ptr, *y = a[1].u.vec.ptr;
-	uint32_t n = a[0].u.vec.dim;
-	double s = m == 0   ? 1.0 / (1.0 + alx_vec_l2_distance(x, y, n))
-		   : m == 1 ? 1.0 - alx_vec_cosine_distance(x, y, n)
-			    : alx_vec_dot(x, y, n);
+	double s = m == VM_L2 ? 1.0 / (1.0 + d) : m == VM_COSINE ? 1.0 - d : -d;
 	*out = alx_value_float(ALX_T_FLOAT8, s);
 	return 0;
 }

@@ -33,9 +33,7 @@ static int f_now(struct alx_ev *ev, const struct alx_bx *c,
 	int64_t t = fn[0] == 's'   ? ev->ex->stmt_ts
 		    : fn[0] == 'c' ? clock_now()
 				   : ev->ex->txn_ts;
-	out->type = ALX_T_TIMESTAMPTZ;
-	out->null = false;
-	out->u.ts = t;
+	*out = alx_value_ts(ALX_T_TIMESTAMPTZ, t);
 	return 0;
 }
 
@@ -49,9 +47,7 @@ static int f_current_date(struct alx_ev *ev, const struct alx_bx *c,
 				       fmt(ev)->tz_offset_sec, &d, ev->ex->d);
 	if (rc != 0)
 		return rc;
-	out->type = ALX_T_DATE;
-	out->null = false;
-	out->u.date = d;
+	*out = alx_value_date(d);
 	return 0;
 }
 
@@ -66,9 +62,7 @@ static int f_localtimestamp(struct alx_ev *ev, const struct alx_bx *c,
 					      ev->ex->d);
 	if (rc != 0)
 		return rc;
-	out->type = ALX_T_TIMESTAMP;
-	out->null = false;
-	out->u.ts = t;
+	*out = alx_value_ts(ALX_T_TIMESTAMP, t);
 	return 0;
 }
 
@@ -175,17 +169,16 @@ static int f_to_timestamp(struct alx_ev *ev, const struct alx_bx *c,
 	double s = a[0].u.f;
 	if (isnan(s))
 		return alx_exec_err(ev->ex, "22008", "timestamp cannot be NaN");
-	out->type = ALX_T_TIMESTAMPTZ;
-	out->null = false;
 	if (isinf(s)) {
-		out->u.ts = s > 0 ? ALX_TS_NOEND : ALX_TS_NOBEGIN;
+		*out = alx_value_ts(ALX_T_TIMESTAMPTZ,
+				    s > 0 ? ALX_TS_NOEND : ALX_TS_NOBEGIN);
 		return 0;
 	}
 	double us = rint(s * 1e6);
 	if (us > 9.2e18 || us < -9.2e18)
 		return alx_exec_err(ev->ex, "22008",
 				    "timestamp out of range: \"%g\"", s);
-	out->u.ts = (int64_t)us + ALX_UNIX_EPOCH_TS;
+	*out = alx_value_ts(ALX_T_TIMESTAMPTZ, (int64_t)us + ALX_UNIX_EPOCH_TS);
 	return 0;
 }
 
@@ -211,9 +204,7 @@ static int f_make_date(struct alx_ev *ev, const struct alx_bx *c,
 	int rc = alx_date_in(buf, (size_t)n, &d, ev->ex->d);
 	if (rc != 0)
 		return rc;
-	out->type = ALX_T_DATE;
-	out->null = false;
-	out->u.date = d;
+	*out = alx_value_date(d);
 	return 0;
 }
 
@@ -252,10 +243,9 @@ static int f_timezone(struct alx_ev *ev, const struct alx_bx *c,
 		int64_t local = ts / 1000000 - (ts % 1000000 < 0 ? 1 : 0);
 		r = ts - (int64_t)alx_tz_offset_local(tz, local) * 1000000;
 	}
-	out->type = a[1].type == ALX_T_TIMESTAMPTZ ? ALX_T_TIMESTAMP
-						   : ALX_T_TIMESTAMPTZ;
-	out->null = false;
-	out->u.ts = r;
+	*out = alx_value_ts(a[1].type == ALX_T_TIMESTAMPTZ ? ALX_T_TIMESTAMP
+							   : ALX_T_TIMESTAMPTZ,
+			    r);
 	return 0;
 }
 

@@ -417,20 +417,14 @@ int alx_interval_div(const struct alx_interval *x, double f,
 	return scale_interval(x, f, true, out, d);
 }
 
-static int justify_hours(struct alx_interval *r, alopex_diag *d)
+/* Whole days out of time into day. */
+static int carry_days(struct alx_interval *r, alopex_diag *d)
 {
 	int64_t wholeday = r->time / USECS_PER_DAY;
 	r->time -= wholeday * USECS_PER_DAY;
 	if (wholeday > INT32_MAX || wholeday < INT32_MIN ||
 	    __builtin_add_overflow(r->day, (int32_t)wholeday, &r->day))
 		return range_error(d);
-	if (r->day > 0 && r->time < 0) {
-		r->time += USECS_PER_DAY;
-		r->day--;
-	} else if (r->day < 0 && r->time > 0) {
-		r->time -= USECS_PER_DAY;
-		r->day++;
-	}
 	return 0;
 }
 
@@ -443,6 +437,45 @@ static int whole_months(struct alx_interval *r, alopex_diag *d)
 	return 0;
 }
 
+static int sign_of(int64_t v)
+{
+	return (v > 0) - (v < 0);
+}
+
+/* Where month and rest (the sign of what follows it) disagree, one month
+ * becomes days. */
+static void borrow_month(struct alx_interval *r, int rest)
+{
+	if (r->month > 0 && rest < 0) {
+		r->day += DAYS_PER_MONTH;
+		r->month--;
+	} else if (r->month < 0 && rest > 0) {
+		r->day -= DAYS_PER_MONTH;
+		r->month++;
+	}
+}
+
+/* Where day and time disagree in sign, one day becomes time. */
+static void borrow_day(struct alx_interval *r)
+{
+	if (r->day > 0 && r->time < 0) {
+		r->time += USECS_PER_DAY;
+		r->day--;
+	} else if (r->day < 0 && r->time > 0) {
+		r->time -= USECS_PER_DAY;
+		r->day++;
+	}
+}
+
+static int justify_hours(struct alx_interval *r, alopex_diag *d)
+{
+	int rc = carry_days(r, d);
+	if (rc != 0)
+		return rc;
+	borrow_day(r);
+	return 0;
+}
+
 int alx_interval_justify(const struct alx_interval *x, int how,
 			 struct alx_interval *out, alopex_diag *d)
 {
@@ -451,53 +484,32 @@ int alx_interval_justify(const struct alx_interval *x, int how,
 	switch (how) {
 	case ALX_JUSTIFY_HOURS:
 		rc = justify_hours(&r, d);
+		if (rc != 0)
+			return rc;
 		break;
 	case ALX_JUSTIFY_DAYS:
 		rc = whole_months(&r, d);
 		if (rc != 0)
 			return rc;
-		if (r.month > 0 && r.day < 0) {
-			r.day += DAYS_PER_MONTH;
-			r.month--;
-		} else if (r.month < 0 && r.day > 0) {
-			r.day -= DAYS_PER_MONTH;
-			r.month++;
-		}
+		borrow_month(&r, sign_of(r.day));
 		break;
-	default: {
+	default:
 		/* days first when that may prevent an overflow */
 		if ((r.day > 0 && r.time > 0) || (r.day < 0 && r.time < 0)) {
 			rc = whole_months(&r, d);
 			if (rc != 0)
 				return rc;
 		}
-		int64_t wholeday = r.time / USECS_PER_DAY;
-		r.time -= wholeday * USECS_PER_DAY;
-		if (__builtin_add_overflow(r.day, (int32_t)wholeday, &r.day))
-			return range_error(d);
+		rc = carry_days(&r, d);
+		if (rc != 0)
+			return rc;
 		rc = whole_months(&r, d);
 		if (rc != 0)
 			return rc;
-		if (r.month > 0 && (r.day < 0 || (r.day == 0 && r.time < 0))) {
-			r.day += DAYS_PER_MONTH;
-			r.month--;
-		} else if (r.month < 0 &&
-			   (r.day > 0 || (r.day == 0 && r.time > 0))) {
-			r.day -= DAYS_PER_MONTH;
-			r.month++;
-		}
-		if (r.day > 0 && r.time < 0) {
-			r.time += USECS_PER_DAY;
-			r.day--;
-		} else if (r.day < 0 && r.time > 0) {
-			r.time -= USECS_PER_DAY;
-			r.day++;
-		}
+		borrow_month(&r, r.day != 0 ? sign_of(r.day) : sign_of(r.time));
+		borrow_day(&r);
 		break;
 	}
-	}
-	if (rc != 0)
-		return rc;
 	*out = r;
 	return 0;
 }
@@ -606,62 +618,47 @@ int alx_timestamp_age(int64_t x, int64_t y, int with_tz,
 	if (alx_dt_ts2tm(x, with_tz, tz, off, &t1) != 0 ||
 	    alx_dt_ts2tm(y, with_tz, tz, off, &t2) != 0)
 		return ts_range_error(d);
-	int64_t fsec = (int64_t)t1.fsec - t2.fsec;
-	int64_t sec = t1.sec - t2.sec, min = t1.min - t2.min;
-	int64_t hour = t1.hour - t2.hour, mday = t1.mday - t2.mday;
-	int64_t mon = t1.mon - t2.mon, year = (int64_t)t1.year - t2.year;
+	/* t1 - t2 field by field, the smallest first */
+	enum { FSEC, SEC, MIN, HOUR, MDAY, MON, YEAR, NF };
+	int64_t f[NF] = {
+		[FSEC] = (int64_t)t1.fsec - t2.fsec,
+		[SEC] = t1.sec - t2.sec,
+		[MIN] = t1.min - t2.min,
+		[HOUR] = t1.hour - t2.hour,
+		[MDAY] = t1.mday - t2.mday,
+		[MON] = t1.mon - t2.mon,
+		[YEAR] = (int64_t)t1.year - t2.year,
+	};
+	/* computed as a positive difference, its sign put back after */
 	bool flip = x < y;
-	if (flip) {
-		fsec = -fsec;
-		sec = -sec;
-		min = -min;
-		hour = -hour;
-		mday = -mday;
-		mon = -mon;
-		year = -year;
-	}
+	for (int i = 0; flip && i < NF; i++)
+		f[i] = -f[i];
 	/* borrow from the next field up; days by the month's length */
-	while (fsec < 0) {
-		fsec += USECS_PER_SEC;
-		sec--;
+	const struct alx_dt_tm *b = flip ? &t1 : &t2;
+	const int64_t unit[YEAR] = {
+		[FSEC] = USECS_PER_SEC,
+		[SEC] = 60,
+		[MIN] = 60,
+		[HOUR] = 24,
+		[MDAY] = mdays[isleap(b->year)][b->mon - 1],
+		[MON] = MONTHS_PER_YEAR,
+	};
+	for (int i = 0; i < YEAR; i++) {
+		while (f[i] < 0) {
+			f[i] += unit[i];
+			f[i + 1]--;
+		}
 	}
-	while (sec < 0) {
-		sec += 60;
-		min--;
-	}
-	while (min < 0) {
-		min += 60;
-		hour--;
-	}
-	while (hour < 0) {
-		hour += 24;
-		mday--;
-	}
-	while (mday < 0) {
-		const struct alx_dt_tm *b = flip ? &t1 : &t2;
-		mday += mdays[isleap(b->year)][b->mon - 1];
-		mon--;
-	}
-	while (mon < 0) {
-		mon += MONTHS_PER_YEAR;
-		year--;
-	}
-	if (flip) {
-		fsec = -fsec;
-		sec = -sec;
-		min = -min;
-		hour = -hour;
-		mday = -mday;
-		mon = -mon;
-		year = -year;
-	}
-	int64_t months = year * MONTHS_PER_YEAR + mon;
-	if (months > INT32_MAX || months < INT32_MIN || mday > INT32_MAX ||
-	    mday < INT32_MIN)
+	for (int i = 0; flip && i < NF; i++)
+		f[i] = -f[i];
+	int64_t months = f[YEAR] * MONTHS_PER_YEAR + f[MON];
+	if (months > INT32_MAX || months < INT32_MIN || f[MDAY] > INT32_MAX ||
+	    f[MDAY] < INT32_MIN)
 		return range_error(d);
 	out->month = (int32_t)months;
-	out->day = (int32_t)mday;
-	out->time = ((hour * 60 + min) * 60 + sec) * USECS_PER_SEC + fsec;
+	out->day = (int32_t)f[MDAY];
+	out->time = ((f[HOUR] * 60 + f[MIN]) * 60 + f[SEC]) * USECS_PER_SEC +
+		    f[FSEC];
 	return 0;
 }
 

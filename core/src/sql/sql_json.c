@@ -69,6 +69,40 @@ enum pctx {
 	P_END,
 };
 
+/*
+ * A NUL-terminated string grown in an arena; after a failed allocation it
+ * takes no more and nomem stays set, so callers check once at the end.
+ */
+struct jbuf {
+	struct alx_arena *a;
+	char *p;
+	size_t n, cap;
+	int nomem;
+};
+
+static void jbuf_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->nomem)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *np = alx_arena_alloc(b->a, cap);
+		if (np == NULL) {
+			b->nomem = 1;
+			return;
+		}
+		if (b->n)
+			memcpy(np, b->p, b->n);
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
 struct lexer {
 	const char *in;
 	size_t len;
@@ -78,10 +112,18 @@ struct lexer {
 	/* De-escaping (jsonb, operators): strings go to sbuf. */
 	int need_escapes;
 	struct alx_arena *a;
-	char *sbuf;
-	size_t slen, scap;
-	int nomem;
+	struct jbuf sbuf;
 };
+
+static void lexer_init(struct lexer *lx, struct alx_arena *a, const char *in,
+		       size_t len, int need_escapes)
+{
+	lx->in = in;
+	lx->len = len;
+	lx->need_escapes = need_escapes;
+	lx->a = a;
+	lx->sbuf.a = a;
+}
 
 static int is_alnum_json(unsigned char c)
 {
@@ -104,29 +146,6 @@ static size_t mblen_bounded(const struct lexer *lx, size_t pos)
 	while (i < n && pos + i < lx->len && lx->in[pos + i] != '\0')
 		i++;
 	return i;
-}
-
-static void sbuf_put(struct lexer *lx, const char *p, size_t n)
-{
-	if (lx->nomem)
-		return;
-	if (lx->slen + n + 1 > lx->scap) {
-		size_t cap = lx->scap ? lx->scap * 2 : 64;
-		while (cap < lx->slen + n + 1)
-			cap *= 2;
-		char *nb = alx_arena_alloc(lx->a, cap);
-		if (nb == NULL) {
-			lx->nomem = 1;
-			return;
-		}
-		if (lx->slen > 0)
-			memcpy(nb, lx->sbuf, lx->slen);
-		lx->sbuf = nb;
-		lx->scap = cap;
-	}
-	memcpy(lx->sbuf + lx->slen, p, n);
-	lx->slen += n;
-	lx->sbuf[lx->slen] = '\0';
 }
 
 static void sbuf_put_cp(struct lexer *lx, uint32_t cp)
@@ -152,7 +171,7 @@ static void sbuf_put_cp(struct lexer *lx, uint32_t cp)
 		u[3] = (char)(0x80 | (cp & 0x3f));
 		n = 4;
 	}
-	sbuf_put(lx, u, n);
+	jbuf_put(&lx->sbuf, u, n);
 }
 
 /* Make room for n + 1 elements of size sz in an arena array. */
@@ -176,9 +195,9 @@ static enum jerr lex_string(struct lexer *lx)
 {
 	size_t s = lx->tok_start;
 	long hi = -1;
-	lx->slen = 0;
+	lx->sbuf.n = 0;
 	if (lx->need_escapes)
-		sbuf_put(lx, "", 0);
+		jbuf_put(&lx->sbuf, "", 0);
 	for (;;) {
 		s++;
 		if (s >= lx->len) {
@@ -272,7 +291,7 @@ static enum jerr lex_string(struct lexer *lx)
 					lx->tok_end = s + mblen_bounded(lx, s);
 					return J_ESCAPING_INVALID;
 				}
-				sbuf_put(lx, &e, 1);
+				jbuf_put(&lx->sbuf, &e, 1);
 			} else if (strchr("\"\\/bfnrt", c) == NULL || c == 0) {
 				lx->tok_start = s;
 				lx->tok_end = s + mblen_bounded(lx, s);
@@ -281,13 +300,13 @@ static enum jerr lex_string(struct lexer *lx)
 		} else if (lx->need_escapes) {
 			if (hi != -1)
 				return J_LOW_SURROGATE;
-			sbuf_put(lx, (const char *)&lx->in[s], 1);
+			jbuf_put(&lx->sbuf, (const char *)&lx->in[s], 1);
 		}
 	}
 	if (lx->need_escapes && hi != -1)
 		return J_LOW_SURROGATE;
 	lx->tok_end = s + 1;
-	return lx->nomem ? J_NOMEM : J_OK;
+	return lx->sbuf.nomem ? J_NOMEM : J_OK;
 }
 
 static enum jerr lex_number(struct lexer *lx, size_t s)
@@ -415,6 +434,17 @@ static enum jerr parse_error(const struct lexer *lx, enum pctx ctx)
 	return J_EXPECTED_JSON;
 }
 
+/* What a J_EXPECTED_* error expected: "Expected <this>, but found ...". */
+static const char *const expected[] = {
+	[J_EXPECTED_ARRAY_NEXT] = "\",\" or \"]\"",
+	[J_EXPECTED_COLON] = "\":\"",
+	[J_EXPECTED_END] = "end of input",
+	[J_EXPECTED_JSON] = "JSON value",
+	[J_EXPECTED_OBJECT_FIRST] = "string or \"}\"",
+	[J_EXPECTED_OBJECT_NEXT] = "\",\" or \"}\"",
+	[J_EXPECTED_STRING] = "string",
+};
+
 static int report(const struct lexer *lx, enum jerr e, alopex_diag *d)
 {
 	const char *syn = "invalid input syntax for type json";
@@ -446,42 +476,19 @@ static int report(const struct lexer *lx, enum jerr e, alopex_diag *d)
 			"escaped.",
 			syn, (unsigned)(unsigned char)lx->in[lx->tok_end]);
 	case J_EXPECTED_ARRAY_NEXT:
-		return alx_diag_set(d, ALOPEX_ESQL, "22P02",
-				    "%s\nExpected \",\" or \"]\", but found "
-				    "\"%.*s\".",
-				    syn, tl, tok);
 	case J_EXPECTED_COLON:
-		return alx_diag_set(d, ALOPEX_ESQL, "22P02",
-				    "%s\nExpected \":\", but found \"%.*s\".",
-				    syn, tl, tok);
 	case J_EXPECTED_END:
-		return alx_diag_set(d, ALOPEX_ESQL, "22P02",
-				    "%s\nExpected end of input, but found "
-				    "\"%.*s\".",
-				    syn, tl, tok);
 	case J_EXPECTED_JSON:
+	case J_EXPECTED_OBJECT_FIRST:
+	case J_EXPECTED_OBJECT_NEXT:
+	case J_EXPECTED_STRING:
 		return alx_diag_set(d, ALOPEX_ESQL, "22P02",
-				    "%s\nExpected JSON value, but found "
-				    "\"%.*s\".",
-				    syn, tl, tok);
+				    "%s\nExpected %s, but found \"%.*s\".", syn,
+				    expected[e], tl, tok);
 	case J_EXPECTED_MORE:
 		return alx_diag_set(d, ALOPEX_ESQL, "22P02",
 				    "%s\nThe input string ended unexpectedly.",
 				    syn);
-	case J_EXPECTED_OBJECT_FIRST:
-		return alx_diag_set(d, ALOPEX_ESQL, "22P02",
-				    "%s\nExpected string or \"}\", but found "
-				    "\"%.*s\".",
-				    syn, tl, tok);
-	case J_EXPECTED_OBJECT_NEXT:
-		return alx_diag_set(d, ALOPEX_ESQL, "22P02",
-				    "%s\nExpected \",\" or \"}\", but found "
-				    "\"%.*s\".",
-				    syn, tl, tok);
-	case J_EXPECTED_STRING:
-		return alx_diag_set(d, ALOPEX_ESQL, "22P02",
-				    "%s\nExpected string, but found \"%.*s\".",
-				    syn, tl, tok);
 	case J_INVALID_TOKEN:
 		return alx_diag_set(d, ALOPEX_ESQL, "22P02",
 				    "%s\nToken \"%.*s\" is invalid.", syn, tl,
@@ -758,8 +765,8 @@ static enum jerr scalar(struct parser *p)
 	size_t n = 0;
 	if (p->build) {
 		if (t == T_STRING) {
-			s = alx_arena_memdup(lx->a, lx->sbuf, lx->slen + 1);
-			n = lx->slen;
+			s = alx_arena_memdup(lx->a, lx->sbuf.p, lx->sbuf.n + 1);
+			n = lx->sbuf.n;
 			if (s == NULL)
 				return J_NOMEM;
 		} else {
@@ -845,8 +852,8 @@ static enum jerr run_parser(struct parser *p)
 				return parse_error(lx, P_STRING);
 			if (p->build) {
 				p->pending_key = alx_arena_memdup(
-					lx->a, lx->sbuf, lx->slen + 1);
-				p->pending_klen = lx->slen;
+					lx->a, lx->sbuf.p, lx->sbuf.n + 1);
+				p->pending_klen = lx->sbuf.n;
 				if (p->pending_key == NULL)
 					return J_NOMEM;
 			}
@@ -895,10 +902,7 @@ static int parse(struct alx_arena *a, const char *text, size_t len,
 	unsigned char kinds[(ALX_JSON_MAX_DEPTH + 7) / 8];
 	struct parser p;
 	memset(&p, 0, sizeof(p));
-	p.lx.in = text;
-	p.lx.len = len;
-	p.lx.need_escapes = need_escapes;
-	p.lx.a = a;
+	lexer_init(&p.lx, a, text, len, need_escapes);
 	p.build = build;
 	p.kinds = kinds;
 	enum jerr e = run_parser(&p);
@@ -920,40 +924,10 @@ int alx_json_validate(const char *text, size_t len, alopex_diag *d)
 
 /* ---- jsonb output ----------------------------------------------------- */
 
-struct obuf {
-	struct alx_arena *a;
-	char *p;
-	size_t n, cap;
-	int nomem;
-};
-
-static void out_put(struct obuf *b, const char *s, size_t n)
-{
-	if (b->nomem)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		char *np = alx_arena_alloc(b->a, cap);
-		if (np == NULL) {
-			b->nomem = 1;
-			return;
-		}
-		if (b->n)
-			memcpy(np, b->p, b->n);
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
 /* escape_json(): the escapes PostgreSQL writes, others as \u00xx. */
-static void out_string(struct obuf *b, const char *s, size_t n)
+static void out_string(struct jbuf *b, const char *s, size_t n)
 {
-	out_put(b, "\"", 1);
+	jbuf_put(b, "\"", 1);
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -995,16 +969,16 @@ static void out_string(struct obuf *b, const char *s, size_t n)
 			run++;
 			continue;
 		}
-		out_put(b, s + i - run, run);
+		jbuf_put(b, s + i - run, run);
 		run = 0;
-		out_put(b, e, strlen(e));
+		jbuf_put(b, e, strlen(e));
 	}
-	out_put(b, s + n - run, run);
-	out_put(b, "\"", 1);
+	jbuf_put(b, s + n - run, run);
+	jbuf_put(b, "\"", 1);
 }
 
 /* Print iteratively: a value, then ", " / "]" / "}" as containers end. */
-static int out_value(struct obuf *b, struct jv *root)
+static int out_value(struct jbuf *b, struct jv *root)
 {
 	struct frame {
 		struct jv *c;
@@ -1017,27 +991,27 @@ static int out_value(struct obuf *b, struct jv *root)
 		if (v != NULL) {
 			if (depth > 0 && st[depth - 1].c->kind == JV_OBJ) {
 				out_string(b, v->key, v->klen);
-				out_put(b, ": ", 2);
+				jbuf_put(b, ": ", 2);
 			}
 			switch (v->kind) {
 			case JV_NULL:
-				out_put(b, "null", 4);
+				jbuf_put(b, "null", 4);
 				break;
 			case JV_TRUE:
-				out_put(b, "true", 4);
+				jbuf_put(b, "true", 4);
 				break;
 			case JV_FALSE:
-				out_put(b, "false", 5);
+				jbuf_put(b, "false", 5);
 				break;
 			case JV_NUM:
-				out_put(b, v->s, v->n);
+				jbuf_put(b, v->s, v->n);
 				break;
 			case JV_STR:
 				out_string(b, v->s, v->n);
 				break;
 			case JV_ARR:
 			case JV_OBJ:
-				out_put(b, v->kind == JV_ARR ? "[" : "{", 1);
+				jbuf_put(b, v->kind == JV_ARR ? "[" : "{", 1);
 				if (grow(b->a, (void **)&st, &cap, depth,
 					 sizeof(*st)) != 0)
 					return -1;
@@ -1052,11 +1026,11 @@ static int out_value(struct obuf *b, struct jv *root)
 		struct frame *f = &st[depth - 1];
 		if (f->i < f->c->count) {
 			if (f->i > 0)
-				out_put(b, ", ", 2);
+				jbuf_put(b, ", ", 2);
 			v = f->c->items[f->i++];
 			continue;
 		}
-		out_put(b, f->c->kind == JV_ARR ? "]" : "}", 1);
+		jbuf_put(b, f->c->kind == JV_ARR ? "]" : "}", 1);
 		depth--;
 		v = NULL;
 	}
@@ -1070,8 +1044,8 @@ int alx_jsonb_normalize(struct alx_arena *a, const char *text, size_t len,
 	int rc = parse(a, text, len, 1, 1, &root, d);
 	if (rc != 0)
 		return rc;
-	struct obuf b = {.a = a};
-	out_put(&b, "", 0);
+	struct jbuf b = {.a = a};
+	jbuf_put(&b, "", 0);
 	if (root == NULL || out_value(&b, root) != 0 || b.nomem)
 		return alx_diag_set(d, ALOPEX_ENOMEM, NULL, "out of memory");
 	*out = b.p;
@@ -1170,8 +1144,8 @@ static int nav_step(struct nav *nv, const char *key, size_t klen, long index)
 		size_t found_at = 0;
 		int found = 0;
 		while (lx->type == T_STRING) {
-			int match = lx->slen == klen &&
-				    memcmp(lx->sbuf, key, klen) == 0;
+			int match = lx->sbuf.n == klen &&
+				    memcmp(lx->sbuf.p, key, klen) == 0;
 			if (lex_next(lx) != J_OK || lx->type != T_COLON ||
 			    lex_next(lx) != J_OK)
 				return -1;
@@ -1236,12 +1210,12 @@ static int get_result(struct alx_arena *a, struct nav *nv, int as_text,
 		return 0;
 	}
 	if (as_text && lx->type == T_STRING) {
-		char *s = alx_arena_memdup(a, lx->sbuf, lx->slen + 1);
+		char *s = alx_arena_memdup(a, lx->sbuf.p, lx->sbuf.n + 1);
 		if (s == NULL)
 			return alx_diag_set(d, ALOPEX_ENOMEM, NULL,
 					    "out of memory");
 		*out = s;
-		*out_len = lx->slen;
+		*out_len = lx->sbuf.n;
 		*found = 1;
 		return 0;
 	}
@@ -1271,10 +1245,7 @@ int alx_json_get_path(struct alx_arena *a, const char *doc, size_t len,
 		return rc;
 	struct nav nv;
 	memset(&nv, 0, sizeof(nv));
-	nv.lx.in = doc;
-	nv.lx.len = len;
-	nv.lx.need_escapes = 1;
-	nv.lx.a = a;
+	lexer_init(&nv.lx, a, doc, len, 1);
 	if (lex_next(&nv.lx) != J_OK)
 		return alx_diag_set(d, ALOPEX_EINVAL, "XX000",
 				    "malformed json document");
@@ -1300,7 +1271,7 @@ int alx_json_get_path(struct alx_arena *a, const char *doc, size_t len,
 			return 0;
 		}
 	}
-	if (nv.lx.nomem)
+	if (nv.lx.sbuf.nomem)
 		return alx_diag_set(d, ALOPEX_ENOMEM, NULL, "out of memory");
 	return get_result(a, &nv, as_text, out, out_len, found, d);
 }
@@ -1315,10 +1286,7 @@ int alx_json_get(struct alx_arena *a, const char *doc, size_t len,
 		return rc;
 	struct nav nv;
 	memset(&nv, 0, sizeof(nv));
-	nv.lx.in = doc;
-	nv.lx.len = len;
-	nv.lx.need_escapes = 1;
-	nv.lx.a = a;
+	lexer_init(&nv.lx, a, doc, len, 1);
 	if (lex_next(&nv.lx) != J_OK)
 		return alx_diag_set(d, ALOPEX_EINVAL, "XX000",
 				    "malformed json document");

@@ -248,6 +248,12 @@ static int put_numeric_key(struct alx_buf *b, const struct alx_value *v)
 static int put_key_value(struct alx_buf *b, const struct alx_value *v)
 {
 	uint8_t tmp[8];
+	if (alx_type_is_varlen(v->type))
+		return put_escaped(
+			b, v->u.s.ptr,
+			v->type == ALX_T_BPCHAR
+				? alx_bpchar_trimmed(v->u.s.ptr, v->u.s.len)
+				: v->u.s.len);
 	switch (v->type) {
 	case ALX_T_BOOL:
 		tmp[0] = v->u.b ? 1 : 0;
@@ -262,15 +268,6 @@ static int put_key_value(struct alx_buf *b, const struct alx_value *v)
 		return alx_buf_append(b, tmp, 8);
 	case ALX_T_NUMERIC:
 		return put_numeric_key(b, v);
-	case ALX_T_BPCHAR:
-		return put_escaped(b, v->u.s.ptr,
-				   alx_bpchar_trimmed(v->u.s.ptr, v->u.s.len));
-	case ALX_T_TEXT:
-	case ALX_T_VARCHAR:
-	case ALX_T_BYTEA:
-	case ALX_T_JSON:
-	case ALX_T_JSONB:
-		return put_escaped(b, v->u.s.ptr, v->u.s.len);
 	case ALX_T_DATE:
 		put_be(tmp, (uint32_t)v->u.date ^ 0x80000000u, 4);
 		return alx_buf_append(b, tmp, 4);
@@ -557,14 +554,6 @@ int alx_key_decode(struct alx_arena *a, const uint8_t *key, size_t len,
 	case ALX_T_NUMERIC:
 		rc = get_numeric_key(a, &r, &v, diag);
 		break;
-	case ALX_T_TEXT:
-	case ALX_T_VARCHAR:
-	case ALX_T_BPCHAR:
-	case ALX_T_BYTEA:
-	case ALX_T_JSON:
-	case ALX_T_JSONB:
-		rc = get_escaped(a, &r, t.id, t.mod, &v, diag);
-		break;
 	case ALX_T_DATE:
 		if (!kget_n(&r, tmp, 4))
 			return corrupt(diag, "key: truncated date");
@@ -618,8 +607,12 @@ int alx_key_decode(struct alx_arena *a, const uint8_t *key, size_t len,
 		break;
 	}
 	default:
-		return alx_diag_set(diag, ALOPEX_EINVAL, "XX000",
-				    "type %d cannot be a key", (int)t.id);
+		if (!alx_type_is_varlen(t.id))
+			return alx_diag_set(diag, ALOPEX_EINVAL, "XX000",
+					    "type %d cannot be a key",
+					    (int)t.id);
+		rc = get_escaped(a, &r, t.id, t.mod, &v, diag);
+		break;
 	}
 	if (rc != 0)
 		return rc;
@@ -754,18 +747,13 @@ static bool row_value_max(const struct alx_value *v, size_t *out)
 		*out = (size_t)w;
 		return true;
 	}
+	if (v->type == ALX_T_NUMERIC || alx_type_is_varlen(v->type)) {
+		*out = 10 + v->u.s.len;
+		return true;
+	}
 	switch (v->type) {
 	case ALX_T_INTERVAL:
 		*out = 3 * 10;
-		return true;
-	case ALX_T_NUMERIC:
-	case ALX_T_TEXT:
-	case ALX_T_VARCHAR:
-	case ALX_T_BPCHAR:
-	case ALX_T_BYTEA:
-	case ALX_T_JSON:
-	case ALX_T_JSONB:
-		*out = 10 + v->u.s.len;
 		return true;
 	case ALX_T_VECTOR:
 		*out = 10 + 3 + (size_t)v->u.vec.dim * 4;
@@ -973,14 +961,7 @@ static int get_row_value(struct alx_arena *a, const uint8_t *row, size_t len,
 	}
 	if (!get_varint(row, len, pos, &n))
 		return corrupt(diag, "row: bad length");
-	switch (t.id) {
-	case ALX_T_NUMERIC:
-	case ALX_T_TEXT:
-	case ALX_T_VARCHAR:
-	case ALX_T_BPCHAR:
-	case ALX_T_BYTEA:
-	case ALX_T_JSON:
-	case ALX_T_JSONB:
+	if (t.id == ALX_T_NUMERIC || alx_type_is_varlen(t.id)) {
 		if (n > len - *pos)
 			return corrupt(diag, "row: length past the end");
 		if (t.id == ALX_T_NUMERIC &&
@@ -989,7 +970,10 @@ static int get_row_value(struct alx_arena *a, const uint8_t *row, size_t len,
 		v.u.s.ptr = row + *pos;
 		v.u.s.len = (size_t)n;
 		*pos += (size_t)n;
-		break;
+		*out = v;
+		return 0;
+	}
+	switch (t.id) {
 	case ALX_T_VECTOR: {
 		if (n > ALX_VECTOR_MAX_DIM)
 			return corrupt(diag, "row: vector too long");

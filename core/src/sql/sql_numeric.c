@@ -208,10 +208,17 @@ int nv_cmp(const struct nvar *x, const struct nvar *y)
 	return nv_cmp_abs(y, x);
 }
 
-static int add_abs(struct nctx *c, const struct nvar *x, const struct nvar *y,
-		   struct nvar *res)
+/*
+ * |x| + |y| (sign 1), or |x| - |y| (sign -1, where |x| >= |y|):
+ * PostgreSQL's add_abs and sub_abs as one walk over the aligned digits,
+ * carrying or borrowing.
+ */
+static int addsub_abs(struct nctx *c, const struct nvar *x,
+		      const struct nvar *y, int sign, struct nvar *res)
 {
-	int w = (x->weight > y->weight ? x->weight : y->weight) + 1;
+	/* a sum may carry into one more digit */
+	int w = sign > 0 ? (x->weight > y->weight ? x->weight : y->weight) + 1
+			 : x->weight;
 	int ds = x->dscale > y->dscale ? x->dscale : y->dscale;
 	int rs1 = x->ndigits - x->weight - 1, rs2 = y->ndigits - y->weight - 1;
 	int rs = rs1 > rs2 ? rs1 : rs2;
@@ -229,52 +236,16 @@ static int add_abs(struct nctx *c, const struct nvar *x, const struct nvar *y,
 		if (i1 >= 0 && i1 < x->ndigits)
 			carry += x->digits[i1];
 		if (i2 >= 0 && i2 < y->ndigits)
-			carry += y->digits[i2];
+			carry += sign * y->digits[i2];
 		if (carry >= NBASE) {
 			r.digits[i] = (int16_t)(carry - NBASE);
 			carry = 1;
+		} else if (carry < 0) {
+			r.digits[i] = (int16_t)(carry + NBASE);
+			carry = -1;
 		} else {
 			r.digits[i] = (int16_t)carry;
 			carry = 0;
-		}
-	}
-	r.weight = w;
-	r.dscale = ds;
-	r.sign = ALX_NUM_POS;
-	nv_strip(&r);
-	*res = r;
-	return 0;
-}
-
-/* |x| - |y| where |x| >= |y|. */
-static int sub_abs(struct nctx *c, const struct nvar *x, const struct nvar *y,
-		   struct nvar *res)
-{
-	int w = x->weight;
-	int ds = x->dscale > y->dscale ? x->dscale : y->dscale;
-	int rs1 = x->ndigits - x->weight - 1, rs2 = y->ndigits - y->weight - 1;
-	int rs = rs1 > rs2 ? rs1 : rs2;
-	int nd = rs + w + 1;
-	if (nd <= 0)
-		nd = 1;
-	struct nvar r = {0};
-	int rc = nv_alloc(c, &r, nd);
-	if (rc != 0)
-		return rc;
-	int i1 = rs + x->weight + 1, i2 = rs + y->weight + 1, borrow = 0;
-	for (int i = nd - 1; i >= 0; i--) {
-		i1--;
-		i2--;
-		if (i1 >= 0 && i1 < x->ndigits)
-			borrow += x->digits[i1];
-		if (i2 >= 0 && i2 < y->ndigits)
-			borrow -= y->digits[i2];
-		if (borrow < 0) {
-			r.digits[i] = (int16_t)(borrow + NBASE);
-			borrow = -1;
-		} else {
-			r.digits[i] = (int16_t)borrow;
-			borrow = 0;
 		}
 	}
 	r.weight = w;
@@ -291,7 +262,7 @@ int nv_add(struct nctx *c, const struct nvar *x, const struct nvar *y,
 	int rc, sign;
 	struct nvar r = {0};
 	if (x->sign == y->sign) {
-		rc = add_abs(c, x, y, &r);
+		rc = addsub_abs(c, x, y, 1, &r);
 		sign = x->sign;
 	} else {
 		int cmp = nv_cmp_abs(x, y);
@@ -303,10 +274,10 @@ int nv_add(struct nctx *c, const struct nvar *x, const struct nvar *y,
 			return 0;
 		}
 		if (cmp > 0) {
-			rc = sub_abs(c, x, y, &r);
+			rc = addsub_abs(c, x, y, -1, &r);
 			sign = x->sign;
 		} else {
-			rc = sub_abs(c, y, x, &r);
+			rc = addsub_abs(c, y, x, -1, &r);
 			sign = y->sign;
 		}
 	}

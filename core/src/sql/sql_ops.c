@@ -371,80 +371,43 @@ static int float_pow(double x, double y, double *out, alopex_diag *diag)
 	return 0;
 }
 
-static int float8_arith(int op, double x, double y, double *out,
-			alopex_diag *diag)
+/*
+ * x op y for FLOAT4 or FLOAT8 (type), with PostgreSQL's overflow, underflow
+ * and division-by-zero errors. FLOAT4 rounds the double result to float:
+ * for + - * / that is float arithmetic's own result, as double carries more
+ * than twice float's precision.
+ */
+static int float_arith(int type, int op, double x, double y, double *out,
+		       alopex_diag *diag)
 {
+	if (op == ALX_OP_POW && type == ALX_T_FLOAT8)
+		return float_pow(x, y, out, diag);
 	double r;
 	switch (op) {
 	case ALX_OP_ADD:
 		r = x + y;
-		if (isinf(r) && !isinf(x) && !isinf(y))
-			return float_overflow(diag);
 		break;
 	case ALX_OP_SUB:
 		r = x - y;
-		if (isinf(r) && !isinf(x) && !isinf(y))
-			return float_overflow(diag);
 		break;
 	case ALX_OP_MUL:
 		r = x * y;
-		if (isinf(r) && !isinf(x) && !isinf(y))
-			return float_overflow(diag);
-		if (r == 0.0 && x != 0.0 && y != 0.0)
-			return float_underflow(diag);
 		break;
 	case ALX_OP_DIV:
 		if (y == 0.0 && !isnan(x))
 			return divzero(diag);
 		r = x / y;
-		if (isinf(r) && !isinf(x))
-			return float_overflow(diag);
-		if (r == 0.0 && x != 0.0 && !isinf(y))
-			return float_underflow(diag);
 		break;
-	case ALX_OP_POW:
-		return float_pow(x, y, out, diag);
-	default:
+	default: /* float4 has no ^ of its own */
 		return alx_sql_error(diag, "42883", "operator does not exist");
 	}
-	*out = r;
-	return 0;
-}
-
-static int float4_arith(int op, float x, float y, double *out,
-			alopex_diag *diag)
-{
-	float r;
-	switch (op) {
-	case ALX_OP_ADD:
-		r = x + y;
-		if (isinf(r) && !isinf(x) && !isinf(y))
-			return float_overflow(diag);
-		break;
-	case ALX_OP_SUB:
-		r = x - y;
-		if (isinf(r) && !isinf(x) && !isinf(y))
-			return float_overflow(diag);
-		break;
-	case ALX_OP_MUL:
-		r = x * y;
-		if (isinf(r) && !isinf(x) && !isinf(y))
-			return float_overflow(diag);
-		if (r == 0.0f && x != 0.0f && y != 0.0f)
-			return float_underflow(diag);
-		break;
-	case ALX_OP_DIV:
-		if (y == 0.0f && !isnan(x))
-			return divzero(diag);
-		r = x / y;
-		if (isinf(r) && !isinf(x))
-			return float_overflow(diag);
-		if (r == 0.0f && x != 0.0f && !isinf(y))
-			return float_underflow(diag);
-		break;
-	default:
-		return alx_sql_error(diag, "42883", "operator does not exist");
-	}
+	if (type == ALX_T_FLOAT4)
+		r = (float)r;
+	if (isinf(r) && !isinf(x) && !isinf(y))
+		return float_overflow(diag);
+	if (r == 0.0 && x != 0.0 &&
+	    ((op == ALX_OP_MUL && y != 0.0) || (op == ALX_OP_DIV && !isinf(y))))
+		return float_underflow(diag);
 	*out = r;
 	return 0;
 }
@@ -477,9 +440,7 @@ static int date_arith(int op, const struct alx_value *l,
 	int64_t res = (int64_t)dv + days;
 	if (res < DATE_MIN || res >= DATE_END)
 		return alx_sql_error(diag, "22008", "date out of range");
-	out->type = ALX_T_DATE;
-	out->null = false;
-	out->u.date = (int32_t)res;
+	*out = alx_value_date((int32_t)res);
 	return 0;
 }
 
@@ -738,10 +699,11 @@ int alx_value_binop_fmt(struct alx_arena *a, int op, const struct alx_value *l,
 		rc = int_arith(op, res, x.u.i, y.u.i, &v.u.i, diag);
 		break;
 	case ALX_T_FLOAT4:
-		rc = float4_arith(op, (float)x.u.f, (float)y.u.f, &v.u.f, diag);
+		rc = float_arith(res, op, (float)x.u.f, (float)y.u.f, &v.u.f,
+				 diag);
 		break;
 	case ALX_T_FLOAT8:
-		rc = float8_arith(op, x.u.f, y.u.f, &v.u.f, diag);
+		rc = float_arith(res, op, x.u.f, y.u.f, &v.u.f, diag);
 		break;
 	case ALX_T_NUMERIC: {
 		struct alx_num_ref nx = {x.u.s.ptr, x.u.s.len};

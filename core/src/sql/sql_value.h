@@ -86,6 +86,26 @@ static inline struct alx_type alx_type_make(int id)
 	return t;
 }
 
+/*
+ * TEXT, VARCHAR, BPCHAR, BYTEA, JSON, JSONB: the variable-length types whose
+ * value is its own bytes in u.s. NUMERIC (an encoding in u.s) and UNKNOWN (a
+ * literal's text) are not in it; callers that treat them alike name them.
+ */
+static inline bool alx_type_is_varlen(int id)
+{
+	switch (id) {
+	case ALX_T_TEXT:
+	case ALX_T_VARCHAR:
+	case ALX_T_BPCHAR:
+	case ALX_T_BYTEA:
+	case ALX_T_JSON:
+	case ALX_T_JSONB:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Static facts about a type. */
 struct alx_type_info {
 	const char *name;   /* SQL name as PostgreSQL prints it: "integer" */
@@ -184,6 +204,20 @@ static inline struct alx_value alx_value_float(int type, double f)
 {
 	struct alx_value v = {.type = (uint8_t)type, .null = false};
 	v.u.f = f;
+	return v;
+}
+/* TIMESTAMP or TIMESTAMPTZ: microseconds since 2000-01-01. */
+static inline struct alx_value alx_value_ts(int type, int64_t ts)
+{
+	struct alx_value v = {.type = (uint8_t)type, .null = false};
+	v.u.ts = ts;
+	return v;
+}
+/* DATE: days since 2000-01-01. */
+static inline struct alx_value alx_value_date(int32_t date)
+{
+	struct alx_value v = {.type = ALX_T_DATE, .null = false};
+	v.u.date = date;
 	return v;
 }
 /* TEXT/VARCHAR/BPCHAR/BYTEA/JSON/JSONB/UNKNOWN bytes (borrowed). */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "alopex.h"
+#include "alx_test_db.h"
 #include "db_tests.h"
 
 static char *join(const char *dir, const char *name)
@@ -34,12 +35,7 @@ static int exists(const char *dir, const char *name)
 /* Create dir holding greeting=hello under the given config, and close it. */
 static void make_db(const char *dir, const char *config)
 {
-	alopex_db *db = NULL;
-	alopex_diag d;
-	int rc = alopex_open_ex(dir, config, NULL, &db, &d);
-	if (rc != 0)
-		fprintf(stderr, "make_db: %s\n", d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	alopex_db *db = alx_test_open_dir(dir, config);
 	alopex_kv_txn *t;
 	CU_ASSERT_EQUAL_FATAL(alopex_kv_begin(db, 0, &t), 0);
 	CU_ASSERT_EQUAL(alopex_kv_put(t, "greeting", 8, "hello", 5), 0);
@@ -50,12 +46,7 @@ static void make_db(const char *dir, const char *config)
 /* The greeting is still readable with the embedded default. */
 static void assert_intact(const char *dir)
 {
-	alopex_db *db = NULL;
-	alopex_diag d;
-	int rc = alopex_open_ex(dir, NULL, NULL, &db, &d);
-	if (rc != 0)
-		fprintf(stderr, "assert_intact: %s\n", d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	alopex_db *db = alx_test_open_dir(dir, NULL);
 	alopex_kv_txn *t;
 	CU_ASSERT_EQUAL_FATAL(alopex_kv_begin(db, ALOPEX_KV_READONLY, &t), 0);
 	const void *v;
@@ -132,17 +123,15 @@ static void test_damaged_marker(void)
 static void test_engine_mismatch(void)
 {
 	char *dir = alx_test_tmpdir("mismatch");
-	char *cfgdir = alx_test_tmpdir("cfg");
-	char *memcfg = db_test_memory_config(cfgdir);
+	char *cfgdir, *memcfg;
+	CU_ASSERT_FATAL(alx_test_memory_config("cfg", &cfgdir, &memcfg) == 0);
 	make_db(dir, NULL);
 	alopex_diag d;
 	CU_ASSERT_EQUAL(open_fails(dir, memcfg, &d), ALOPEX_ECONFIG);
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(d.message, "created with engine 'wiredtiger'"));
 	assert_intact(dir);
-	free(memcfg);
-	alx_test_rmdir(cfgdir);
-	free(cfgdir);
+	alx_test_memory_config_free(&cfgdir, &memcfg);
 	alx_test_rmdir(dir);
 	free(dir);
 }
@@ -311,8 +300,7 @@ static void test_locked_by_other_process(void)
 
 	/* Nothing was damaged: both writers' data is there. */
 	assert_intact(dir);
-	alopex_db *db = NULL;
-	CU_ASSERT_EQUAL_FATAL(alopex_open(dir, NULL, &db), 0);
+	alopex_db *db = alx_test_open_dir(dir, NULL);
 	alopex_kv_txn *t;
 	CU_ASSERT_EQUAL_FATAL(alopex_kv_begin(db, ALOPEX_KV_READONLY, &t), 0);
 	const void *v;
@@ -422,8 +410,8 @@ static void fa_free(void *ctx, void *p)
 
 static void test_allocation_failures(void)
 {
-	char *cfgdir = alx_test_tmpdir("cfg");
-	char *memcfg = db_test_memory_config(cfgdir);
+	char *cfgdir, *memcfg;
+	CU_ASSERT_FATAL(alx_test_memory_config("cfg", &cfgdir, &memcfg) == 0);
 	int succeeded = 0;
 	long n;
 	for (n = 0; n < 5000 && !succeeded; n++) {
@@ -458,9 +446,7 @@ static void test_allocation_failures(void)
 	}
 	CU_ASSERT_TRUE(succeeded);
 	CU_ASSERT(n > 10); /* open does allocate: failures were exercised */
-	free(memcfg);
-	alx_test_rmdir(cfgdir);
-	free(cfgdir);
+	alx_test_memory_config_free(&cfgdir, &memcfg);
 }
 
 static const struct alx_test_case cases[] = {

@@ -6,22 +6,8 @@
 #include <unistd.h>
 
 #include "alopex.h"
+#include "alx_test_db.h"
 #include "db_tests.h"
-
-char *db_test_memory_config(const char *dir)
-{
-	size_t n = strlen(dir) + 32;
-	char *path = malloc(n);
-	snprintf(path, n, "%s/memory.yaml", dir);
-	char text[1024];
-	snprintf(text, sizeof(text),
-		 "plugin_dirs: [\"%s\"]\n"
-		 "load: [alopex-memory.so]\n"
-		 "engine: memory\n",
-		 alx_test_plugin_dir());
-	CU_ASSERT_FATAL(alx_test_write_file(path, text) == 0);
-	return path;
-}
 
 static int put(alopex_db *db, const char *k, const char *v)
 {
@@ -143,15 +129,13 @@ static void test_basic_wiredtiger(void)
 
 static void test_basic_memory(void)
 {
-	char *cfgdir = alx_test_tmpdir("cfg");
+	char *cfgdir, *cfg;
+	CU_ASSERT_FATAL(alx_test_memory_config("cfg", &cfgdir, &cfg) == 0);
 	char *dir = alx_test_tmpdir("db");
-	char *cfg = db_test_memory_config(cfgdir);
 	run_basic(cfg, dir);
 	alx_test_rmdir(dir);
-	alx_test_rmdir(cfgdir);
-	free(cfg);
 	free(dir);
-	free(cfgdir);
+	alx_test_memory_config_free(&cfgdir, &cfg);
 }
 
 struct collected {
@@ -180,9 +164,9 @@ static int collect(void *arg, const alopex_batch *b)
 
 static void test_change_stream(void)
 {
-	char *dir = alx_test_tmpdir("db");
-	alopex_db *db = NULL;
-	CU_ASSERT_EQUAL_FATAL(alopex_open(dir, NULL, &db), 0);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "db", ALX_TEST_ENGINE_DEFAULT);
+	alopex_db *db = f.db;
 	uint64_t base = alopex_log_position(db);
 	CU_ASSERT_EQUAL(base, 0);
 
@@ -222,8 +206,9 @@ static void test_change_stream(void)
 	CU_ASSERT_EQUAL(live.batches, 2);
 
 	/* Replay from the log, also after a reopen. */
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	CU_ASSERT_EQUAL_FATAL(alopex_open(dir, NULL, &db), 0);
+	CU_ASSERT_EQUAL(alopex_close(f.db), 0);
+	alx_test_db_reopen(&f);
+	db = f.db;
 	CU_ASSERT_EQUAL(alopex_log_position(db), 3);
 	struct collected replay = {0};
 	CU_ASSERT_EQUAL(alopex_log_read(db, 0, collect, &replay), 0);
@@ -234,16 +219,14 @@ static void test_change_stream(void)
 	CU_ASSERT_EQUAL(alopex_log_read(db, 2, collect, &tail), 0);
 	CU_ASSERT_EQUAL(tail.batches, 1);
 	CU_ASSERT_EQUAL(tail.positions[0], 3);
-	alopex_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_db_close(&f);
 }
 
 static void test_conflict(void)
 {
-	char *dir = alx_test_tmpdir("db");
-	alopex_db *db = NULL;
-	CU_ASSERT_EQUAL_FATAL(alopex_open(dir, NULL, &db), 0);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "db", ALX_TEST_ENGINE_DEFAULT);
+	alopex_db *db = f.db;
 	CU_ASSERT_EQUAL(put(db, "counter", "0"), 0);
 	alopex_kv_txn *a, *b;
 	CU_ASSERT_EQUAL_FATAL(alopex_kv_begin(db, 0, &a), 0);
@@ -259,16 +242,14 @@ static void test_conflict(void)
 	char buf[8];
 	CU_ASSERT_STRING_EQUAL(get(db, "counter", buf, sizeof(buf)), "1");
 	CU_ASSERT_PTR_NULL(get(db, "other", buf, sizeof(buf)));
-	alopex_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_db_close(&f);
 }
 
 static void test_limits_and_sql(void)
 {
-	char *dir = alx_test_tmpdir("db");
-	alopex_db *db = NULL;
-	CU_ASSERT_EQUAL_FATAL(alopex_open(dir, NULL, &db), 0);
+	struct alx_test_db f;
+	alx_test_db_open(&f, "db", ALX_TEST_ENGINE_DEFAULT);
+	alopex_db *db = f.db;
 	alopex_kv_txn *t;
 	CU_ASSERT_EQUAL_FATAL(alopex_kv_begin(db, 0, &t), 0);
 	char *big = calloc(1, ALOPEX_KV_MAX_KEY + 1);
@@ -295,18 +276,16 @@ static void test_limits_and_sql(void)
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "42704");
 	CU_ASSERT_STRING_EQUAL(alopex_code_name(ALOPEX_ECONFLICT),
 			       "ALOPEX_ECONFLICT");
-	alopex_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_db_close(&f);
 }
 
 /* Two databases in one process: no shared state between them. */
 static void test_two_databases(void)
 {
-	char *d1 = alx_test_tmpdir("db1"), *d2 = alx_test_tmpdir("db2");
-	alopex_db *a = NULL, *b = NULL;
-	CU_ASSERT_EQUAL_FATAL(alopex_open(d1, NULL, &a), 0);
-	CU_ASSERT_EQUAL_FATAL(alopex_open(d2, NULL, &b), 0);
+	struct alx_test_db fa, fb;
+	alx_test_db_open(&fa, "db1", ALX_TEST_ENGINE_DEFAULT);
+	alx_test_db_open(&fb, "db2", ALX_TEST_ENGINE_DEFAULT);
+	alopex_db *a = fa.db, *b = fb.db;
 	CU_ASSERT_EQUAL(put(a, "k", "in a"), 0);
 	CU_ASSERT_EQUAL(put(b, "k", "in b"), 0);
 	char buf[16];
@@ -314,12 +293,8 @@ static void test_two_databases(void)
 	CU_ASSERT_STRING_EQUAL(get(b, "k", buf, sizeof(buf)), "in b");
 	CU_ASSERT_EQUAL(alopex_log_position(a), 1);
 	CU_ASSERT_EQUAL(alopex_log_position(b), 1);
-	alopex_close(a);
-	alopex_close(b);
-	alx_test_rmdir(d1);
-	alx_test_rmdir(d2);
-	free(d1);
-	free(d2);
+	alx_test_db_close(&fa);
+	alx_test_db_close(&fb);
 }
 
 static const struct alx_test_case cases[] = {

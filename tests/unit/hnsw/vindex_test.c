@@ -15,6 +15,7 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "db/db_internal.h"
 #include "kv/kv_txn.h"
 #include "runtime/alx_registry.h"
@@ -397,57 +398,16 @@ static void test_filter_hnsw(void)
 
 /* ---- persistence through the KV engine -------------------------------- */
 
-struct kvdb {
-	char *dir, *cfgdir, *cfg;
-	alopex_db *db;
-};
-
-static void kvdb_open(struct kvdb *k)
-{
-	k->dir = alx_test_tmpdir("vindex-db");
-	k->cfgdir = alx_test_tmpdir("vindex-cfg");
-	size_t n = strlen(k->cfgdir) + 32;
-	k->cfg = malloc(n);
-	snprintf(k->cfg, n, "%s/memory.yaml", k->cfgdir);
-	char text[1024];
-	snprintf(text, sizeof(text),
-		 "plugin_dirs: [\"%s\"]\nload: [alopex-memory.so]\n"
-		 "engine: memory\n",
-		 alx_test_plugin_dir());
-	CU_ASSERT_FATAL(alx_test_write_file(k->cfg, text) == 0);
-	CU_ASSERT_EQUAL_FATAL(alopex_open(k->dir, k->cfg, &k->db), 0);
-}
-
-/* The default engine (WiredTiger) in a fresh directory. */
-static void kvdb_open_wt(struct kvdb *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->dir = alx_test_tmpdir("vindex-wt");
-	CU_ASSERT_EQUAL_FATAL(alopex_open(k->dir, NULL, &k->db), 0);
-}
-
 /* Close and open the same directory: what is on disk, nothing else. */
-static void kvdb_reopen_wt(struct kvdb *k)
+static void kvdb_reopen(struct alx_test_db *k)
 {
-	CU_ASSERT_EQUAL_FATAL(alopex_close(k->db), 0);
-	k->db = NULL;
-	CU_ASSERT_EQUAL_FATAL(alopex_open(k->dir, NULL, &k->db), 0);
-}
-
-static void kvdb_close(struct kvdb *k)
-{
-	CU_ASSERT_EQUAL(alopex_close(k->db), 0);
-	alx_test_rmdir(k->dir);
-	if (k->cfgdir != NULL)
-		alx_test_rmdir(k->cfgdir);
-	free(k->dir);
-	free(k->cfgdir);
-	free(k->cfg);
+	alx_test_close(k->db);
+	alx_test_db_reopen(k);
 }
 
 static const uint8_t prefix[9] = {0x10, 0, 0, 0, 99, 0, 0, 0, 1};
 
-static struct alx_kv_txn *begin(struct kvdb *k, struct alx_vindex_kv *b)
+static struct alx_kv_txn *begin(struct alx_test_db *k, struct alx_vindex_kv *b)
 {
 	struct alx_kv_txn *t;
 	alopex_diag d;
@@ -498,7 +458,7 @@ static bool has_op(const struct alopex_index_ops *ops, size_t end)
 	has_op(ops, offsetof(struct alopex_index_ops, f) + sizeof((ops)->f))
 
 /* A checkpoint in a transaction of its own, committed. */
-static void checkpoint(struct kvdb *k, struct fx *f)
+static void checkpoint(struct alx_test_db *k, struct fx *f)
 {
 	CU_ASSERT_FATAL(HAS_OP(f->ops, checkpoint));
 	if (f->ops->checkpoint == NULL)
@@ -515,8 +475,8 @@ static void checkpoint(struct kvdb *k, struct fx *f)
 
 static void persist_case(const char *kind)
 {
-	struct kvdb k;
-	kvdb_open(&k);
+	struct alx_test_db k;
+	alx_test_db_open(&k, "vindex-db", ALX_TEST_ENGINE_MEMORY);
 	struct alx_runtime *drt = k.db->rt;
 	struct alx_vindex_kv b;
 	alopex_diag d;
@@ -637,7 +597,7 @@ static void persist_case(const char *kind)
 	CU_ASSERT_PTR_NULL(f.idx);
 	alx_kv_txn_rollback(t);
 	f.p->fini(f.inst);
-	kvdb_close(&k);
+	alx_test_db_close(&k);
 }
 
 static void test_persist_flat(void)
@@ -771,7 +731,7 @@ static const float *vec_of(uint64_t id)
 #define TX_PER 20    /* inserts per transaction */
 
 struct txw {
-	struct kvdb *k;
+	struct alx_test_db *k;
 	struct fx *f;
 	pthread_barrier_t *bar;
 	uint32_t first; /* ids first .. first + TX_ROUNDS * TX_PER */
@@ -871,11 +831,11 @@ static void check_rows(struct fx *f, uint32_t end)
 
 static void txn_case(const char *kind, bool wt)
 {
-	struct kvdb k;
+	struct alx_test_db k;
 	if (wt)
-		kvdb_open_wt(&k);
+		alx_test_db_open(&k, "vindex-wt", ALX_TEST_ENGINE_DEFAULT);
 	else
-		kvdb_open(&k);
+		alx_test_db_open(&k, "vindex-db", ALX_TEST_ENGINE_MEMORY);
 	struct alx_vindex_kv b;
 	struct fx f;
 	alopex_diag d;
@@ -932,7 +892,7 @@ static void txn_case(const char *kind, bool wt)
 	f.ops->close(f.idx);
 	f.idx = NULL;
 	if (wt)
-		kvdb_reopen_wt(&k);
+		kvdb_reopen(&k);
 	t = begin(&k, &b);
 	CU_ASSERT_EQUAL_FATAL(f.ops->open(f.inst, &b.ops, &f.idx, &d), 0);
 	alx_kv_txn_rollback(t);
@@ -944,7 +904,7 @@ static void txn_case(const char *kind, bool wt)
 	f.ops->close(f.idx);
 	f.idx = NULL;
 	f.p->fini(f.inst);
-	kvdb_close(&k);
+	alx_test_db_close(&k);
 }
 
 static void test_txn_flat_memory(void)
@@ -962,7 +922,7 @@ static void test_txn_hnsw_wiredtiger(void)
 
 /* ---- restart: checkpoint, later rows, crash --------------------------- */
 
-static void insert_range(struct kvdb *k, struct fx *f, uint32_t from,
+static void insert_range(struct alx_test_db *k, struct fx *f, uint32_t from,
 			 uint32_t to, bool keep)
 {
 	struct alx_vindex_kv b;
@@ -981,7 +941,7 @@ static void insert_range(struct kvdb *k, struct fx *f, uint32_t from,
 		f->ops->forget(f->idx, id);
 }
 
-static void reopen(struct kvdb *k, struct fx *f)
+static void reopen(struct alx_test_db *k, struct fx *f)
 {
 	struct alx_vindex_kv b;
 	alopex_diag d;
@@ -997,8 +957,8 @@ static void reopen(struct kvdb *k, struct fx *f)
 
 static void test_restart_hnsw(void)
 {
-	struct kvdb k;
-	kvdb_open(&k);
+	struct alx_test_db k;
+	alx_test_db_open(&k, "vindex-db", ALX_TEST_ENGINE_MEMORY);
 	struct alx_vindex_kv b;
 	struct fx f;
 	alopex_diag d;
@@ -1084,7 +1044,7 @@ static void test_restart_hnsw(void)
 			CU_ASSERT_EQUAL(after[i][j].id, before[i][j].id);
 	}
 	fx_close(&f);
-	kvdb_close(&k);
+	alx_test_db_close(&k);
 }
 
 /* ---- old snapshots: removed ids on request ---------------------------- */

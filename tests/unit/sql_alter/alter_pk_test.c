@@ -20,61 +20,16 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 
 #define NROWS 3000
 
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static const alopex_open_options open_opts = {
-	.size = sizeof(alopex_open_options),
-	.log_fn = quiet_log,
-	.log_level = ALOPEX_LOG_WARN,
-	.create_if_missing = 1,
-};
-
-static alopex_db *open_db(const char *dir)
-{
-	alopex_db *db = NULL;
-	alopex_diag d = {0};
-	int rc = alopex_open_ex(dir, NULL, &open_opts, &db, &d);
-	if (rc != 0)
-		fprintf(stderr, "open: %s\n", d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	return db;
-}
-
-static void exec_ok(alopex_db *db, const char *sql)
-{
-	int rc = alopex_exec(db, sql);
-	if (rc != 0)
-		fprintf(stderr, "%s: %s\n", sql, alopex_errmsg(db));
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
-/* The first row's columns as "a|b"; "" when no row. */
+/* The rows as alx_test_query_rows gives them: "a|b", one line a row. */
 static const char *query(alopex_db *db, const char *sql)
 {
 	static char out[512];
-	out[0] = '\0';
-	alopex_stmt *st = NULL;
-	if (alopex_prepare(db, sql, &st) != 0)
-		return alopex_errmsg(db);
-	if (alopex_step(st) == ALOPEX_ROW) {
-		size_t n = 0;
-		for (int i = 0; i < alopex_column_count(st); i++) {
-			const char *v = alopex_column_text(st, i);
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s",
-					      i ? "|" : "", v ? v : "<null>");
-		}
-	}
-	alopex_finalize(st);
-	return out;
+	const char *r = alx_test_query_rows(db, sql, out, sizeof(out));
+	return r != NULL ? r : "<error>";
 }
 
 /*
@@ -83,14 +38,15 @@ static const char *query(alopex_db *db, const char *sql)
  */
 static void fill(alopex_db *db)
 {
-	exec_ok(db, "CREATE TABLE t (a int, b text, c serial, d int UNIQUE)");
-	exec_ok(db, "CREATE INDEX t_b ON t (b)");
+	ALX_TEST_EXEC(db,
+		      "CREATE TABLE t (a int, b text, c serial, d int UNIQUE)");
+	ALX_TEST_EXEC(db, "CREATE INDEX t_b ON t (b)");
 	char sql[160];
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO t (a, b, d) SELECT (g * 7919) %% %d, 'v' || "
 		 "((g * 7919) %% %d), g FROM generate_series(0, %d) g",
 		 NROWS, NROWS, NROWS - 1);
-	exec_ok(db, sql);
+	ALX_TEST_EXEC(db, sql);
 }
 
 /* The table as fill() made it, however its rows are keyed. */
@@ -127,43 +83,44 @@ static void check_pk(alopex_db *db, int want)
 				       "Key (a)=(5) already exists.");
 	} else {
 		CU_ASSERT_EQUAL(rc, 0);
-		exec_ok(db, "DELETE FROM t WHERE d = -1");
+		ALX_TEST_EXEC(db, "DELETE FROM t WHERE d = -1");
 	}
 }
 
 static void test_failed_alter_reopen(void)
 {
-	char *dir = alx_test_tmpdir("alter_pk_fail");
-	alopex_db *db = open_db(dir);
+	char *dir;
+	alopex_db *db = alx_test_open_tmp("alter_pk_fail", &dir);
 	fill(db);
-	exec_ok(db, "INSERT INTO t (a, b, d) VALUES (17, 'v17', -2)");
+	ALX_TEST_EXEC(db, "INSERT INTO t (a, b, d) VALUES (17, 'v17', -2)");
 	CU_ASSERT_EQUAL(alopex_exec(db, "ALTER TABLE t ADD PRIMARY KEY (a)"),
 			ALOPEX_ESQL);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "23505");
 	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db),
 			       "could not create unique index \"t_pkey\"\n"
 			       "Key (a)=(17) is duplicated.");
-	exec_ok(db, "DELETE FROM t WHERE d = -2");
-	exec_ok(db, "INSERT INTO t (b, d) VALUES ('null key', -3)");
+	ALX_TEST_EXEC(db, "DELETE FROM t WHERE d = -2");
+	ALX_TEST_EXEC(db, "INSERT INTO t (b, d) VALUES ('null key', -3)");
 	CU_ASSERT_EQUAL(alopex_exec(db, "ALTER TABLE t ADD PRIMARY KEY (a)"),
 			ALOPEX_ESQL);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "23502");
-	exec_ok(db, "DELETE FROM t WHERE d = -3");
+	ALX_TEST_EXEC(db, "DELETE FROM t WHERE d = -3");
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 
 	/* nothing of the failed ALTERs is on disk */
-	db = open_db(dir);
+	db = alx_test_open_dir(dir, NULL);
 	check_rows(db, NROWS);
 	check_pk(db, 0);
-	exec_ok(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
+	ALX_TEST_EXEC(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
 	check_pk(db, 1);
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 
 	/* the new key, the indexes and the sequence after a reopen */
-	db = open_db(dir);
+	db = alx_test_open_dir(dir, NULL);
 	check_rows(db, NROWS);
 	check_pk(db, 1);
-	exec_ok(db, "INSERT INTO t (a, b, d) VALUES (3000, 'v3000', 3000)");
+	ALX_TEST_EXEC(db,
+		      "INSERT INTO t (a, b, d) VALUES (3000, 'v3000', 3000)");
 	/* the serial's sequence kept going (blocks may leave a gap) */
 	CU_ASSERT_STRING_EQUAL(query(db, "SELECT c > 3000, c IS NOT NULL "
 					 "FROM t WHERE a = 3000"),
@@ -171,9 +128,7 @@ static void test_failed_alter_reopen(void)
 	CU_ASSERT_EQUAL(alopex_exec(db, "ALTER TABLE t ADD PRIMARY KEY (b)"),
 			ALOPEX_ESQL);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "42P16");
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /*
@@ -186,9 +141,13 @@ static void child_main(const char *dir, int fd, int commit)
 static void child_main(const char *dir, int fd, int commit)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* no CUnit in the child: a failed open is its exit code */
+	alopex_open_options o = {.size = sizeof(o),
+				 .log_fn = alx_test_log_quiet,
+				 .log_level = ALOPEX_LOG_WARN};
 	alopex_db *db = NULL;
 	alopex_diag d = {0};
-	if (alopex_open_ex(dir, NULL, &open_opts, &db, &d) != 0)
+	if (alopex_open_ex(dir, NULL, &o, &db, &d) != 0)
 		_exit(3);
 	if (!commit && alopex_exec(db, "BEGIN") != 0)
 		_exit(4);
@@ -206,8 +165,8 @@ static void child_main(const char *dir, int fd, int commit)
 
 static void crash_during(int commit)
 {
-	char *dir = alx_test_tmpdir("alter_pk_crash");
-	alopex_db *db = open_db(dir);
+	char *dir;
+	alopex_db *db = alx_test_open_tmp("alter_pk_crash", &dir);
 	fill(db);
 	CU_ASSERT_EQUAL_FATAL(alopex_close(db), 0);
 	int fds[2];
@@ -229,18 +188,16 @@ static void crash_during(int commit)
 	CU_ASSERT_EQUAL(ok, 'y');
 	CU_ASSERT(WIFSIGNALED(status));
 
-	db = open_db(dir);
+	db = alx_test_open_dir(dir, NULL);
 	check_rows(db, NROWS);
 	check_pk(db, commit);
 	if (!commit) {
 		/* the table is as it was and takes the ALTER again */
-		exec_ok(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
+		ALX_TEST_EXEC(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
 		check_pk(db, 1);
 		check_rows(db, NROWS);
 	}
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_crash_uncommitted(void)
@@ -271,17 +228,17 @@ static void exec_err(alopex_db *db, const char *sql, const char *state,
  */
 static void test_messages(void)
 {
-	char *dir = alx_test_tmpdir("alter_pk_msg");
-	alopex_db *db = open_db(dir);
-	exec_ok(db, "CREATE TABLE t (a int, b int, c text)");
-	exec_ok(db, "INSERT INTO t VALUES (1, 1, 'x'), (2, NULL, 'y'), "
-		    "(1, 2, 'z')");
+	char *dir;
+	alopex_db *db = alx_test_open_tmp("alter_pk_msg", &dir);
+	ALX_TEST_EXEC(db, "CREATE TABLE t (a int, b int, c text)");
+	ALX_TEST_EXEC(db, "INSERT INTO t VALUES (1, 1, 'x'), (2, NULL, 'y'), "
+			  "(1, 2, 'z')");
 	exec_err(db, "ALTER TABLE t ADD PRIMARY KEY (a)", "23505",
 		 "could not create unique index \"t_pkey\"\n"
 		 "Key (a)=(1) is duplicated.");
 	exec_err(db, "ALTER TABLE t ADD PRIMARY KEY (b)", "23502",
 		 "column \"b\" of relation \"t\" contains null values");
-	exec_ok(db, "ALTER TABLE t ADD PRIMARY KEY (a, c)");
+	ALX_TEST_EXEC(db, "ALTER TABLE t ADD PRIMARY KEY (a, c)");
 	exec_err(db, "INSERT INTO t VALUES (1, 5, 'z')", "23505",
 		 "duplicate key value violates unique constraint \"t_pkey\"\n"
 		 "Key (a, c)=(1, z) already exists.");
@@ -290,8 +247,8 @@ static void test_messages(void)
 					 "FROM t"),
 			       "1x1,1z2,2y-1");
 
-	exec_ok(db, "CREATE TABLE u (a int, b text)");
-	exec_ok(db, "INSERT INTO u VALUES (1, 'a'), (1, 'a')");
+	ALX_TEST_EXEC(db, "CREATE TABLE u (a int, b text)");
+	ALX_TEST_EXEC(db, "INSERT INTO u VALUES (1, 'a'), (1, 'a')");
 	exec_err(db, "ALTER TABLE u ADD PRIMARY KEY (a, b)", "23505",
 		 "could not create unique index \"u_pkey\"\n"
 		 "Key (a, b)=(1, a) is duplicated.");
@@ -300,18 +257,16 @@ static void test_messages(void)
 		 "could not create unique index \"upk\"\n"
 		 "Key (b)=(a) is duplicated.");
 
-	exec_ok(db, "CREATE TABLE w (a int, b int)");
-	exec_ok(db, "INSERT INTO w VALUES (NULL, NULL), (1, 1), (1, 1)");
+	ALX_TEST_EXEC(db, "CREATE TABLE w (a int, b int)");
+	ALX_TEST_EXEC(db, "INSERT INTO w VALUES (NULL, NULL), (1, 1), (1, 1)");
 	exec_err(db, "ALTER TABLE w ADD PRIMARY KEY (a, b)", "23505",
 		 "could not create unique index \"w_pkey\"\n"
 		 "Key (a, b)=(1, 1) is duplicated.");
-	exec_ok(db, "DELETE FROM w WHERE a = 1");
+	ALX_TEST_EXEC(db, "DELETE FROM w WHERE a = 1");
 	exec_err(db, "ALTER TABLE w ADD PRIMARY KEY (a, b)", "23502",
 		 "column \"a\" of relation \"w\" contains null values");
 	CU_ASSERT_STRING_EQUAL(query(db, "SELECT count(*) FROM w"), "1");
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 #define BIG 40000
@@ -322,19 +277,20 @@ static void test_messages(void)
  */
 static void fill_big(alopex_db *db, int dup_first)
 {
-	exec_ok(db, "CREATE TABLE big (id int, k int, v text, emb vector(3))");
-	exec_ok(db, "CREATE INDEX big_k ON big (k)");
-	exec_ok(db, "CREATE UNIQUE INDEX big_v ON big (v)");
+	ALX_TEST_EXEC(
+		db, "CREATE TABLE big (id int, k int, v text, emb vector(3))");
+	ALX_TEST_EXEC(db, "CREATE INDEX big_k ON big (k)");
+	ALX_TEST_EXEC(db, "CREATE UNIQUE INDEX big_v ON big (v)");
 	if (dup_first)
-		exec_ok(db, "INSERT INTO big VALUES (0, -1, 'dup', "
-			    "'[0,0,0]')");
+		ALX_TEST_EXEC(db, "INSERT INTO big VALUES (0, -1, 'dup', "
+				  "'[0,0,0]')");
 	char sql[300];
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO big SELECT g, g %% 100, 'v' || g || repeat('x', "
 		 "80), ('[' || g || ',1,2]')::vector FROM "
 		 "generate_series(0, %d) g",
 		 BIG - 1);
-	exec_ok(db, sql);
+	ALX_TEST_EXEC(db, sql);
 }
 
 static void check_big(alopex_db *db, int nrows)
@@ -370,22 +326,23 @@ static long oid_of(alopex_db *db, const char *table)
  * and takes the key once the duplicate is gone (also after a reopen). */
 static void test_big_duplicates(void)
 {
-	char *dir = alx_test_tmpdir("alter_pk_big");
-	alopex_db *db = open_db(dir);
+	char *dir;
+	alopex_db *db = alx_test_open_tmp("alter_pk_big", &dir);
 	fill_big(db, 0);
-	exec_ok(db, "INSERT INTO big VALUES (39998, -1, 'late', '[1,1,1]')");
+	ALX_TEST_EXEC(db,
+		      "INSERT INTO big VALUES (39998, -1, 'late', '[1,1,1]')");
 	exec_err(db, "ALTER TABLE big ADD PRIMARY KEY (id)", "23505",
 		 "could not create unique index \"big_pkey\"\n"
 		 "Key (id)=(39998) is duplicated.");
 	check_big(db, BIG + 1);
-	exec_ok(db, "UPDATE big SET k = 7 WHERE v = 'late'");
+	ALX_TEST_EXEC(db, "UPDATE big SET k = 7 WHERE v = 'late'");
 	CU_ASSERT_STRING_EQUAL(query(db, "SELECT id FROM big WHERE k = 7 AND "
 					 "v = 'late'"),
 			       "39998");
-	exec_ok(db, "DELETE FROM big WHERE v = 'late'");
+	ALX_TEST_EXEC(db, "DELETE FROM big WHERE v = 'late'");
 	long before = oid_of(db, "big");
 	CU_ASSERT(before > 0);
-	exec_ok(db, "ALTER TABLE big ADD PRIMARY KEY (id)");
+	ALX_TEST_EXEC(db, "ALTER TABLE big ADD PRIMARY KEY (id)");
 	CU_ASSERT(oid_of(db, "big") - before > 200); /* it streamed */
 	check_big(db, BIG);
 	CU_ASSERT_STRING_EQUAL(query(db, "SELECT v = 'v777' || repeat('x', 80) "
@@ -404,13 +361,13 @@ static void test_big_duplicates(void)
 		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx) already exists.");
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 
-	db = open_db(dir);
+	db = alx_test_open_dir(dir, NULL);
 	check_big(db, BIG);
-	exec_ok(db, "UPDATE big SET k = k + 1000 WHERE id < 10");
+	ALX_TEST_EXEC(db, "UPDATE big SET k = k + 1000 WHERE id < 10");
 	CU_ASSERT_STRING_EQUAL(query(db, "SELECT count(*) FROM big WHERE k >= "
 					 "1000"),
 			       "10");
-	exec_ok(db, "DROP TABLE big");
+	ALX_TEST_EXEC(db, "DROP TABLE big");
 
 	/* a duplicate met among the first rows */
 	fill_big(db, 1);
@@ -419,52 +376,49 @@ static void test_big_duplicates(void)
 		 "Key (id)=(0) is duplicated.");
 	check_big(db, BIG + 1);
 	/* a NULL key is reported only after every row was checked */
-	exec_ok(db, "UPDATE big SET id = NULL WHERE v = 'dup'");
+	ALX_TEST_EXEC(db, "UPDATE big SET id = NULL WHERE v = 'dup'");
 	exec_err(db, "ALTER TABLE big ADD PRIMARY KEY (id)", "23502",
 		 "column \"id\" of relation \"big\" contains null values");
-	exec_ok(db, "DELETE FROM big WHERE v = 'dup'");
-	exec_ok(db, "ALTER TABLE big ADD PRIMARY KEY (id, k)");
+	ALX_TEST_EXEC(db, "DELETE FROM big WHERE v = 'dup'");
+	ALX_TEST_EXEC(db, "ALTER TABLE big ADD PRIMARY KEY (id, k)");
 	check_big(db, BIG);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* Inside a block the ALTER runs in the block's transaction. */
 static void test_in_block(void)
 {
-	char *dir = alx_test_tmpdir("alter_pk_block");
-	alopex_db *db = open_db(dir);
+	char *dir;
+	alopex_db *db = alx_test_open_tmp("alter_pk_block", &dir);
 	fill(db);
-	exec_ok(db, "BEGIN");
-	exec_ok(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
+	ALX_TEST_EXEC(db, "BEGIN");
+	ALX_TEST_EXEC(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
 	check_rows(db, NROWS);
-	exec_ok(db, "ROLLBACK");
+	ALX_TEST_EXEC(db, "ROLLBACK");
 	check_pk(db, 0);
 	check_rows(db, NROWS);
 	long before = oid_of(db, "t");
-	exec_ok(db, "BEGIN");
-	exec_ok(db, "INSERT INTO t (a, b, d) VALUES (3000, 'v3000', 3000)");
-	exec_ok(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
-	exec_ok(db, "COMMIT");
+	ALX_TEST_EXEC(db, "BEGIN");
+	ALX_TEST_EXEC(db,
+		      "INSERT INTO t (a, b, d) VALUES (3000, 'v3000', 3000)");
+	ALX_TEST_EXEC(db, "ALTER TABLE t ADD PRIMARY KEY (a)");
+	ALX_TEST_EXEC(db, "COMMIT");
 	/* it did not stream */
 	CU_ASSERT(oid_of(db, "t") > before && oid_of(db, "t") - before < 200);
 	check_pk(db, 1);
 	check_rows(db, NROWS + 1);
 	/* with another command: not streamed either */
-	exec_ok(db, "CREATE TABLE m (a int, b text)");
-	exec_ok(db, "INSERT INTO m SELECT g, 'b' || g FROM "
-		    "generate_series(1, 100) g");
-	exec_ok(db, "ALTER TABLE m ADD PRIMARY KEY (a), ADD COLUMN z int "
-		    "DEFAULT 7");
+	ALX_TEST_EXEC(db, "CREATE TABLE m (a int, b text)");
+	ALX_TEST_EXEC(db, "INSERT INTO m SELECT g, 'b' || g FROM "
+			  "generate_series(1, 100) g");
+	ALX_TEST_EXEC(db, "ALTER TABLE m ADD PRIMARY KEY (a), ADD COLUMN z int "
+			  "DEFAULT 7");
 	CU_ASSERT_STRING_EQUAL(query(db, "SELECT count(*), sum(a), sum(z) "
 					 "FROM m"),
 			       "100|5050|700");
 	CU_ASSERT_STRING_EQUAL(query(db, "SELECT b FROM m WHERE a = 42"),
 			       "b42");
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 static const struct alx_test_case cases[] = {

@@ -12,14 +12,16 @@
 
 #include "sql_exec_tests.h"
 
-#define NROWS 600
+#define NROWS 600 /* table t */
+#define FROWS 800 /* table f */
 
-/* The rows, as stored: d NULL when dnull. */
+/* The rows, as stored: d NULL when dnull; e (table f only) NULL when
+ * enull. */
 struct row {
-	int64_t id, c;
+	int64_t id, c, e;
 	int32_t a, d;
 	int16_t b;
-	int dnull;
+	int dnull, enull;
 };
 
 static void make_row(int64_t i, struct row *r)
@@ -35,6 +37,8 @@ static void make_row(int64_t i, struct row *r)
 		r->c = INT64_MIN + i;
 	r->dnull = i % 5 == 0;
 	r->d = (int32_t)(i % 11);
+	r->enull = i <= FROWS / 2;
+	r->e = (i * 13) % 1000 - 300;
 }
 
 static alopex_db *load(char **dir)
@@ -146,43 +150,66 @@ static const struct pcase cases[] = {
 	{"b::bigint + 5 > 40", p_cast},
 };
 
-static int64_t expected(row_pred pred)
+/*
+ * One filter over table (its first nrows rows made by make_row): count(*)
+ * (counted undecoded where it compiles), the same through the generic
+ * evaluator ("IS TRUE" is never compiled) and sum(id) (rows decoded) must
+ * give what the C predicate gives.
+ */
+static void check_filter(alopex_db *db, const char *table,
+			 const struct pcase *c, int64_t nrows)
 {
-	int64_t n = 0;
-	for (int64_t i = 1; i <= NROWS; i++) {
+	int64_t want = 0, want_sum = 0;
+	for (int64_t k = 1; k <= nrows; k++) {
 		struct row r;
-		make_row(i, &r);
-		n += pred(&r) != 0;
+		make_row(k, &r);
+		if (c->pred(&r)) {
+			want++;
+			want_sum += k;
+		}
 	}
-	return n;
+	char q[256], g[256], m[256];
+	snprintf(q, sizeof(q), "SELECT count(*) FROM %s WHERE %s", table,
+		 c->where);
+	snprintf(g, sizeof(g), "SELECT count(*) FROM %s WHERE (%s) IS TRUE",
+		 table, c->where);
+	snprintf(m, sizeof(m), "SELECT coalesce(sum(id), 0) FROM %s WHERE %s",
+		 table, c->where);
+	int64_t got = count_of(db, q), gen = count_of(db, g);
+	int64_t sum = count_of(db, m);
+	if (got != want || gen != want || sum != want_sum)
+		fprintf(stderr,
+			"%s: got %" PRId64 ", generic %" PRId64
+			", want %" PRId64 "; sum %" PRId64 ", want %" PRId64
+			"\n",
+			c->where, got, gen, want, sum, want_sum);
+	CU_ASSERT_EQUAL(got, want);
+	CU_ASSERT_EQUAL(gen, want);
+	CU_ASSERT_EQUAL(sum, want_sum);
 }
 
-/* Each filter: the count computed here, the same through the generic
- * evaluator ("IS TRUE" is never compiled), after a reopen too (rows read
- * from disk pages rather than the in-memory tree). */
+struct ecase {
+	const char *sql, *state, *msg;
+};
+
+/* Each statement fails with exactly this SQLSTATE and message. */
+static void check_errors(alopex_db *db, const struct ecase *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		t_fail(db, e[i].sql, e[i].state);
+		CU_ASSERT_STRING_EQUAL(alopex_errmsg(db), e[i].msg);
+	}
+}
+
+/* Each filter, after a reopen too (rows read from disk pages rather than
+ * the in-memory tree). */
 static void test_filters(void)
 {
 	char *dir = NULL;
 	alopex_db *db = load(&dir);
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-			char q[256], g[256];
-			snprintf(q, sizeof(q),
-				 "SELECT count(*) FROM t WHERE %s",
-				 cases[i].where);
-			snprintf(g, sizeof(g),
-				 "SELECT count(*) FROM t WHERE (%s) IS TRUE",
-				 cases[i].where);
-			int64_t want = expected(cases[i].pred);
-			int64_t got = count_of(db, q), gen = count_of(db, g);
-			if (got != want || gen != want)
-				fprintf(stderr,
-					"%s: got %" PRId64 ", generic %" PRId64
-					", want %" PRId64 "\n",
-					cases[i].where, got, gen, want);
-			CU_ASSERT_EQUAL(got, want);
-			CU_ASSERT_EQUAL(gen, want);
-		}
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			check_filter(db, "t", &cases[i], NROWS);
 		/* A compiled qual then one that is not. */
 		CU_ASSERT_STRING_EQUAL(
 			t_query(db, "SELECT id, a, s FROM t WHERE c % 97 = 5 "
@@ -202,15 +229,17 @@ static void test_errors(void)
 {
 	char *dir = NULL;
 	alopex_db *db = load(&dir);
-	t_fail(db, "SELECT count(*) FROM t WHERE c * 2 > 0", "22003");
-	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db), "bigint out of range");
-	t_fail(db, "SELECT count(*) FROM t WHERE a / (b - b) = 1", "22012");
-	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db), "division by zero");
-	t_fail(db, "SELECT count(*) FROM t WHERE b + 32767::smallint > 0",
-	       "22003");
-	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db), "smallint out of range");
-	t_fail(db, "SELECT count(*) FROM t WHERE c::int = 1", "22003");
-	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db), "integer out of range");
+	static const struct ecase errs[] = {
+		{"SELECT count(*) FROM t WHERE c * 2 > 0", "22003",
+		 "bigint out of range"},
+		{"SELECT count(*) FROM t WHERE a / (b - b) = 1", "22012",
+		 "division by zero"},
+		{"SELECT count(*) FROM t WHERE b + 32767::smallint > 0",
+		 "22003", "smallint out of range"},
+		{"SELECT count(*) FROM t WHERE c::int = 1", "22003",
+		 "integer out of range"},
+	};
+	check_errors(db, errs, sizeof(errs) / sizeof(errs[0]));
 	/* The rows before the first bad one were filtered fine: LIMIT
 	 * stops first. */
 	CU_ASSERT_STRING_EQUAL(
@@ -295,29 +324,6 @@ static void test_access_paths(void)
  * one column fewer, e reads as NULL), d is NULL in every fifth row: those
  * rows must take the general reader and give the same answers.
  */
-#define FROWS 800
-
-struct frow {
-	int64_t id, c, e;
-	int32_t a, d;
-	int16_t b;
-	int dnull, enull;
-};
-
-static void make_frow(int64_t i, struct frow *r)
-{
-	struct row g;
-	make_row(i, &g);
-	r->id = i;
-	r->a = g.a;
-	r->b = g.b;
-	r->c = g.c;
-	r->d = g.d;
-	r->dnull = g.dnull;
-	r->enull = i <= FROWS / 2;
-	r->e = (i * 13) % 1000 - 300;
-}
-
 static void insert_frows(alopex_db *db, int64_t from, int64_t to, int with_e)
 {
 	alopex_stmt *ins = NULL;
@@ -331,8 +337,8 @@ static void insert_frows(alopex_db *db, int64_t from, int64_t to, int with_e)
 		0);
 	t_exec(db, "BEGIN");
 	for (int64_t i = from; i <= to; i++) {
-		struct frow r;
-		make_frow(i, &r);
+		struct row r;
+		make_row(i, &r);
 		int rc = alopex_bind_int64(ins, 1, r.id);
 		rc = rc ? rc : alopex_bind_int64(ins, 2, r.a);
 		rc = rc ? rc : alopex_bind_int64(ins, 3, r.b);
@@ -362,76 +368,69 @@ static alopex_db *load_fixed(char **dir)
 	return db;
 }
 
-typedef int (*frow_pred)(const struct frow *r);
-
-static int f_mod(const struct frow *r)
+static int f_mod(const struct row *r)
 {
 	return r->c % 7 == 3;
 }
-static int f_div_neg(const struct frow *r)
+static int f_div_neg(const struct row *r)
 {
 	return r->a / -3 > 50;
 }
-static int f_sub(const struct frow *r)
+static int f_sub(const struct row *r)
 {
 	return r->b - 40 >= 10;
 }
-static int f_mod_neg(const struct frow *r)
+static int f_mod_neg(const struct row *r)
 {
 	return r->a % 7 == -3;
 }
-static int f_null_d(const struct frow *r)
+static int f_null_d(const struct row *r)
 {
 	return !r->dnull && r->d % 4 == 1;
 }
-static int f_added_e(const struct frow *r)
+static int f_added_e(const struct row *r)
 {
 	return !r->enull && r->e % 3 == 1;
 }
-static int f_two(const struct frow *r)
+static int f_two(const struct row *r)
 {
 	return r->c % 5 == 1 && r->b < 50;
 }
-static int f_mod_minus1(const struct frow *r)
+static int f_mod_minus1(const struct row *r)
 {
 	(void)r;
 	return 1;
 }
-static int f_plain(const struct frow *r)
+static int f_plain(const struct row *r)
 {
 	return r->b <= 20;
 }
-static int f_bigmod(const struct frow *r)
+static int f_bigmod(const struct row *r)
 {
 	return r->c % 123456789012 < 1000;
 }
-static int f_bigdiv(const struct frow *r)
+static int f_bigdiv(const struct row *r)
 {
 	return r->c / 1000000007 > 5;
 }
-static int f_mod_2_62(const struct frow *r)
+static int f_mod_2_62(const struct row *r)
 {
 	return r->c % 4611686018427387904 > 0;
 }
-static int f_mod_past(const struct frow *r)
+static int f_mod_past(const struct row *r)
 {
 	return r->c % 4611686018427387905 < -7;
 }
-static int f_negdiv(const struct frow *r)
+static int f_negdiv(const struct row *r)
 {
 	return r->c / -7 < -100;
 }
-static int f_odd(const struct frow *r)
+static int f_odd(const struct row *r)
 {
 	return r->a % 2 == -1;
 }
 
-struct fcase {
-	const char *where;
-	frow_pred pred;
-};
-
-static const struct fcase fcases[] = {
+static const struct pcase fcases[] = {
 	{"c % 7 = 3", f_mod},
 	{"a / -3 > 50", f_div_neg},
 	{"b - 40 >= 10", f_sub},
@@ -451,56 +450,25 @@ static const struct fcase fcases[] = {
 	{"a % 2 = -1", f_odd},
 };
 
-/* Each filter through count(*) (counted undecoded), through a query that
- * needs the rows (sum(id)) and through the generic evaluator, before and
- * after a reopen. */
+/* Each filter, before and after a reopen. */
 static void test_fixed_rows(void)
 {
 	char *dir = NULL;
 	alopex_db *db = load_fixed(&dir);
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < sizeof(fcases) / sizeof(fcases[0]);
-		     i++) {
-			int64_t want = 0, want_sum = 0;
-			for (int64_t k = 1; k <= FROWS; k++) {
-				struct frow r;
-				make_frow(k, &r);
-				if (fcases[i].pred(&r)) {
-					want++;
-					want_sum += k;
-				}
-			}
-			char q[256], g[256], m[256];
-			snprintf(q, sizeof(q),
-				 "SELECT count(*) FROM f WHERE %s",
-				 fcases[i].where);
-			snprintf(g, sizeof(g),
-				 "SELECT count(*) FROM f WHERE (%s) IS TRUE",
-				 fcases[i].where);
-			snprintf(m, sizeof(m),
-				 "SELECT coalesce(sum(id), 0) FROM f WHERE %s",
-				 fcases[i].where);
-			int64_t got = count_of(db, q), gen = count_of(db, g);
-			int64_t sum = count_of(db, m);
-			if (got != want || gen != want || sum != want_sum)
-				fprintf(stderr,
-					"%s: got %" PRId64 ", generic %" PRId64
-					", want %" PRId64 "; sum %" PRId64
-					", want %" PRId64 "\n",
-					fcases[i].where, got, gen, want, sum,
-					want_sum);
-			CU_ASSERT_EQUAL(got, want);
-			CU_ASSERT_EQUAL(gen, want);
-			CU_ASSERT_EQUAL(sum, want_sum);
-		}
+		for (size_t i = 0; i < sizeof(fcases) / sizeof(fcases[0]); i++)
+			check_filter(db, "f", &fcases[i], FROWS);
 		CU_ASSERT_EQUAL(alopex_close(db), 0);
 		db = t_reopen(dir);
 	}
 	/* Undecidable rows still raise the generic path's error. */
-	t_fail(db, "SELECT count(*) FROM f WHERE c * 2 > 0", "22003");
-	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db), "bigint out of range");
-	t_fail(db, "SELECT count(*) FROM f WHERE a % (b - b) = 1", "22012");
-	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db), "division by zero");
+	static const struct ecase errs[] = {
+		{"SELECT count(*) FROM f WHERE c * 2 > 0", "22003",
+		 "bigint out of range"},
+		{"SELECT count(*) FROM f WHERE a % (b - b) = 1", "22012",
+		 "division by zero"},
+	};
+	check_errors(db, errs, sizeof(errs) / sizeof(errs[0]));
 	t_close(db, dir);
 }
 
@@ -511,8 +479,8 @@ static void test_count_scan(void)
 	alopex_db *db = load_fixed(&dir);
 	int64_t mod = 0, hi = 0, above400 = 0;
 	for (int64_t k = 1; k <= FROWS; k++) {
-		struct frow r;
-		make_frow(k, &r);
+		struct row r;
+		make_row(k, &r);
 		mod += r.c % 7 == 3;
 		hi += k > 100 && r.c % 7 == 3;
 		above400 += k > 400 && r.c % 7 == 3;

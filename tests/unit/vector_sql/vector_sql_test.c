@@ -22,6 +22,7 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 #include "db/db_internal.h"
 #include "kv/kv_space.h"
 #include "kv/kv_txn.h"
@@ -56,31 +57,17 @@ static void log_fn(void *arg, int level, const char *component,
 }
 
 /* Open dir with the default engine (WiredTiger), or with the in-memory
- * engine where durability is not the point (faster under sanitizers). */
+ * engine where durability is not the point (faster under sanitizers);
+ * log_fn keeps what was logged. */
 static alopex_db *db_open_engine(const char *dir, bool memory)
 {
-	alopex_open_options o = {.size = sizeof(o),
-				 .log_fn = log_fn,
-				 .log_level = ALOPEX_LOG_INFO,
-				 .create_if_missing = 1};
-	alopex_db *db = NULL;
-	alopex_diag d = {0};
-	char cfg[4096];
-	if (memory) {
-		snprintf(cfg, sizeof(cfg), "%s.yaml", dir);
-		char text[2048];
-		snprintf(text, sizeof(text),
-			 "plugin_dirs: [\"%s\"]\nload: [alopex-memory.so]\n"
-			 "engine: memory\n",
-			 alx_test_plugin_dir());
-		CU_ASSERT_FATAL(alx_test_write_file(cfg, text) == 0);
-	}
-	int rc = alopex_open_ex(dir, memory ? cfg : NULL, &o, &db, &d);
+	char *cfgdir = NULL, *cfg = NULL;
 	if (memory)
-		remove(cfg);
-	if (rc != 0)
-		fprintf(stderr, "open %s: %s\n", dir, d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
+		CU_ASSERT_FATAL(
+			alx_test_memory_config("vsql-cfg", &cfgdir, &cfg) == 0);
+	alopex_db *db =
+		alx_test_open_dir_log(dir, cfg, log_fn, ALOPEX_LOG_INFO);
+	alx_test_memory_config_free(&cfgdir, &cfg);
 	return db;
 }
 
@@ -94,39 +81,9 @@ static alopex_db *db_open_mem(const char *dir)
 	return db_open_engine(dir, true);
 }
 
-static void db_close(alopex_db *db)
-{
-	int rc = alopex_close(db);
-	if (rc != 0)
-		fprintf(stderr, "close: %s\n", alopex_errmsg(db));
-	CU_ASSERT_EQUAL(rc, 0);
-}
-
-#define EXEC(db, sql) exec_at(db, sql, __LINE__)
-static void exec_at(alopex_db *db, const char *sql, int line)
-{
-	int rc = alopex_exec(db, sql);
-	if (rc != 0)
-		fprintf(stderr, "line %d: %s\n  -> %s %s\n", line, sql,
-			alopex_sqlstate(db), alopex_errmsg(db));
-	CU_ASSERT_EQUAL(rc, 0);
-}
-
+#define EXEC(db, sql) ALX_TEST_EXEC(db, sql)
 /* The statement fails with sqlstate and a message containing msg. */
-#define FAILS(db, sql, st, msg) fails_at(db, sql, st, msg, __LINE__)
-static void fails_at(alopex_db *db, const char *sql, const char *st,
-		     const char *msg, int line)
-{
-	int rc = alopex_exec(db, sql);
-	bool ok = rc != 0 && strcmp(alopex_sqlstate(db), st) == 0 &&
-		  strstr(alopex_errmsg(db), msg) != NULL;
-	if (!ok)
-		fprintf(stderr,
-			"line %d: %s\n  -> rc %d %s \"%s\"\n  want %s \"%s\"\n",
-			line, sql, rc, alopex_sqlstate(db), alopex_errmsg(db),
-			st, msg);
-	CU_ASSERT(ok);
-}
+#define FAILS(db, sql, st, msg) alx_test_expect_error(db, sql, st, msg)
 
 /* Rows of a one-column integer query with a vector parameter. */
 static uint32_t ids_of(alopex_stmt *st, const float *q, int64_t *out,
@@ -341,9 +298,7 @@ static void test_ddl(void)
 	EXEC(db, "DROP TABLE nodim");
 	EXEC(db, "DROP TABLE tk");
 	CU_ASSERT_EQUAL(table_keys(db), 0);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* ---- recall and EXPLAIN --------------------------------------------------------- */
@@ -436,9 +391,7 @@ static void recall_case(const char *opclass, const char *op, uint32_t metric)
 	}
 	CU_ASSERT(sum2 / 30 >= 0.99);
 	alopex_finalize(st);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_recall_l2(void)
@@ -550,9 +503,7 @@ static void test_filter(void)
 		CU_ASSERT_EQUAL(n, K);
 	}
 	alopex_finalize(st);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* ---- visibility: UPDATE, DELETE, ROLLBACK, other sessions -------------- */
@@ -716,9 +667,7 @@ static void test_visibility(void)
 	CU_ASSERT_EQUAL(ids_of(st, plain.query, got, K), 1);
 	CU_ASSERT_EQUAL(got[0], 1);
 	alopex_finalize(st);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* ---- persistence ---------------------------------------------------------------- */
@@ -743,7 +692,7 @@ static void test_persist(void)
 			ids_of(st, plain.query + (size_t)i * DIM, before[i], K),
 			K);
 	alopex_finalize(st);
-	db_close(db);
+	alx_test_close(db);
 
 	loglen = 0;
 	db = db_open(dir);
@@ -761,9 +710,7 @@ static void test_persist(void)
 	CU_ASSERT_EQUAL(s.index_scans, PQ);
 	CU_ASSERT_PTR_NULL(strstr(logbuf, "built index"));
 	alopex_finalize(st);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* A commit that leaves many removed rows vacuums the index. */
@@ -791,9 +738,7 @@ static void test_autovacuum(void)
 	struct alx_vreg_stats s = vstats(db);
 	CU_ASSERT_EQUAL(s.exact_fallbacks, 0);
 	alopex_finalize(st);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* A large build logs its progress. */
@@ -815,9 +760,7 @@ static void test_build_progress(void)
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(logbuf, "built index \"big_idx\": 24000 rows"));
 	vd_free(&big);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* ---- crash consistency ------------------------------------------------------ */
@@ -903,7 +846,7 @@ static void test_crash(void)
 	load(db, "items", &plain, 1000);
 	EXEC(db, "CREATE INDEX items_emb_idx ON items USING hnsw (emb) WITH "
 		 "(m = 16, ef_construction = 64)");
-	db_close(db);
+	alx_test_close(db);
 	fflush(NULL);
 	int fds[2];
 	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
@@ -1015,9 +958,7 @@ static void test_crash(void)
 	alopex_finalize(st);
 	alopex_finalize(wide);
 	alopex_finalize(byid);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* ---- concurrent sessions --------------------------------------------------------- */
@@ -1102,9 +1043,7 @@ static void test_concurrent(void)
 	}
 	CU_ASSERT_EQUAL(misses, 0);
 	alopex_finalize(st);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* ---- exact top-k without an index ------------------------------------------- */
@@ -1300,9 +1239,7 @@ static void test_exact_topk(void)
 	CU_ASSERT_EQUAL(rows_of(st, v9, DIM, ids, d, K), K);
 	CU_ASSERT_EQUAL(ids[0], 70000);
 	alopex_finalize(st);
-	db_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 static const struct alx_test_case cases[] = {
