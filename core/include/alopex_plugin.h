@@ -109,6 +109,9 @@ typedef int (*alopex_diag_set_fn)(alopex_diag *diag, int code,
 typedef struct alopex_timer alopex_timer;
 struct alopex_vector_kernels;
 typedef void (*alopex_timer_fn)(void *arg);
+/* One mutation of a decoded commit record (host->log_record_apply). */
+typedef int (*alopex_mutation_fn)(void *arg, const alopex_mutation *m,
+				  alopex_diag *diag);
 
 /*
  * What the core offers a plugin. Handed to init; valid until fini returns.
@@ -149,6 +152,18 @@ struct alopex_host {
 	 * kernels chosen for this CPU when the runtime was made.
 	 */
 	const struct alopex_vector_kernels *vector_kernels;
+
+	/*
+	 * Appended for engines whose data is recovered from the change log
+	 * (check size before use): decode one commit record (the log_record
+	 * an engine was given at txn_commit) and call fn once per mutation,
+	 * in order; an empty record has none. fn's non-zero return stops the
+	 * walk and is returned. A damaged record is ALOPEX_ECORRUPT with a
+	 * message, before fn sees any of its mutations.
+	 */
+	int (*log_record_apply)(void *ctx, alopex_slice record,
+				alopex_mutation_fn fn, void *arg,
+				alopex_diag *diag);
 };
 
 /* ---- descriptor ------------------------------------------------------- */
@@ -232,6 +247,7 @@ enum alopex_engine_caps {
 	ALOPEX_ENGINE_DEL_RANGE = 1 << 7, /* has del_range (below) */
 	/* has sync_visible (below) */
 	ALOPEX_ENGINE_SYNC_VISIBLE = 1 << 8,
+	ALOPEX_ENGINE_PUT_SORTED = 1 << 9, /* has put_sorted (below) */
 };
 
 enum alopex_txn_flags {
@@ -294,7 +310,9 @@ struct alopex_engine_ops {
 	 * to *position; on_commit is then called. A read-only transaction
 	 * gets an empty record and *position is left alone. The transaction
 	 * is freed whatever the result; on error nothing was committed.
-	 * Durability follows the engine's config.
+	 * Durability follows the engine's config. The record lists the
+	 * transaction's mutations (host->log_record_apply decodes it), so
+	 * an engine may recover its data by replaying records.
 	 */
 	int (*txn_commit)(void *txn, alopex_slice log_record,
 			  uint64_t *position, alopex_diag *diag);
@@ -398,6 +416,18 @@ struct alopex_engine_ops {
 	 * nothing is pending: every read-only transaction calls it.
 	 */
 	int (*sync_visible)(void *instance, alopex_diag *diag);
+
+	/*
+	 * Appended: present when size covers it and caps has
+	 * ALOPEX_ENGINE_PUT_SORTED. Put n keys (every op ALOPEX_MUT_PUT) in
+	 * strictly ascending key order, as n put calls would: the core's
+	 * deferred writes of a transaction as one run, which a B-tree takes
+	 * far faster than keys in random order. Keys out of order may be
+	 * refused (ALOPEX_EINVAL). Errors leave the transaction usable only
+	 * for rollback. Without the op the core calls put per key.
+	 */
+	int (*put_sorted)(void *txn, const alopex_mutation *muts, size_t n,
+			  alopex_diag *diag);
 };
 
 /* ---- vector kernels --------------------------------------------------- */
@@ -856,6 +886,56 @@ struct alopex_proto_host {
 	 */
 	const char *(*sql_notice_at)(alopex_sql_session *s, uint32_t i,
 				     const char **level, const char **sqlstate);
+
+	/*
+	 * Appended (check size before use). 1 when executing p now is cheap
+	 * unless it must wait for a row lock: BEGIN, or, inside a
+	 * transaction block the client opened, an INSERT of one VALUES row
+	 * or an UPDATE/DELETE of at most one row by primary key, with
+	 * bounded expressions, bound against the current catalog. Such work
+	 * may run in on_data_inline with sql_set_noblock on. 0 otherwise.
+	 */
+	int (*sql_prep_is_point_write)(alopex_sql_prep *p);
+	/*
+	 * on (1): s's statements never wait for a row lock or a table gate.
+	 * One that would is undone and sql_portal_next returns ALOPEX_EBUSY
+	 * (no error sent, nothing to report) with the portal as before it
+	 * ran: run it again with noblock off (0), where waiting is fine.
+	 */
+	void (*sql_set_noblock)(alopex_sql_session *s, int on);
+
+	/*
+	 * Appended (check size before use): reuse a portal for the next Bind
+	 * of the same statement instead of destroying it and creating one,
+	 * as the unnamed portal of a prepared statement is rebound on every
+	 * execution. sql_portal_recycle ends what pt was running (its rows
+	 * are gone) and keeps its executor state: 1 when pt may be rebound,
+	 * 0 when it must be destroyed (a kind that cannot be reused).
+	 * sql_portal_rebind gives a recycled portal new parameters, as
+	 * sql_portal_create would (the statement's diag on error, after
+	 * which pt may only be destroyed).
+	 */
+	int (*sql_portal_recycle)(alopex_sql_portal *pt);
+	int (*sql_portal_rebind)(alopex_sql_portal *pt,
+				 const alopex_slice *params, uint32_t n);
+
+	/*
+	 * Appended (check size before use). With noblock on, a COMMIT of a
+	 * transaction that wrote returns once it is in the log, without
+	 * waiting for its fsync (its locks are free, others see it). The
+	 * log position to wait for, once (0: none): the client must not
+	 * learn of the success before it is durable (conn_after_durable).
+	 * sql_prep_is_point_write answers 2 for such a COMMIT: inline only
+	 * for a protocol that waits so.
+	 */
+	uint64_t (*sql_take_sync_pos)(alopex_sql_session *s);
+	/*
+	 * From on_data_inline, which then returns ALOPEX_EBUSY: hold the
+	 * connection (its callbacks, not its reads) until log position pos
+	 * is durable, without blocking the event loop; on_durable follows
+	 * there. 0, or ALOPEX_ENOTSUP (no such waiter).
+	 */
+	int (*conn_after_durable)(alopex_conn *c, uint64_t pos);
 };
 
 struct alopex_protocol_ops {
@@ -888,10 +968,19 @@ struct alopex_protocol_ops {
 	 * fsyncs, long statements, backpressure waits), keeps the rest
 	 * buffered and returns ALOPEX_AGAIN; the server then calls on_data
 	 * with an empty slice on an executor thread to go on. 0: all
-	 * consumed; another non-zero: close it. This saves two thread hops
-	 * per request for point reads.
+	 * consumed; ALOPEX_EBUSY: wait for durability (conn_after_durable,
+	 * on_durable); another non-zero: close it. This saves two thread
+	 * hops per request for point reads.
 	 */
 	int (*on_data_inline)(void *state, alopex_slice data);
+	/*
+	 * Appended; may be NULL (then ALOPEX_EBUSY from on_data_inline
+	 * closes). After on_data_inline returned ALOPEX_EBUSY having called
+	 * conn_after_durable: the position is durable (failed NULL) or the
+	 * wait failed (failed: why). On the event loop thread; returns as
+	 * on_data_inline, and goes on with what it kept buffered.
+	 */
+	int (*on_durable)(void *state, const alopex_diag *failed);
 };
 
 #ifdef __cplusplus

@@ -4,7 +4,9 @@
  *
  * WiredTiger 3.2.1 (Debian 12) is the target: its log configuration is not
  * persisted, so every open passes the same log settings, and durability is
- * done by flushing the log after commits (see wt_txn.c).
+ * done by flushing the log after commits (see wt_txn.c). The data table is
+ * not in WiredTiger's log; open replays our change log over its last
+ * checkpoint, and the engine takes the checkpoints (wt_ckpt.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +42,16 @@ static const struct alopex_cfg_field wt_fields[] = {
 	{"log_retain", ALOPEX_CFG_INT,
 	 offsetof(struct alx_wt_config, log_retain), "100000", 0, 1e15, NULL, 0,
 	 "committed batches kept for log_read (0: none)"},
+	{"checkpoint_interval", ALOPEX_CFG_DURATION,
+	 offsetof(struct alx_wt_config, checkpoint_interval), "60s", 1000,
+	 86400000, NULL, 0,
+	 "time between checkpoints (when something was committed)"},
+	/* What a crash replays at most: the bound on recovery time. */
+	{"checkpoint_log_size", ALOPEX_CFG_SIZE,
+	 offsetof(struct alx_wt_config, checkpoint_log_size), "256MB",
+	 1048576.0, 1099511627776.0, NULL, 0,
+	 "change log bytes after which a checkpoint starts; a crash replays "
+	 "at most about this much"},
 };
 
 static const struct alopex_cfg_schema wt_schema = {
@@ -219,9 +231,24 @@ static int engine_init(const struct alopex_host *host, const void *config,
 	n++;
 	if (pthread_cond_init(&eng->sync_cv, NULL) != 0)
 		goto fail;
+	n++;
+	if (pthread_mutex_init(&eng->ckpt_mu, NULL) != 0)
+		goto fail;
+	n++;
+	if (pthread_mutex_init(&eng->ckpt_wait_mu, NULL) != 0)
+		goto fail;
+	n++;
+	if (pthread_cond_init(&eng->ckpt_cv, NULL) != 0)
+		goto fail;
 	*instance = eng;
 	return 0;
 fail:
+	if (n > 6)
+		pthread_mutex_destroy(&eng->ckpt_wait_mu);
+	if (n > 5)
+		pthread_mutex_destroy(&eng->ckpt_mu);
+	if (n > 4)
+		pthread_cond_destroy(&eng->sync_cv);
 	if (n > 3)
 		pthread_mutex_destroy(&eng->sync_mu);
 	if (n > 2)
@@ -243,15 +270,22 @@ static int engine_shutdown(struct alx_wt_engine *eng, alopex_diag *diag)
 		eng->host->timer_cancel(eng->host->ctx, eng->sync_timer);
 		eng->sync_timer = NULL;
 	}
+	alx_wt_ckpt_stop(eng);
+	/* Only after a complete open: a failed replay must leave P0 as it
+	 * was (the data table does not hold everything up to last_pos). */
+	if (eng->opened && eng->conn != NULL)
+		rc = alx_wt_checkpoint(eng, diag);
 	if (eng->conn != NULL) {
 		/* Closes every session too, with a final checkpoint. */
 		int ret = eng->conn->close(eng->conn, NULL);
-		if (ret != 0)
+		if (ret != 0 && rc == 0)
 			rc = alx_wt_error(eng, diag, ret,
 					  "closing the WiredTiger connection");
 		eng->conn = NULL;
 	}
 	eng->sync_session = NULL;
+	eng->ckpt_session = NULL;
+	eng->ckpt_cursor = NULL;
 	alx_wt_pool_destroy(eng);
 	alx_wt_free(eng, eng->dir);
 	eng->dir = NULL;
@@ -270,6 +304,9 @@ static void engine_fini(void *instance)
 			       "instance freed while open: closing it");
 		engine_shutdown(eng, NULL);
 	}
+	pthread_cond_destroy(&eng->ckpt_cv);
+	pthread_mutex_destroy(&eng->ckpt_wait_mu);
+	pthread_mutex_destroy(&eng->ckpt_mu);
 	pthread_cond_destroy(&eng->sync_cv);
 	pthread_mutex_destroy(&eng->sync_mu);
 	pthread_mutex_destroy(&eng->err_mu);
@@ -362,18 +399,33 @@ static int create_tables(struct alx_wt_engine *eng, alopex_diag *diag)
 	int ret = eng->conn->open_session(eng->conn, NULL, NULL, &s);
 	if (ret != 0)
 		return alx_wt_error(eng, diag, ret, "opening a session");
-	/* create is a no-op for an existing table with the same format. */
 	/*
+	 * create is a no-op for an existing table with the same format, and
+	 * keeps its creation config: a data table made logged stays logged
+	 * (alx_wt_ckpt_load reads which it is).
+	 *
 	 * memory_page_max: a leaf page is split in memory at 1MB, not 5MB.
 	 * Random inserts into a large uncommitted transaction otherwise
 	 * search skiplists of tens of thousands of entries (bulk loads ran
 	 * at half the speed).
+	 *
+	 * The data table is not logged: our change log records hold every
+	 * mutation, and open replays them (wt_ckpt.c) - unless the host
+	 * cannot decode them for us.
 	 */
+	int can_replay = alx_wt_host_can_decode(eng->host);
 	ret = s->create(s, ALX_WT_DATA_URI,
-			"key_format=u,value_format=u,memory_page_max=1MB");
+			can_replay ? "key_format=u,value_format=u,"
+				     "memory_page_max=1MB,log=(enabled=false)"
+				   : "key_format=u,value_format=u,"
+				     "memory_page_max=1MB");
 	if (ret == 0)
 		ret = s->create(s, ALX_WT_LOG_URI,
 				"key_format=u,value_format=u");
+	if (ret == 0)
+		ret = s->create(s, ALX_WT_CKPT_URI,
+				"key_format=u,value_format=u,"
+				"log=(enabled=false)");
 	int rc = 0;
 	if (ret != 0)
 		rc = eng->host->diag_set(diag, ALOPEX_ECORRUPT, NULL,
@@ -433,7 +485,7 @@ static int engine_open(void *instance, const struct alopex_engine_env *env,
 		 "create,cache_size=%llu,session_max=1024,"
 		 "log=(enabled=true,archive=true,file_max=32MB),"
 		 "transaction_sync=(enabled=false),"
-		 "checkpoint=(wait=60,log_size=256MB),"
+		 /* No checkpoint=(): ours record P0 (wt_ckpt.c). */
 		 /* Uncommitted updates cannot be evicted: with the default
 		  * dirty trigger (20% of the cache) a transaction that writes
 		  * more than a fifth of the cache (pgbench -i's 1M-row COPY in
@@ -453,7 +505,16 @@ static int engine_open(void *instance, const struct alopex_engine_env *env,
 	rc = create_tables(eng, diag);
 	if (rc != 0)
 		goto fail;
+	rc = alx_wt_ckpt_load(eng, diag);
+	if (rc != 0)
+		goto fail;
 	rc = alx_wt_log_recover(eng, diag);
+	if (rc != 0)
+		goto fail;
+	rc = alx_wt_ckpt_replay(eng, diag);
+	if (rc != 0)
+		goto fail;
+	rc = alx_wt_ckpt_start(eng, diag);
 	if (rc != 0)
 		goto fail;
 	if (eng->cfg->durability == ALX_WT_DUR_PERIODIC) {
@@ -474,8 +535,9 @@ static int engine_open(void *instance, const struct alopex_engine_env *env,
 	}
 	eng->opened = 1;
 	host->log(host->ctx, ALOPEX_LOG_DEBUG, ALX_WT_COMPONENT,
-		  "opened %s at log position %llu", eng->dir,
-		  (unsigned long long)atomic_load(&eng->last_pos));
+		  "opened %s at log position %llu (data table %s)", eng->dir,
+		  (unsigned long long)atomic_load(&eng->last_pos),
+		  eng->data_logged ? "logged" : "recovered from the log");
 	return 0;
 fail:
 	engine_shutdown(eng, NULL);
@@ -504,7 +566,8 @@ static const struct alopex_engine_ops wt_ops = {
 	.caps = ALOPEX_ENGINE_DURABLE | ALOPEX_ENGINE_SNAPSHOT |
 		ALOPEX_ENGINE_LOG | ALOPEX_ENGINE_INSERT |
 		ALOPEX_ENGINE_STMT_SNAPSHOT | ALOPEX_ENGINE_SYNC_SPLIT |
-		ALOPEX_ENGINE_DEL_RANGE | ALOPEX_ENGINE_SYNC_VISIBLE,
+		ALOPEX_ENGINE_DEL_RANGE | ALOPEX_ENGINE_SYNC_VISIBLE |
+		ALOPEX_ENGINE_PUT_SORTED,
 	.open = engine_open,
 	.close = engine_close,
 	.txn_begin = alx_wt_txn_begin,
@@ -524,6 +587,7 @@ static const struct alopex_engine_ops wt_ops = {
 	.sync_to = alx_wt_sync_to,
 	.del_range = alx_wt_del_range,
 	.sync_visible = alx_wt_sync_visible,
+	.put_sorted = alx_wt_put_sorted,
 };
 
 static const struct alopex_plugin wt_plugin = {

@@ -1,11 +1,16 @@
 /*
- * The WiredTiger engine plugin: shared declarations of its three parts
+ * The WiredTiger engine plugin: shared declarations of its parts
  * (wt_engine.c: plugin, open/close, errors; wt_txn.c: transactions, point ops
- * and cursors; wt_log.c: the change log).
+ * and cursors; wt_log.c: the change log; wt_ckpt.c: checkpoints and the
+ * replay of the change log at open).
  *
  * Data lives in one table (byte keys and values, memcmp order); the change
  * log in a second table keyed by the position as 8 bytes big-endian, written
- * in the same WiredTiger transaction as the data so both recover together.
+ * in the same WiredTiger transaction as the data. Only the change log is in
+ * WiredTiger's log: the data table is not logged (each row is logged once,
+ * inside our record) and is recovered from its last checkpoint plus the
+ * records after it (wt_ckpt.c). Directories made before that keep a logged
+ * data table and skip the replay.
  */
 #ifndef ALX_WT_INTERNAL_H
 #define ALX_WT_INTERNAL_H
@@ -19,6 +24,8 @@
 
 #define ALX_WT_DATA_URI "table:alopex_data"
 #define ALX_WT_LOG_URI "table:alopex_log"
+/* Unlogged: the position P0 the last checkpoint holds (wt_ckpt.c). */
+#define ALX_WT_CKPT_URI "table:alopex_ckpt"
 #define ALX_WT_COMPONENT "wiredtiger"
 /* Trim the log once this many records beyond log_retain accumulated. */
 #define ALX_WT_TRIM_SLACK 1000
@@ -37,6 +44,8 @@ struct alx_wt_config {
 	int durability; /* enum alx_wt_durability */
 	uint64_t sync_interval;
 	int64_t log_retain;
+	uint64_t checkpoint_interval; /* ms */
+	uint64_t checkpoint_log_size; /* record bytes between checkpoints */
 };
 
 /*
@@ -95,6 +104,28 @@ struct alx_wt_engine {
 	WT_SESSION *sync_session; /* periodic durability: the timer's own */
 	alopex_timer *sync_timer;
 
+	/* Checkpoints (wt_ckpt.c). data_logged: a directory made before
+	 * the data table went unlogged; nothing to replay. */
+	int data_logged;
+	/* One checkpoint at a time; guards ckpt_session and ckpt_cursor. */
+	pthread_mutex_t ckpt_mu;
+	WT_SESSION *ckpt_session;
+	WT_CURSOR *ckpt_cursor;
+	/* P0 of the last completed checkpoint: every position <= it is in
+	 * the checkpointed data table; the log keeps everything after it. */
+	_Atomic uint64_t ckpt_pos;
+	/* Record bytes committed since the last checkpoint started. */
+	_Atomic uint64_t ckpt_bytes;
+	_Atomic uint64_t ckpt_last_ms; /* when the last one ended */
+	/* The checkpoint thread sleeps on ckpt_cv under ckpt_wait_mu. */
+	pthread_mutex_t ckpt_wait_mu;
+	pthread_cond_t ckpt_cv;
+	pthread_t ckpt_thread;
+	int ckpt_thread_on, ckpt_stop;
+	/* Testing (wt_debug.h), under ckpt_wait_mu: a checkpoint waits
+	 * after recording P0 while hold is set; held tells it waits. */
+	int debug_ckpt_hold, debug_ckpt_held;
+
 	/* The last WiredTiger error message, for open errors. */
 	pthread_mutex_t err_mu;
 	char last_error[400];
@@ -150,6 +181,8 @@ int alx_wt_put(void *txn, alopex_slice key, alopex_slice value,
 int alx_wt_del(void *txn, alopex_slice key, alopex_diag *diag);
 int alx_wt_insert(void *txn, alopex_slice key, alopex_slice value,
 		  alopex_diag *diag);
+int alx_wt_put_sorted(void *txn, const alopex_mutation *muts, size_t n,
+		      alopex_diag *diag);
 int alx_wt_cursor_open(void *txn, alopex_slice lower, alopex_slice upper,
 		       unsigned flags, void **cursor, alopex_diag *diag);
 int alx_wt_cursor_next(void *cursor, alopex_slice *key, alopex_slice *value,
@@ -170,6 +203,19 @@ int alx_wt_log_trim(struct alx_wt_engine *eng, struct alx_wt_session *ses);
 int alx_wt_log_read(void *instance, uint64_t after, alopex_engine_log_fn fn,
 		    void *arg, alopex_diag *diag);
 uint64_t alx_wt_log_position(void *instance);
+
+/* wt_ckpt.c */
+/* Whether the host decodes log records (log_record_apply) for a replay. */
+int alx_wt_host_can_decode(const struct alopex_host *host);
+/* Whether the data table is logged (old directory), P0, at open. */
+int alx_wt_ckpt_load(struct alx_wt_engine *eng, alopex_diag *diag);
+/* Re-apply every record after P0 to the data table (after log_recover). */
+int alx_wt_ckpt_replay(struct alx_wt_engine *eng, alopex_diag *diag);
+/* Record P0 = last_pos, then checkpoint the database. */
+int alx_wt_checkpoint(struct alx_wt_engine *eng, alopex_diag *diag);
+/* The thread running checkpoints by time and by log volume. */
+int alx_wt_ckpt_start(struct alx_wt_engine *eng, alopex_diag *diag);
+void alx_wt_ckpt_stop(struct alx_wt_engine *eng);
 
 /* The plugin entry points (ALOPEX_PLUGIN_DEFINE defines them). */
 const struct alopex_plugin *alopex_plugin_entry_wiredtiger(void);

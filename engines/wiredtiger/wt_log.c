@@ -8,6 +8,8 @@
  * ALX_WT_TRIM_SLACK accumulated beyond it. The last record always stays in
  * the table, so the last position survives a reopen even with log_retain 0,
  * without a metadata key that every commit would update (and conflict on).
+ * Nor is a record after the last checkpoint's P0 ever removed: open
+ * replays those into the data table (wt_ckpt.c).
  */
 #include <string.h>
 
@@ -68,13 +70,27 @@ static uint64_t physical_keep(const struct alx_wt_engine *eng)
 	return retain > 0 ? retain : 1;
 }
 
-int alx_wt_log_trim_due(const struct alx_wt_engine *eng)
+/* Records up to this position may go (0: none). */
+static uint64_t trim_cutoff(const struct alx_wt_engine *eng)
 {
 	uint64_t last = atomic_load(&eng->last_pos);
+	uint64_t keep = physical_keep(eng);
+	uint64_t cutoff = last > keep ? last - keep : 0;
+	if (!eng->data_logged) {
+		uint64_t p0 = atomic_load(&eng->ckpt_pos);
+		if (cutoff > p0)
+			cutoff = p0;
+	}
+	return cutoff;
+}
+
+int alx_wt_log_trim_due(const struct alx_wt_engine *eng)
+{
+	uint64_t cutoff = trim_cutoff(eng);
 	uint64_t first = atomic_load(&eng->first_pos);
-	if (last < first)
+	if (cutoff < first)
 		return 0;
-	return last - first + 1 > physical_keep(eng) + ALX_WT_TRIM_SLACK;
+	return cutoff - first + 1 > ALX_WT_TRIM_SLACK;
 }
 
 int alx_wt_log_trim(struct alx_wt_engine *eng, struct alx_wt_session *ses)
@@ -83,12 +99,8 @@ int alx_wt_log_trim(struct alx_wt_engine *eng, struct alx_wt_session *ses)
 	if (atomic_exchange(&eng->trimming, 1))
 		return 0;
 	int rc = 0;
-	uint64_t last = atomic_load(&eng->last_pos);
-	uint64_t keep = physical_keep(eng);
-	if (last <= keep)
-		goto done;
-	uint64_t cutoff = last - keep; /* remove positions <= cutoff */
-	if (cutoff < atomic_load(&eng->first_pos))
+	uint64_t cutoff = trim_cutoff(eng); /* remove positions <= cutoff */
+	if (cutoff == 0 || cutoff < atomic_load(&eng->first_pos))
 		goto done;
 	rc = alx_wt_session_log_cursor(eng, ses, NULL);
 	if (rc != 0)

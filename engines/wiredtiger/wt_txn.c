@@ -356,6 +356,9 @@ static int commit_write(struct alx_wt_txn *txn, alopex_slice record,
 		return rc;
 	}
 	atomic_store(&eng->last_pos, pos);
+	/* The checkpoint thread's volume trigger (wt_ckpt.c). */
+	atomic_fetch_add_explicit(&eng->ckpt_bytes, record.len,
+				  memory_order_relaxed);
 	if (eng->on_commit != NULL)
 		eng->on_commit(eng->on_commit_arg, pos, record);
 	pthread_mutex_unlock(&eng->commit_mu);
@@ -589,6 +592,48 @@ int alx_wt_insert(void *t, alopex_slice key, alopex_slice value,
 	if (ret != 0)
 		return txn_fail(txn, diag, ret, "write");
 	txn->wrote = 1;
+	return 0;
+}
+
+static int key_cmp(const void *av, size_t alen, const void *bv, size_t blen);
+
+/*
+ * The core's deferred writes in key order: each lands at or after the
+ * previous one, where the tree's path and the page's insert list are
+ * still in the cache, and most go to the end of an insert list, which
+ * WiredTiger appends to without a skiplist search.
+ */
+int alx_wt_put_sorted(void *t, const alopex_mutation *muts, size_t n,
+		      alopex_diag *diag)
+{
+	struct alx_wt_txn *txn = t;
+	WT_CURSOR *c = txn->ses->data;
+	for (size_t i = 0; i < n; i++) {
+		alopex_slice key = {muts[i].key, muts[i].klen};
+		int rc = txn_writable(txn, key, diag);
+		if (rc != 0)
+			return rc;
+		if (muts[i].vlen > ALOPEX_KV_MAX_VALUE)
+			return txn->eng->host->diag_set(
+				diag, ALOPEX_EINVAL, NULL,
+				"value of %zu bytes is larger than the "
+				"%u-byte limit",
+				muts[i].vlen, ALOPEX_KV_MAX_VALUE);
+		if (i > 0 && key_cmp(muts[i - 1].key, muts[i - 1].klen, key.ptr,
+				     key.len) >= 0)
+			return txn->eng->host->diag_set(
+				diag, ALOPEX_EINVAL, NULL,
+				"put_sorted: keys out of order");
+		WT_ITEM k = {.data = key.ptr, .size = key.len};
+		WT_ITEM v = {.data = muts[i].val != NULL ? muts[i].val
+							 : key.ptr,
+			     .size = muts[i].vlen};
+		cursor_set_kv(c, &k, &v);
+		int ret = c->insert(c);
+		if (ret != 0)
+			return txn_fail(txn, diag, ret, "write");
+		txn->wrote = 1;
+	}
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "kv/kv_txn.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/db_internal.h"
@@ -14,6 +15,16 @@ struct alx_kv_cursor {
 	struct alx_kv_cursor *next;
 };
 
+/*
+ * Pending writes go to the engine early once their keys and values (which
+ * sit in the batch as well) and their bookkeeping (the entry, two hash
+ * slots, a run element: PEND_ENTRY_BYTES) pass this: a huge transaction's
+ * memory stays within a bound of what the batch already holds.
+ */
+#define PEND_MAX_BYTES ((size_t)64 << 20)
+#define PEND_ENTRY_BYTES                                        \
+	(sizeof(struct alx_kv_pending) + 2 * sizeof(uint32_t) + \
+	 sizeof(alopex_mutation))
 static int oom(struct alx_kv_txn *t)
 {
 	return alx_diag_set(&t->diag, ALOPEX_ENOMEM, NULL, "out of memory");
@@ -59,6 +70,8 @@ int alx_kv_txn_begin(alopex_db *db, unsigned flags, struct alx_kv_txn **out,
 	t->db = db;
 	t->flags = flags;
 	t->memo_klen = SIZE_MAX;
+	t->gap_min = 32;
+	t->pend_max = PEND_MAX_BYTES;
 	alx_diag_clear(&t->diag);
 	alx_batch_writer_init(&t->batch, db->rt);
 	alx_kv_lockowner_init(&t->lk, db->locks);
@@ -107,9 +120,16 @@ static void txn_free(struct alx_kv_txn *t)
 	alx_free(db->rt, t->undo);
 	alx_free(db->rt, t->undo_buf);
 	alx_free(db->rt, t->memo);
+	alx_free(db->rt, t->pend);
+	alx_free(db->rt, t->pend_slots);
+	alx_free(db->rt, t->pend_run);
+	alx_free(db->rt, t->gap_lo);
+	alx_free(db->rt, t->gap_hi);
 	alx_free(db->rt, t);
 	atomic_fetch_sub(&db->open_txns, 1);
 }
+
+static int pending_flush(struct alx_kv_txn *t);
 
 int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 		      alopex_diag *diag)
@@ -117,6 +137,16 @@ int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 	alopex_db *db = t->db;
 	close_cursors(t);
 	int rc;
+	if (!t->doomed && t->npend > 0 && pending_flush(t) != 0) {
+		/* Dooms the transaction: report what failed. */
+		rc = t->doom_code;
+		if (diag != NULL)
+			*diag = t->diag;
+		db->eng->txn_rollback(t->etxn);
+		alx_kv_unlock_all(&t->lk, 0);
+		txn_free(t);
+		return rc;
+	}
 	if (t->doomed) {
 		db->eng->txn_rollback(t->etxn);
 		if (t->doom_code == ALOPEX_ECONFLICT)
@@ -243,12 +273,373 @@ static void memo_keep(struct alx_kv_txn *t, alopex_slice key, int rc,
 	t->memo_count = t->batch.count;
 }
 
+/* ---- deferred writes --------------------------------------------------- */
+
+#define NPOS SIZE_MAX
+
+/* The pending index of key (lock hash h), or NPOS. */
+static size_t pend_find(const struct alx_kv_txn *t, alopex_slice key,
+			uint64_t h)
+{
+	if (t->npend == 0)
+		return NPOS;
+	size_t mask = t->pend_slots_cap - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		uint32_t s = t->pend_slots[i];
+		if (s == 0)
+			return NPOS;
+		const struct alx_kv_pending *p = &t->pend[s - 1];
+		if (p->h == h && p->klen == key.len &&
+		    memcmp(t->batch.buf + p->koff, key.ptr, key.len) == 0)
+			return s - 1;
+	}
+}
+
+static void pend_slot_put(struct alx_kv_txn *t, size_t idx)
+{
+	size_t mask = t->pend_slots_cap - 1;
+	size_t i = (size_t)t->pend[idx].h & mask;
+	while (t->pend_slots[i] != 0)
+		i = (i + 1) & mask;
+	t->pend_slots[i] = (uint32_t)(idx + 1);
+}
+
+/* Empty the set of pend[0..npend) and set npend to keep (rehashing). */
+static void pend_truncate(struct alx_kv_txn *t, size_t keep)
+{
+	if (t->npend == 0)
+		return;
+	if (keep == 0 && t->npend * 8 < t->pend_slots_cap) {
+		/* A small run after a big one: clear only its slots (the
+		 * whole set goes, so probe order does not matter). */
+		size_t mask = t->pend_slots_cap - 1;
+		for (size_t k = 0; k < t->npend; k++) {
+			size_t i = (size_t)t->pend[k].h & mask;
+			while (t->pend_slots[i] != k + 1)
+				i = (i + 1) & mask;
+			t->pend_slots[i] = 0;
+		}
+	} else {
+		memset(t->pend_slots, 0,
+		       t->pend_slots_cap * sizeof(*t->pend_slots));
+		for (size_t k = 0; k < keep; k++)
+			pend_slot_put(t, k);
+	}
+	for (size_t k = keep; k < t->npend; k++)
+		t->pend_bytes -= t->pend[k].klen + (size_t)t->pend[k].vlen;
+	t->npend = keep;
+}
+
+/* Room for one more pending entry (the set at most half full). */
+static int pend_reserve(struct alx_kv_txn *t)
+{
+	struct alx_runtime *rt = t->db->rt;
+	if (t->npend == t->pend_cap) {
+		size_t cap = t->pend_cap ? t->pend_cap * 2 : 64;
+		void *p = alx_realloc(rt, t->pend, cap * sizeof(*t->pend));
+		if (p == NULL)
+			return oom(t);
+		t->pend = p;
+		t->pend_cap = cap;
+	}
+	if ((t->npend + 1) * 2 > t->pend_slots_cap) {
+		size_t cap = t->pend_slots_cap ? t->pend_slots_cap * 2 : 128;
+		uint32_t *slots = alx_calloc(rt, cap, sizeof(*slots));
+		if (slots == NULL)
+			return oom(t);
+		alx_free(rt, t->pend_slots);
+		t->pend_slots = slots;
+		t->pend_slots_cap = cap;
+		for (size_t k = 0; k < t->npend; k++)
+			pend_slot_put(t, k);
+	}
+	return 0;
+}
+
+/*
+ * Whether a write of key (lock hash h, locked by t) may wait for the
+ * flush: the engine would accept it then exactly as now. A transaction
+ * that committed the key after our snapshot (its recorded version is
+ * newer than the snapshot's sequence, kv_lock.h) makes the engine refuse
+ * the write, which must happen at the statement (23505 or 40001 there),
+ * so such a key is written at once. No other writer can come between:
+ * the row lock is ours until we end. Keys and values the engine would
+ * reject are written at once too, to fail at the statement.
+ */
+static bool deferrable(const struct alx_kv_txn *t, uint64_t h, alopex_slice key,
+		       alopex_slice val)
+{
+	return key.ptr != NULL && key.len > 0 && key.len <= ALOPEX_KV_MAX_KEY &&
+	       val.len <= ALOPEX_KV_MAX_VALUE &&
+	       alx_kv_locks_version(t->db->locks, h) <= t->stmt_seq;
+}
+
+static int slice_cmp(alopex_slice a, const uint8_t *b, size_t blen)
+{
+	size_t n = a.len < blen ? a.len : blen;
+	int c = n > 0 ? memcmp(a.ptr, b, n) : 0;
+	if (c != 0)
+		return c;
+	return a.len < blen ? -1 : a.len > blen;
+}
+
+/*
+ * Whether key (hash h) lies in the known gap and no commit after the gap
+ * was seen wrote it: then the engine holds no value for it now (our own
+ * engine writes drop the gap), and an insert's lookup can be skipped.
+ */
+static bool gap_has(const struct alx_kv_txn *t, alopex_slice key, uint64_t h)
+{
+	if (!t->gap_valid ||
+	    (t->gap_lo != NULL &&
+	     slice_cmp(key, t->gap_lo, t->gap_lo_len) <= 0) ||
+	    (t->gap_hi != NULL &&
+	     slice_cmp(key, t->gap_hi, t->gap_hi_len) >= 0))
+		return false;
+	return alx_kv_locks_version(t->db->locks, h) <= t->gap_seq;
+}
+
+/* Copy k into *buf (growing *cap); false when out of memory. */
+static bool gap_bound(struct alx_kv_txn *t, uint8_t **buf, size_t *len,
+		      size_t *cap, alopex_slice k)
+{
+	if (*cap < k.len || *buf == NULL) {
+		size_t c = k.len < 64 ? 64 : k.len;
+		uint8_t *p = alx_realloc(t->db->rt, *buf, c);
+		if (p == NULL)
+			return false;
+		*buf = p;
+		*cap = c;
+	}
+	if (k.len > 0)
+		memcpy(*buf, k.ptr, k.len);
+	*len = k.len;
+	return true;
+}
+
+/*
+ * After an insert's lookup missed key: find the keys around it, so that
+ * the next inserts between them (a bulk load into an empty or sparse
+ * range) need no lookup. Every commit up to stmt_seq is in the view the
+ * cursors see. Best effort: any failure leaves no gap.
+ */
+static void gap_learn(struct alx_kv_txn *t, alopex_slice key)
+{
+	const struct alopex_engine_ops *e = t->db->eng;
+	alopex_slice none = {NULL, 0}, k, v;
+	alopex_diag d;
+	void *c;
+	bool ok = false;
+	t->gap_valid = false;
+	t->gap_learns++;
+	if (e->cursor_open(t->etxn, key, none, 0, &c, &d) != 0)
+		return;
+	int rc = e->cursor_next(c, &k, &v, &d);
+	if (rc == ALOPEX_DONE) {
+		alx_free(t->db->rt, t->gap_hi);
+		t->gap_hi = NULL;
+		t->gap_hi_cap = 0;
+		ok = true;
+	} else if (rc == ALOPEX_ROW && slice_cmp(k, key.ptr, key.len) > 0) {
+		ok = gap_bound(t, &t->gap_hi, &t->gap_hi_len, &t->gap_hi_cap,
+			       k);
+	}
+	e->cursor_close(c);
+	if (!ok || e->cursor_open(t->etxn, none, key, ALOPEX_CURSOR_REVERSE, &c,
+				  &d) != 0)
+		return;
+	ok = false;
+	rc = e->cursor_next(c, &k, &v, &d);
+	if (rc == ALOPEX_DONE) {
+		alx_free(t->db->rt, t->gap_lo);
+		t->gap_lo = NULL;
+		t->gap_lo_cap = 0;
+		ok = true;
+	} else if (rc == ALOPEX_ROW && slice_cmp(k, key.ptr, key.len) < 0) {
+		ok = gap_bound(t, &t->gap_lo, &t->gap_lo_len, &t->gap_lo_cap,
+			       k);
+	}
+	e->cursor_close(c);
+	t->gap_seq = t->stmt_seq;
+	t->gap_valid = ok;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const alopex_mutation *x = a, *y = b;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(x->key, y->key, n);
+	if (c != 0)
+		return c;
+	return x->klen < y->klen ? -1 : x->klen > y->klen;
+}
+
+struct sort_ent {
+	uint64_t pfx; /* 8 key bytes after the common prefix, zero-padded */
+	size_t idx;   /* into pend */
+};
+
+static uint64_t key_pfx(const uint8_t *k, size_t len, size_t from)
+{
+	uint64_t v = 0;
+	for (size_t i = 0; i < 8; i++)
+		v = v << 8 | (from + i < len ? k[from + i] : 0);
+	return v;
+}
+
+/*
+ * Fill run with pend[0..n) in key order. A radix sort on the 8 bytes
+ * after the keys' common prefix (a table's keys share their prefix and
+ * differ in a few bytes): about a tenth of qsort's comparisons through
+ * memcmp. Equal prefixes, and a failed allocation, take key_cmp.
+ */
+static void sort_pending(struct alx_kv_txn *t, alopex_mutation *run, size_t n)
+{
+	const uint8_t *buf = t->batch.buf;
+	struct sort_ent *a =
+		n >= 64 ? alx_malloc(t->db->rt, 2 * n * sizeof(*a)) : NULL;
+	if (a == NULL) {
+		for (size_t i = 0; i < n; i++) {
+			const struct alx_kv_pending *p = &t->pend[i];
+			run[i] = (alopex_mutation){ALOPEX_MUT_PUT,
+						   buf + p->koff, p->klen,
+						   buf + p->voff, p->vlen};
+		}
+		qsort(run, n, sizeof(*run), key_cmp);
+		return;
+	}
+	struct sort_ent *b = a + n;
+	const uint8_t *k0 = buf + t->pend[0].koff;
+	size_t lcp = t->pend[0].klen;
+	for (size_t i = 1; i < n && lcp > 0; i++) {
+		const uint8_t *k = buf + t->pend[i].koff;
+		size_t m = t->pend[i].klen < lcp ? t->pend[i].klen : lcp;
+		size_t j = 0;
+		while (j < m && k[j] == k0[j])
+			j++;
+		lcp = j;
+	}
+	for (size_t i = 0; i < n; i++) {
+		a[i].pfx = key_pfx(buf + t->pend[i].koff, t->pend[i].klen, lcp);
+		a[i].idx = i;
+	}
+	/* LSD, a byte a pass, skipping bytes all keys share. */
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t cnt[256] = {0};
+		for (size_t i = 0; i < n; i++)
+			cnt[(a[i].pfx >> shift) & 255]++;
+		if (cnt[(a[0].pfx >> shift) & 255] == n)
+			continue;
+		size_t sum = 0;
+		for (unsigned d = 0; d < 256; d++) {
+			size_t c = cnt[d];
+			cnt[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[cnt[(a[i].pfx >> shift) & 255]++] = a[i];
+		struct sort_ent *x = a;
+		a = b;
+		b = x;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct alx_kv_pending *p = &t->pend[a[i].idx];
+		run[i] = (alopex_mutation){ALOPEX_MUT_PUT, buf + p->koff,
+					   p->klen, buf + p->voff, p->vlen};
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && a[j].pfx == a[i].pfx)
+			j++;
+		if (j - i > 1)
+			qsort(run + i, j - i, sizeof(*run), key_cmp);
+		i = j;
+	}
+	alx_free(t->db->rt, a < b ? a : b);
+}
+
+/* Engines built before put_sorted stop short of it. */
+static int engine_has_put_sorted(const struct alopex_engine_ops *e)
+{
+	return e->size >= offsetof(struct alopex_engine_ops, put_sorted) +
+				  sizeof(e->put_sorted) &&
+	       (e->caps & ALOPEX_ENGINE_PUT_SORTED) != 0 &&
+	       e->put_sorted != NULL;
+}
+
+/*
+ * Write every pending entry to the engine, in key order. A failure dooms
+ * the transaction: part of the run may be in the engine, the rest is not.
+ */
+static int pending_flush(struct alx_kv_txn *t)
+{
+	size_t n = t->npend;
+	if (n == 0)
+		return 0;
+	struct alx_runtime *rt = t->db->rt;
+	const struct alopex_engine_ops *e = t->db->eng;
+	int rc = 0;
+	if (t->pend_run_cap < n) {
+		size_t cap = t->pend_run_cap ? t->pend_run_cap : 64;
+		while (cap < n)
+			cap *= 2;
+		alx_free(rt, t->pend_run);
+		t->pend_run = alx_malloc(rt, cap * sizeof(*t->pend_run));
+		t->pend_run_cap = t->pend_run != NULL ? cap : 0;
+		if (t->pend_run == NULL) {
+			rc = oom(t);
+			goto fail;
+		}
+	}
+	alopex_mutation *run = t->pend_run;
+	sort_pending(t, run, n);
+	pend_truncate(t, 0);
+	if (engine_has_put_sorted(e)) {
+		t->gap_valid = false;
+		rc = e->put_sorted(t->etxn, run, n, &t->diag);
+	} else {
+		t->gap_valid = false;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			alopex_slice k = {run[i].key, run[i].klen};
+			alopex_slice v = {run[i].val, run[i].vlen};
+			rc = e->put(t->etxn, k, v, &t->diag);
+		}
+	}
+	if (rc == 0)
+		return 0;
+fail:
+	pend_truncate(t, 0);
+	write_failed(t, rc);
+	if (!t->doomed) {
+		t->doomed = 1;
+		t->doom_code = rc;
+	}
+	return rc;
+}
+
+/* Before an operation on key: write it out if it is pending. */
+static int pending_touch(struct alx_kv_txn *t, alopex_slice key, uint64_t h)
+{
+	if (t->npend == 0 || pend_find(t, key, h) == NPOS)
+		return 0;
+	return pending_flush(t);
+}
+
 int alx_kv_txn_get(struct alx_kv_txn *t, alopex_slice key, alopex_slice *val)
 {
 	int rc = check_usable(t);
 	if (rc != 0)
 		return rc;
-	rc = t->db->eng->get(t->etxn, key, val, &t->diag);
+	size_t i =
+		t->npend > 0 ? pend_find(t, key, alx_kv_lock_hash(key)) : NPOS;
+	if (i != NPOS) {
+		/* Not in the engine yet: the batch holds the value. */
+		val->ptr = t->batch.buf + t->pend[i].voff;
+		val->len = t->pend[i].vlen;
+		rc = 0;
+	} else {
+		rc = t->db->eng->get(t->etxn, key, val, &t->diag);
+	}
 	if (t->nsavepoints > 0)
 		memo_keep(t, key, rc, val);
 	return rc;
@@ -325,9 +716,8 @@ static int undo_record(struct alx_kv_txn *t, alopex_slice key)
  * "changed" (among a million keys some share a version slot with a recent
  * commit).
  */
-static int lock_key(struct alx_kv_txn *t, alopex_slice key, bool check_version)
+static int lock_key(struct alx_kv_txn *t, uint64_t h, bool check_version)
 {
-	uint64_t h = alx_kv_lock_hash(key);
 	int rc = alx_kv_lock(&t->lk, h, t->wait, &t->diag);
 	if (rc != 0) {
 		/* Not waiting: the first writer wins, as without locks. */
@@ -359,21 +749,82 @@ static int check_writable(struct alx_kv_txn *t)
 	return 0;
 }
 
-static int check_write(struct alx_kv_txn *t, alopex_slice key,
+/* Checks, locks key (hash h) and writes it out if it is pending. */
+static int check_write(struct alx_kv_txn *t, alopex_slice key, uint64_t h,
 		       bool check_version)
 {
 	int rc = check_writable(t);
-	return rc != 0 ? rc : lock_key(t, key, check_version);
+	if (rc == 0)
+		rc = lock_key(t, h, check_version);
+	if (rc == 0)
+		rc = pending_touch(t, key, h);
+	return rc;
+}
+
+/* Varint bytes of v in a batch record (kv_batch.c). */
+static size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Record a put of key (hash h, locked, not pending) in the batch and the
+ * pending set instead of the engine. With absent, under a savepoint, its
+ * undo entry says the key was absent (else the caller recorded one).
+ */
+static int defer(struct alx_kv_txn *t, alopex_slice key, alopex_slice val,
+		 uint64_t h, bool absent)
+{
+	int rc = pend_reserve(t);
+	if (rc == 0 && absent && t->nsavepoints > 0)
+		rc = undo_reserve(t, key.len);
+	if (rc != 0)
+		return rc;
+	/* Nothing written yet: a full batch fails the call, not the
+	 * transaction. */
+	rc = alx_batch_add(&t->batch, ALOPEX_MUT_PUT, key, val);
+	if (rc != 0)
+		return oom(t);
+	struct alx_kv_pending *p = &t->pend[t->npend];
+	p->h = h;
+	p->klen = (uint32_t)key.len;
+	p->vlen = (uint32_t)val.len;
+	p->voff = t->batch.len - val.len;
+	p->koff = p->voff - varint_len(val.len) - key.len;
+	pend_slot_put(t, t->npend);
+	t->npend++;
+	t->pend_bytes += key.len + val.len;
+	if (absent && t->nsavepoints > 0) {
+		struct alx_kv_undo_entry *u = &t->undo[t->nundo++];
+		u->off = t->undo_len;
+		u->klen = (uint32_t)key.len;
+		u->vlen = -1;
+		memcpy(t->undo_buf + t->undo_len, key.ptr, key.len);
+		t->undo_len += key.len;
+	}
+	if (t->pend_bytes + t->npend * PEND_ENTRY_BYTES > t->pend_max)
+		return pending_flush(t);
+	return 0;
 }
 
 static int put_checked(struct alx_kv_txn *t, alopex_slice key, alopex_slice val,
 		       bool check_version)
 {
-	int rc = check_write(t, key, check_version);
+	uint64_t h = alx_kv_lock_hash(key);
+	int rc = check_write(t, key, h, check_version);
 	if (rc == 0)
 		rc = undo_record(t, key);
 	if (rc != 0)
 		return rc;
+	/* Only fresh keys: a read-modify-write's put is usually read back. */
+	if (!check_version && deferrable(t, h, key, val))
+		return defer(t, key, val, h, false);
+	t->gap_valid = false;
 	rc = t->db->eng->put(t->etxn, key, val, &t->diag);
 	if (rc != 0)
 		return write_failed(t, rc);
@@ -404,10 +855,40 @@ static int engine_has_insert(const struct alopex_engine_ops *e)
 
 int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
 {
-	int rc = check_write(t, key, true);
+	uint64_t h = alx_kv_lock_hash(key);
+	int rc = check_writable(t);
+	if (rc == 0)
+		rc = lock_key(t, h, true);
 	if (rc != 0)
 		return rc;
+	if (t->npend > 0 && pend_find(t, key, h) != NPOS)
+		return alx_diag_set(&t->diag, ALOPEX_EEXIST, NULL,
+				    "key exists");
 	const struct alopex_engine_ops *e = t->db->eng;
+	if (deferrable(t, h, key, val)) {
+		/*
+		 * Absent from the engine (committed data as our snapshot has
+		 * it, which holds every commit of this key, and what we
+		 * wrote) and from the pending set: the insert stands, and
+		 * goes to the engine with the next flush.
+		 */
+		if (gap_has(t, key, h)) {
+			t->gap_hits++;
+			return defer(t, key, val, h, true);
+		}
+		alopex_slice old;
+		rc = e->get(t->etxn, key, &old, &t->diag);
+		if (rc == 0)
+			return alx_diag_set(&t->diag, ALOPEX_EEXIST, NULL,
+					    "key exists");
+		if (rc != ALOPEX_ENOTFOUND)
+			return rc;
+		/* A few tries, more while gaps pay off. */
+		if (t->gap_learns < 2 + t->gap_hits / 16 &&
+		    t->npend >= t->gap_min)
+			gap_learn(t, key);
+		return defer(t, key, val, h, true);
+	}
 	if (!engine_has_insert(e)) {
 		alopex_slice old;
 		rc = e->get(t->etxn, key, &old, &t->diag);
@@ -428,6 +909,7 @@ int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
 		if (rc != 0)
 			return rc;
 	}
+	t->gap_valid = false;
 	rc = e->insert(t->etxn, key, val, &t->diag);
 	if (rc == ALOPEX_EEXIST)
 		return rc;
@@ -461,11 +943,12 @@ int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
 
 int alx_kv_txn_del(struct alx_kv_txn *t, alopex_slice key)
 {
-	int rc = check_write(t, key, true);
+	int rc = check_write(t, key, alx_kv_lock_hash(key), true);
 	if (rc == 0)
 		rc = undo_record(t, key);
 	if (rc != 0)
 		return rc;
+	t->gap_valid = false;
 	rc = t->db->eng->del(t->etxn, key, &t->diag);
 	if (rc == ALOPEX_ENOTFOUND) {
 		/* Nothing changed: drop the undo entry just recorded. */
@@ -489,6 +972,8 @@ int alx_kv_cursor_open(struct alx_kv_txn *t, alopex_slice lower,
 		       struct alx_kv_cursor **out)
 {
 	int rc = check_usable(t);
+	if (rc == 0)
+		rc = pending_flush(t);
 	if (rc != 0)
 		return rc;
 	struct alx_runtime *rt = t->db->rt;
@@ -531,6 +1016,12 @@ int alx_kv_cursor_next(struct alx_kv_cursor *c, alopex_slice *key,
 		       alopex_slice *val)
 {
 	struct alx_kv_txn *t = c->txn;
+	/* Writes deferred since the cursor opened: it may see them. */
+	if (t->npend > 0) {
+		int rc = pending_flush(t);
+		if (rc != 0)
+			return rc;
+	}
 	int rc = t->db->eng->cursor_next(c->ecur, key, val, &t->diag);
 	if (rc == ALOPEX_ROW || rc == ALOPEX_DONE)
 		return rc;
@@ -575,6 +1066,17 @@ int alx_kv_txn_rollback_to(struct alx_kv_txn *t,
 		return rc;
 	/* batch.count goes back: it no longer tells what changed. */
 	t->memo_klen = SIZE_MAX;
+	/*
+	 * Pending writes made since sp never reached the engine: drop them
+	 * (pend is in batch order). Their undo entries below then delete or
+	 * rewrite what the engine still holds, which changes nothing.
+	 */
+	size_t keep = t->npend;
+	while (keep > 0 && t->pend[keep - 1].koff >= sp->batch_len)
+		keep--;
+	if (keep < t->npend)
+		pend_truncate(t, keep);
+	t->gap_valid = false;
 	/* Newest first, so a key written twice ends at its oldest value. */
 	while (t->nundo > sp->nundo) {
 		struct alx_kv_undo_entry *e = &t->undo[t->nundo - 1];
@@ -702,6 +1204,8 @@ int alx_kv_txn_del_range(struct alx_kv_txn *t, alopex_slice lower,
 			 alopex_slice upper, unsigned flags)
 {
 	int rc = check_writable(t);
+	if (rc == 0)
+		rc = pending_flush(t);
 	if (rc != 0)
 		return rc;
 	if (lower.ptr == NULL || upper.ptr == NULL || lower.len == 0)
@@ -723,6 +1227,7 @@ int alx_kv_txn_del_range(struct alx_kv_txn *t, alopex_slice lower,
 	rc = alx_batch_add(&t->batch, ALOPEX_MUT_DELETE_RANGE, lower, upper);
 	if (rc != 0)
 		return oom(t);
+	t->gap_valid = false;
 	rc = e->del_range(t->etxn, lower, upper, &t->diag);
 	if (rc != 0) {
 		t->batch.len = saved.len;

@@ -5,7 +5,9 @@
  * engine keys (key-space byte first, kv_space.h).
  *
  * Every write goes to the engine and to the batch, in that order, so the
- * batch is exactly the transaction's mutations. The engine has no
+ * batch is exactly the transaction's mutations; inserts and fresh puts may
+ * wait in a pending set and go to the engine later in key order (see
+ * alx_kv_txn.pend), which no caller can tell apart. The engine has no
  * savepoints: while one is open, each write first records the key's old
  * value (or its absence); rolling back to the savepoint writes those back
  * through the engine transaction and trims the batch to where it was.
@@ -49,6 +51,16 @@ enum alx_kv_txn_flags {
 	ALX_KV_TXN_NOSYNC = 1 << 2,
 };
 
+/*
+ * A deferred write (kv_txn.c): recorded in the batch, locked, not yet in
+ * the engine. Offsets into batch.buf, which moves as it grows.
+ */
+struct alx_kv_pending {
+	uint64_t h; /* alx_kv_lock_hash of the key */
+	size_t koff, voff;
+	uint32_t klen, vlen;
+};
+
 struct alx_kv_undo_entry {
 	size_t off; /* key bytes, then the old value, in undo_buf */
 	uint32_t klen;
@@ -87,6 +99,44 @@ struct alx_kv_txn {
 	size_t memo_cap, memo_klen, memo_vlen;
 	bool memo_absent;
 	uint64_t memo_count;
+	/*
+	 * Deferred writes: inserts checked absent, and put_fresh keys, that
+	 * are locked and in the batch but not yet written to the engine.
+	 * They go to it as one run in key order (which a B-tree takes far
+	 * faster than random order) before anything that could see or
+	 * touch them: a cursor, a write or delete of such a key, a range
+	 * delete, the commit; get answers them from the batch. pend is in
+	 * batch order; pend_slots a hash set of pend indexes + 1.
+	 */
+	struct alx_kv_pending *pend;
+	size_t npend, pend_cap, pend_bytes;
+	uint32_t *pend_slots;
+	size_t pend_slots_cap; /* 0 or a power of two */
+	alopex_mutation *pend_run;
+	size_t pend_run_cap;
+	/*
+	 * A key range (gap_lo, gap_hi) the engine held no key in, as the
+	 * transaction saw it with every commit up to gap_seq (kv_txn.c,
+	 * gap_learn): an insert there of a key no later commit wrote needs
+	 * no engine lookup. Bounds NULL: unbounded. Dropped at the
+	 * transaction's own next engine write.
+	 */
+	uint8_t *gap_lo, *gap_hi;
+	size_t gap_lo_len, gap_hi_len, gap_lo_cap, gap_hi_cap;
+	bool gap_valid;
+	uint64_t gap_seq;
+	uint32_t gap_learns, gap_hits;
+	/*
+	 * Gaps are learnt once this many writes are pending: a small
+	 * transaction would pay the cursors for nothing. Tests set it to 0.
+	 * (Writing a transaction's first keys at once instead would cost
+	 * more: a random key already in a page's insert list takes the
+	 * sorted run off WiredTiger's append path.)
+	 */
+	uint32_t gap_min;
+	/* Bytes of pending writes that make them go to the engine at once
+	 * (kv_txn.c, PEND_MAX_BYTES; tests lower it). */
+	size_t pend_max;
 };
 
 /* Where a savepoint was taken; restored by alx_kv_txn_rollback_to. */

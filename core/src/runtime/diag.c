@@ -62,18 +62,25 @@ int alx_diag_set(alopex_diag *diag, int code, const char *sqlstate,
 {
 	if (diag == NULL)
 		return code;
-	/* Format first: the arguments may point into diag itself. */
-	char buf[sizeof(diag->message)];
-	va_list ap;
-	va_start(ap, fmt);
-	format_into(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
+	size_t n = strlen(fmt);
+	if (n < sizeof(diag->message) && memchr(fmt, '%', n) == NULL) {
+		/* A constant message (an insert's "key not found" probe, once
+		 * a row) needs no vsnprintf. */
+		memmove(diag->message, fmt, n + 1);
+	} else {
+		/* Format first: the arguments may point into diag itself. */
+		char buf[sizeof(diag->message)];
+		va_list ap;
+		va_start(ap, fmt);
+		format_into(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+		memcpy(diag->message, buf, sizeof(buf));
+	}
 	diag->code = code;
 	set_sqlstate(diag, code, sqlstate);
 	diag->file[0] = '\0';
 	diag->line = 0;
 	diag->col = 0;
-	memcpy(diag->message, buf, sizeof(buf));
 	return code;
 }
 

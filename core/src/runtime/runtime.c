@@ -6,6 +6,7 @@
 #include "alx_diag.h"
 #include "alx_registry.h"
 #include "alx_runtime.h"
+#include "kv/kv_batch.h"
 #include "runtime_internal.h"
 #include "vector/vec_kernels.h"
 
@@ -225,6 +226,25 @@ static const struct alopex_plugin *host_lookup(void *ctx, int kind,
 	return alx_registry_find(rt->registry, kind, name);
 }
 
+/* Decoding stays in the core (kv_batch.c): engines treat records as opaque. */
+static int host_log_record_apply(void *ctx, alopex_slice record,
+				 alopex_mutation_fn fn, void *arg,
+				 alopex_diag *diag)
+{
+	struct alx_runtime *rt = ctx;
+	if (record.len == 0)
+		return 0; /* a transaction that undid all it wrote */
+	alopex_mutation *m = NULL;
+	size_t n = 0;
+	int rc = alx_batch_decode(rt, record, &m, &n, diag);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = fn(arg, &m[i], diag);
+	alx_free(rt, m);
+	return rc;
+}
+
 const struct alopex_host *alx_runtime_host(struct alx_runtime *rt)
 {
 	return &rt->host;
@@ -321,6 +341,7 @@ int alx_runtime_create(const alopex_open_options *options,
 		.lookup = host_lookup,
 		.diag_set = alx_diag_set,
 		.vector_kernels = alx_vec_kernels_detect(),
+		.log_record_apply = host_log_record_apply,
 	};
 
 	if ((rc = alx_registry_create(rt, &rt->registry, diag)) != 0)

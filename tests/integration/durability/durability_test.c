@@ -42,6 +42,7 @@
 #define TEST_BUDGET_MS 60000
 #define FSYNC_ROUNDS 8
 #define PERIODIC_ROUNDS 4
+#define CKPT_ROUNDS 4
 #define VAL_LEN 48
 
 struct ack {
@@ -721,9 +722,25 @@ static void test_kill_periodic(void)
 		   0);
 }
 
+/*
+ * Checkpoints every second while the writers run: the kill lands before,
+ * during or after one, and the data table (not in WiredTiger's log) comes
+ * back from the last checkpoint plus the change log after its P0.
+ */
+static void test_kill_checkpoints(void)
+{
+	run_rounds("durability-ckpt", CKPT_ROUNDS,
+		   "engines:\n"
+		   "  wiredtiger:\n"
+		   "    checkpoint_interval: 1s\n"
+		   "    checkpoint_log_size: 1MB\n",
+		   1);
+}
+
 static const struct alx_test_case cases[] = {
 	{"kill_fsync", test_kill_fsync},
 	{"kill_periodic", test_kill_periodic},
+	{"kill_checkpoints", test_kill_checkpoints},
 	{NULL, NULL},
 };
 
