@@ -79,6 +79,9 @@ struct pgw_stmt {
 	uint32_t nparams, ncols;
 	uint32_t *param_oids;
 	struct pgw_stmt *next;
+	/* a dropped portal of this statement, kept for its next Bind
+	 * (sql_portal_recycle): not in pgw_conn.portals */
+	struct pgw_portal *spare;
 };
 
 #define PGW_FMTS_INL 16
@@ -139,6 +142,12 @@ struct pgw_conn {
 	bool heavy;
 	/* a simple query opened inline, to run on an executor */
 	alopex_sql_script *deferred_script;
+	/* an Execute that would have waited inline, left to an executor
+	 * unconsumed: its rerun keeps the cancel request and busy flag */
+	bool blocked_exec;
+	/* on_data_inline parked the connection until a COMMIT is durable
+	 * (conn_after_durable): pc->out holds its reply from dur_mark on */
+	size_t dur_mark;
 };
 
 /* pgw_session.c */
@@ -146,6 +155,11 @@ int pgw_conn_data(struct pgw_conn *pc, alopex_slice data);
 /* The same on an event loop thread: stops before the first message that
  * may block or run long and returns ALOPEX_AGAIN (pgw_session.c). */
 int pgw_conn_data_inline(struct pgw_conn *pc, alopex_slice data);
+/* The COMMIT it parked for is durable (failed NULL) or not: send its
+ * reply or the error, and go on inline (pgw_session.c). */
+int pgw_conn_durable(struct pgw_conn *pc, const alopex_diag *failed);
+/* The server can hold a connection until a commit is durable. */
+bool pgw_can_park(const struct alopex_proto_host *ph);
 void pgw_conn_stop(struct pgw_conn *pc);
 void pgw_conn_timer(struct pgw_conn *pc);
 void pgw_conn_free(struct pgw_conn *pc);

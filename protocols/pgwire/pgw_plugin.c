@@ -177,6 +177,11 @@ static int pgw_on_data_inline(void *state, alopex_slice data)
 	return pgw_conn_data_inline(state, data);
 }
 
+static int pgw_on_durable(void *state, const alopex_diag *failed)
+{
+	return pgw_conn_durable(state, failed);
+}
+
 static void pgw_on_timer(void *state)
 {
 	pgw_conn_timer(state);
@@ -203,6 +208,7 @@ static const struct alopex_protocol_ops ops = {
 	.on_close = pgw_on_close,
 	.stop = NULL,
 	.on_data_inline = pgw_on_data_inline,
+	.on_durable = pgw_on_durable,
 };
 
 static const struct alopex_plugin descriptor = {

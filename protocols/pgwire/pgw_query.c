@@ -18,6 +18,7 @@ enum run_result {
 	R_SUSPENDED, /* row limit reached: PortalSuspended sent */
 	R_COPY_IN,   /* CopyInResponse sent: waiting for CopyData */
 	R_ERROR,     /* ErrorResponse sent */
+	R_BLOCKED,   /* inline: it would wait; undone, nothing sent */
 };
 
 static char *slice_dup(struct pgw_slice s)
@@ -32,7 +33,10 @@ static char *slice_dup(struct pgw_slice s)
 
 static bool name_eq(const char *a, struct pgw_slice b)
 {
-	return strlen(a) == b.n && memcmp(a, b.p, b.n) == 0;
+	/* b holds no NUL (the protocol's strings end at one) */
+	if (b.n == 0)
+		return a[0] == '\0';
+	return strncmp(a, (const char *)b.p, b.n) == 0 && a[b.n] == '\0';
 }
 
 static int sql_error(struct pgw_conn *pc)
@@ -160,6 +164,8 @@ static int run_portal(struct pgw_conn *pc, alopex_sql_portal *pt,
 	const struct alopex_proto_host *ph = pc->ph;
 	const alopex_sql_row *row = NULL;
 	int rc = ph->sql_portal_next(pt, &row);
+	if (rc == ALOPEX_EBUSY && pc->inline_mode)
+		return R_BLOCKED;
 	if (rc == ALOPEX_AGAIN) {
 		struct alopex_sql_copy_info ci;
 		if (ph->sql_copy_info(pt, &ci) != 0)
@@ -422,14 +428,11 @@ static struct pgw_portal *find_portal(struct pgw_conn *pc,
 	return NULL;
 }
 
-static void portal_drop(struct pgw_conn *pc, struct pgw_portal *p)
+/* NULL-safe; p is in no list. */
+static void portal_free(struct pgw_conn *pc, struct pgw_portal *p)
 {
-	for (struct pgw_portal **pp = &pc->portals; *pp; pp = &(*pp)->next) {
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
-	}
+	if (p == NULL)
+		return;
 	pc->ph->sql_portal_destroy(p->pt);
 	if (p->fmts != p->fmts_inl)
 		free(p->fmts);
@@ -438,16 +441,59 @@ static void portal_drop(struct pgw_conn *pc, struct pgw_portal *p)
 	free(p);
 }
 
+static void portal_unlink(struct pgw_conn *pc, struct pgw_portal *p)
+{
+	for (struct pgw_portal **pp = &pc->portals; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	p->next = NULL;
+}
+
+static bool can_recycle(const struct alopex_proto_host *ph)
+{
+	return ph->size >=
+		       offsetof(struct alopex_proto_host, sql_portal_rebind) +
+			       sizeof(ph->sql_portal_rebind) &&
+	       ph->sql_portal_recycle != NULL && ph->sql_portal_rebind != NULL;
+}
+
+static void portal_drop(struct pgw_conn *pc, struct pgw_portal *p)
+{
+	portal_unlink(pc, p);
+	/* The statement's next Bind takes it over: a prepared statement's
+	 * unnamed portal goes at every Sync and comes back at the next Bind,
+	 * and building it and its executor state anew cost a sixth of a
+	 * point read. */
+	struct pgw_stmt *s = p->stmt;
+	if (s->spare == NULL && can_recycle(pc->ph) &&
+	    pc->ph->sql_portal_recycle(p->pt) == 1) {
+		if (p->name != p->name_inl)
+			free(p->name);
+		p->name = p->name_inl;
+		p->name_inl[0] = '\0';
+		s->spare = p;
+		return;
+	}
+	portal_free(pc, p);
+}
+
 static void stmt_drop(struct pgw_conn *pc, struct pgw_stmt *s)
 {
 	/* a portal needs its statement */
 	struct pgw_portal *p = pc->portals;
 	while (p != NULL) {
 		struct pgw_portal *next = p->next;
-		if (p->stmt == s)
-			portal_drop(pc, p);
+		if (p->stmt == s) {
+			portal_unlink(pc, p);
+			portal_free(pc, p);
+		}
 		p = next;
 	}
+	portal_free(pc, s->spare);
+	s->spare = NULL;
 	for (struct pgw_stmt **sp = &pc->stmts; *sp; sp = &(*sp)->next) {
 		if (*sp == s) {
 			*sp = s->next;
@@ -680,11 +726,20 @@ static int on_bind(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		vals[i].ptr = conv.p + offs[i];
 		vals[i].len = strlen((const char *)conv.p + offs[i]);
 	}
-	struct pgw_portal *p = calloc(1, sizeof(*p));
+	/* the statement's last portal, when there is one (portal_drop) */
+	struct pgw_portal *p = s->spare;
+	s->spare = NULL;
 	if (p == NULL) {
-		rc = ALOPEX_ENOMEM;
-		goto out;
+		p = calloc(1, sizeof(*p));
+		if (p == NULL) {
+			rc = ALOPEX_ENOMEM;
+			goto out;
+		}
+		p->name = p->name_inl;
+	} else if (p->fmts != p->fmts_inl) {
+		free(p->fmts);
 	}
+	p->fmts = NULL;
 	/* the unnamed portal of a narrow result: no more allocations */
 	struct pgw_slice pn = m->u.bind.portal;
 	if (pn.n < sizeof(p->name_inl)) {
@@ -699,22 +754,17 @@ static int on_bind(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 	p->fmts = s->ncols <= PGW_FMTS_INL ? p->fmts_inl
 					   : calloc(s->ncols, sizeof(*p->fmts));
 	if (p->name == NULL || p->fmts == NULL) {
-		if (p->name != p->name_inl)
-			free(p->name);
-		if (p->fmts != p->fmts_inl)
-			free(p->fmts);
-		free(p);
+		portal_free(pc, p);
 		rc = ALOPEX_ENOMEM;
 		goto out;
 	}
 	for (uint32_t i = 0; i < s->ncols; i++)
 		p->fmts[i] = (int16_t)pgw_bind_result_format(m, (uint16_t)i);
-	if (ph->sql_portal_create(s->prep, vals, np, &p->pt) != 0) {
-		if (p->name != p->name_inl)
-			free(p->name);
-		if (p->fmts != p->fmts_inl)
-			free(p->fmts);
-		free(p);
+	int brc = p->pt != NULL
+			  ? ph->sql_portal_rebind(p->pt, vals, np)
+			  : ph->sql_portal_create(s->prep, vals, np, &p->pt);
+	if (brc != 0) {
+		portal_free(pc, p);
 		if (sql_error(pc) == R_IO)
 			rc = ALOPEX_EIO;
 		else
@@ -783,7 +833,10 @@ static int on_execute(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		free(n);
 		return ext_error(pc);
 	}
-	pc->ph->sql_cancel_clear(pc->sess);
+	/* a rerun after a hand-off keeps a cancel that came meanwhile */
+	if (!pc->blocked_exec)
+		pc->ph->sql_cancel_clear(pc->sess);
+	pc->blocked_exec = false;
 	if (!pc->inline_mode)
 		pc->heavy = true;
 	if (pc->ph->sql_xact_begin(p->stmt->prep) != 0) {
@@ -793,6 +846,11 @@ static int on_execute(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 	}
 	atomic_store(&pc->busy, 1);
 	int r = run_portal(pc, p->pt, p->fmts, m->u.execute.max_rows, false);
+	if (r == R_BLOCKED) {
+		/* busy stays: for CancelRequest it is still running */
+		pc->blocked_exec = true;
+		return ALOPEX_EBUSY;
+	}
 	if (r == R_COPY_IN) {
 		pc->copy_pt = p->pt;
 		pc->copy_script = NULL;
@@ -813,6 +871,21 @@ static bool point_read(struct pgw_conn *pc, const struct pgw_stmt *s)
 {
 	return pc->ph->sql_prep_is_point_read != NULL &&
 	       pc->ph->sql_prep_is_point_read(s->prep) == 1;
+}
+
+/* Cheap unless a row lock is held: run inline with noblock, and handed
+ * to an executor as it came when it would wait (pgw_conn_data). */
+static bool point_write(struct pgw_conn *pc, const struct pgw_stmt *s)
+{
+	const struct alopex_proto_host *ph = pc->ph;
+	if (ph->size < offsetof(struct alopex_proto_host, sql_set_noblock) +
+			       sizeof(ph->sql_set_noblock) ||
+	    ph->sql_prep_is_point_write == NULL || ph->sql_set_noblock == NULL)
+		return false;
+	int w = ph->sql_prep_is_point_write(s->prep);
+	/* 2: a COMMIT whose fsync we wait for without blocking
+	 * (pgw_conn_data parks the connection) */
+	return w == 1 || (w == 2 && pgw_can_park(ph));
 }
 
 bool pgw_msg_cheap(struct pgw_conn *pc, const struct pgw_fe_msg *m)
@@ -867,7 +940,7 @@ bool pgw_msg_cheap(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		return false;
 	}
 	/* no such statement or portal: an error, which is cheap */
-	return s == NULL || point_read(pc, s);
+	return s == NULL || point_read(pc, s) || point_write(pc, s);
 }
 
 int pgw_extended(struct pgw_conn *pc, const struct pgw_fe_msg *m)

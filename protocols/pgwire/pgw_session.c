@@ -851,13 +851,14 @@ int pgw_conn_data(struct pgw_conn *pc, alopex_slice data)
 	pc->ilen += data.len;
 	size_t off = 0;
 	int rc = 0;
-	bool deferred = false;
+	bool deferred = false, parked = false;
 	if (!pc->inline_mode && pc->deferred_script != NULL)
 		rc = pgw_query_resume(pc);
 	while (rc == 0 && pc->state != PGW_ST_CLOSED) {
 		struct pgw_fe_msg m;
 		size_t used = 0;
-		char err[256] = "";
+		char err[256];
+		err[0] = '\0'; /* not all 256: this runs per message */
 		int startup = pc->state == PGW_ST_STARTUP;
 		int r = pgw_parse(pc->ib + off, pc->ilen - off, startup,
 				  (size_t)pc->in->cfg->max_message_size, &m,
@@ -878,8 +879,35 @@ int pgw_conn_data(struct pgw_conn *pc, alopex_slice data)
 		}
 		/* a password message during authentication is 'p', but so
 		 * is nothing else; pgw_parse reports it as PASSWORD */
+		size_t mark = pc->out.len;
 		rc = on_message(pc, &m);
+		if (rc == ALOPEX_EBUSY && pc->inline_mode) {
+			/* an Execute that would wait, undone: it stays in
+			 * the input for an executor to run again */
+			rc = 0;
+			deferred = true;
+			break;
+		}
 		off += used;
+		/* a COMMIT in the log, not yet durable: its reply and what
+		 * follows wait, off the event loop (pgw_conn_durable) */
+		uint64_t pos = 0;
+		if (rc == 0 && pc->inline_mode && pc->sess != NULL &&
+		    pgw_can_park(pc->ph))
+			pos = pc->ph->sql_take_sync_pos(pc->sess);
+		if (pos != 0) {
+			pc->dur_mark = mark;
+			if (pc->ph->conn_after_durable(pc->c, pos) == 0) {
+				parked = true;
+				break;
+			}
+			/* nobody to wait: never tell of the success */
+			pc->out.len = mark;
+			fatal(pc, "58030",
+			      "cannot wait for the commit to be "
+			      "durable");
+			break;
+		}
 		if (rc == ALOPEX_AGAIN) {
 			/* consumed, but the rest of it runs on an executor */
 			rc = 0;
@@ -894,6 +922,9 @@ int pgw_conn_data(struct pgw_conn *pc, alopex_slice data)
 		memmove(pc->ib, pc->ib + off, pc->ilen - off);
 		pc->ilen -= off;
 	}
+	/* the output waits for pgw_conn_durable */
+	if (parked)
+		return ALOPEX_EBUSY;
 	if (rc == 0 && pc->state != PGW_ST_CLOSED)
 		rc = pgw_flush(pc);
 	if (rc == ALOPEX_EIO)
@@ -905,11 +936,46 @@ int pgw_conn_data(struct pgw_conn *pc, alopex_slice data)
 
 int pgw_conn_data_inline(struct pgw_conn *pc, alopex_slice data)
 {
+	const struct alopex_proto_host *ph = pc->ph;
+	/* statements run here never wait for a row lock (pgw_msg_cheap) */
+	bool nb = pc->sess != NULL &&
+		  ph->size >=
+			  offsetof(struct alopex_proto_host, sql_set_noblock) +
+				  sizeof(ph->sql_set_noblock) &&
+		  ph->sql_set_noblock != NULL;
+	if (nb)
+		ph->sql_set_noblock(pc->sess, 1);
 	pc->inline_mode = true;
-	pc->inline_pending = pc->ph->conn_out_pending(pc->c);
+	pc->inline_pending = ph->conn_out_pending(pc->c);
 	int rc = pgw_conn_data(pc, data);
 	pc->inline_mode = false;
+	/* the session may be gone (fatal) */
+	if (nb && pc->sess != NULL)
+		ph->sql_set_noblock(pc->sess, 0);
 	return rc;
+}
+
+bool pgw_can_park(const struct alopex_proto_host *ph)
+{
+	return ph->size >=
+		       offsetof(struct alopex_proto_host, conn_after_durable) +
+			       sizeof(ph->conn_after_durable) &&
+	       ph->sql_take_sync_pos != NULL && ph->conn_after_durable != NULL;
+}
+
+int pgw_conn_durable(struct pgw_conn *pc, const alopex_diag *failed)
+{
+	if (failed != NULL && pc->state != PGW_ST_CLOSED) {
+		/* the COMMIT's success was never sent: its error instead,
+		 * and the rest of the pipeline up to Sync is skipped */
+		pc->out.len = pc->dur_mark;
+		if (pgw_send_diag(pc, failed) != 0)
+			return fatal(pc, "53200", "out of memory"),
+			       ALOPEX_ENOMEM;
+		pc->skip_to_sync = true;
+	}
+	alopex_slice none = {NULL, 0};
+	return pgw_conn_data_inline(pc, none);
 }
 
 void pgw_conn_timer(struct pgw_conn *pc)

@@ -337,6 +337,12 @@ int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
 				    "out of memory");
 	if (w == NULL || w->nowait)
 		return conflict_now(diag);
+	if (w->noblock) {
+		o->would_block = true;
+		return alx_diag_set(diag, ALOPEX_EBUSY, "55P03",
+				    "could not obtain lock on row without "
+				    "waiting");
+	}
 
 	/* Slow path: under wait_mu a holder seen in its shard cannot finish
 	 * (its unlock passes wait_mu once it sees nwaiting, which we raise

@@ -37,6 +37,10 @@ struct alx_kv_wait {
 	int64_t lock_deadline_us; /* CLOCK_MONOTONIC; 0: none (55P03) */
 	int64_t stmt_deadline_us; /* CLOCK_MONOTONIC; 0: none (57014) */
 	atomic_int *cancel;	  /* non-zero: stop (57014); NULL: none */
+	/* Conflict: ALOPEX_EBUSY "55P03" at once and the owner's would_block
+	 * set, for a statement run where it must not wait (an event loop);
+	 * it is undone and run again where it may. */
+	bool noblock;
 };
 
 /* One transaction's locks (embedded in it). */
@@ -50,6 +54,9 @@ struct alx_kv_lockowner {
 	struct alx_kv_lockowner *wnext, *wprev;
 	/* The last acquire waited for a transaction that committed. */
 	bool waited_commit;
+	/* An acquire refused to wait (alx_kv_wait.noblock); sticky until
+	 * the owner's user clears it. */
+	bool would_block;
 	/* Signalled (under the wait mutex) when the owner o waits for
 	 * releases its locks; initialised at o's first wait. */
 	bool cv_ready;
@@ -75,7 +82,8 @@ void alx_kv_lockowner_init(struct alx_kv_lockowner *o, struct alx_kv_locks *l);
 /*
  * Lock hash h for o (a no-op when o holds it). When another owner holds it:
  * ALOPEX_ECONFLICT "40001" at once with w->nowait (or w NULL); else wait
- * until it is free. Errors, in diag: ALOPEX_ECONFLICT "40P01" deadlock,
+ * until it is free, or with w->noblock return ALOPEX_EBUSY "55P03" and set
+ * o->would_block. Errors, in diag: ALOPEX_ECONFLICT "40P01" deadlock,
  * ALOPEX_ESQL "55P03" lock timeout, ALOPEX_ESQL "57014" statement timeout
  * or cancel, ALOPEX_ENOMEM. Nothing is held for h on error.
  */

@@ -9,7 +9,14 @@
  *    sockets are spread over them round robin. They move bytes (read,
  *    write, TLS), fire timers, and run the work a protocol knows to be
  *    cheap where it arrives (on_data_inline: pgwire's Bind/Execute/Sync of
- *    a primary-key point read), which saves two thread hops per request;
+ *    a primary-key point read, and in a transaction block BEGIN, point
+ *    UPDATE/INSERT/DELETE with row locks that never wait there, and
+ *    COMMIT without its fsync), which saves two thread hops per request.
+ *    A statement that would wait for a row lock is undone and handed to
+ *    an executor as it came;
+ *  - a durability waiter thread waits for the group fsync covering the
+ *    commits made inline and hands each connection back to its worker,
+ *    which then sends the COMMIT's reply (on_durable);
  *  - an executor pool runs everything else, one job per connection at a
  *    time, so a statement waiting for a lock, a commit fsync or a slow
  *    reader blocks its own connection and one executor thread, never an

@@ -21,7 +21,11 @@
  * hops and wakeups of the executor round trip, and returns ALOPEX_AGAIN
  * before the first message that may block, which then goes to an
  * executor (P_RESUME). Replies are sent straight to the socket when
- * nothing is queued before them (h_write), from either thread.
+ * nothing is queued before them (h_write), from either thread. A COMMIT
+ * made inline returns ALOPEX_EBUSY after conn_after_durable: the
+ * connection stays owned (queued) by the durability waiter (dur_main)
+ * until its position is durable, then by its worker again (dur_cb,
+ * on_durable); what arrives meanwhile waits in pending.
  *
  * A plain socket is read by our own event (rd_cb), not the bufferevent:
  * one recv() per readiness into the connection's buffer, handed to the
@@ -61,6 +65,7 @@
 #include "runtime/alx_diag.h"
 #include "runtime/alx_registry.h"
 #include "runtime/alx_runtime.h"
+#include "kv/kv_txn.h"
 #include "server/srv.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -74,13 +79,17 @@ enum {
 	P_STOP = 1 << 3,
 	P_GONE = 1 << 4,
 	P_RESUME = 1 << 5, /* on_data_inline returned ALOPEX_AGAIN */
+	/* on_data_inline returned ALOPEX_EBUSY: held until a commit is
+	 * durable (dur_main, dur_cb); never in pending */
+	P_PARKED = 1 << 6,
 };
 
 struct srv_proto {
 	struct alx_server *srv;
 	const struct alopex_plugin *plugin;
 	const struct alopex_protocol_ops *ops;
-	int (*on_data_inline)(void *state, alopex_slice data); /* or NULL */
+	int (*on_data_inline)(void *state, alopex_slice data);	   /* or NULL */
+	int (*on_durable)(void *state, const alopex_diag *failed); /* or NULL */
 	struct alx_plugin_instance *inst;
 	struct alopex_listen_spec spec;
 	SSL_CTX *tls;
@@ -128,6 +137,14 @@ struct alopex_conn {
 	bool stop_sent;
 	uint8_t *inbuf;
 
+	/* parked until dur_pos is durable: the waiter's (dnext, under
+	 * srv->dur.mu), then dur_cb's on the worker (ev_dur) */
+	struct event *ev_dur;
+	uint64_t dur_pos;
+	int dur_rc;
+	alopex_diag dur_diag;
+	struct alopex_conn *dnext;
+
 	int family;
 	uint8_t addr[16];
 	char peer[64];
@@ -143,6 +160,20 @@ struct srv_exec {
 	pthread_t *threads;
 };
 
+/*
+ * The durability waiter: one thread waits for the group fsync covering the
+ * parked connections' commits (the newest position covers the rest) and
+ * hands each back to its worker, so no event loop waits for an fsync and
+ * no executor thread is woken per commit.
+ */
+struct srv_dur {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct alopex_conn *head;
+	bool stop, started;
+	pthread_t th;
+};
+
 struct alx_server {
 	alopex_db *db;
 	struct alx_server_opts opts;
@@ -155,6 +186,7 @@ struct alx_server {
 	struct srv_proto *protos;
 	size_t nprotos;
 	struct srv_exec exec;
+	struct srv_dur dur;
 	struct alx_srv_sessions *sessions;
 	struct alopex_proto_host host;
 	atomic_int stopping;
@@ -323,6 +355,20 @@ static int take_input(struct alopex_conn *c)
 	return n;
 }
 
+/* What on_data_inline's (or on_durable's) rc leaves to do. */
+static unsigned inline_rc(struct alopex_conn *c, int rc)
+{
+	if (rc == 0)
+		return 0;
+	if (rc == ALOPEX_AGAIN)
+		return P_RESUME | P_DATA;
+	if (rc == ALOPEX_EBUSY && c->proto->on_durable != NULL &&
+	    c->dur_pos != 0)
+		return P_PARKED;
+	request_close(c);
+	return 0;
+}
+
 /* The protocol's cheap work on this worker; what to leave to an executor. */
 static unsigned run_inline(struct alopex_conn *c)
 {
@@ -333,14 +379,35 @@ static unsigned run_inline(struct alopex_conn *c)
 		if (n <= 0)
 			return 0;
 		alopex_slice s = {c->inbuf, (size_t)n};
-		int rc = c->proto->on_data_inline(c->state, s);
-		if (rc == ALOPEX_AGAIN)
-			return P_RESUME | P_DATA;
-		if (rc != 0) {
-			request_close(c);
-			return 0;
-		}
+		unsigned more =
+			inline_rc(c, c->proto->on_data_inline(c->state, s));
+		if (more != 0)
+			return more;
 	}
+}
+
+static void dur_push(struct alopex_conn *c);
+
+/*
+ * After inline work: hand what is left to an executor, or give the
+ * connection up; a parked one stays owned (queued) until dur_cb, and what
+ * comes meanwhile (data, stop, gone) waits in pending for it.
+ */
+static void inline_end(struct alopex_conn *c, unsigned more)
+{
+	if (more & P_PARKED) {
+		dur_push(c);
+		return;
+	}
+	pthread_mutex_lock(&c->sched_mu);
+	/* kicks that came meanwhile (stop) were left to us */
+	c->pending |= more;
+	bool push = c->pending != 0;
+	if (!push)
+		c->queued = false;
+	pthread_mutex_unlock(&c->sched_mu);
+	if (push)
+		exec_push(&c->srv->exec, c);
 }
 
 static void read_cb(struct bufferevent *bev, void *arg)
@@ -358,14 +425,8 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	c->queued = true;
 	pthread_mutex_unlock(&c->sched_mu);
 	if (own) {
-		unsigned more = run_inline(c);
-		pthread_mutex_lock(&c->sched_mu);
-		/* kicks that came meanwhile (stop) were left to us */
-		c->pending |= more;
-		push = c->pending != 0;
-		if (!push)
-			c->queued = false;
-		pthread_mutex_unlock(&c->sched_mu);
+		inline_end(c, run_inline(c));
+		return;
 	}
 	if (push)
 		exec_push(&c->srv->exec, c);
@@ -474,23 +535,90 @@ static void rd_cb(evutil_socket_t fd, short what, void *arg)
 	unsigned more = 0;
 	if (n > 0 && direct && !atomic_load(&c->want_close)) {
 		alopex_slice s = {c->inbuf, (size_t)n};
-		int rc = c->proto->on_data_inline(c->state, s);
-		if (rc == ALOPEX_AGAIN)
-			more = P_RESUME | P_DATA;
-		else if (rc != 0)
-			request_close(c);
+		more = inline_rc(c, c->proto->on_data_inline(c->state, s));
 	} else if (n > 0) {
 		more = run_inline(c);
 	}
-	pthread_mutex_lock(&c->sched_mu);
-	/* kicks that came meanwhile (stop) were left to us */
-	c->pending |= more;
-	bool push = c->pending != 0;
-	if (!push)
-		c->queued = false;
-	pthread_mutex_unlock(&c->sched_mu);
-	if (push)
-		exec_push(&c->srv->exec, c);
+	inline_end(c, more);
+}
+
+/* ---- the durability waiter ------------------------------------------------- */
+
+static void dur_push(struct alopex_conn *c)
+{
+	struct srv_dur *d = &c->srv->dur;
+	pthread_mutex_lock(&d->mu);
+	c->dnext = d->head;
+	d->head = c;
+	pthread_cond_signal(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+static void *dur_main(void *arg)
+{
+	struct alx_server *srv = arg;
+	struct srv_dur *d = &srv->dur;
+	pthread_mutex_lock(&d->mu);
+	for (;;) {
+		while (d->head == NULL && !d->stop)
+			pthread_cond_wait(&d->cv, &d->mu);
+		if (d->head == NULL)
+			break;
+		struct alopex_conn *list = d->head;
+		d->head = NULL;
+		pthread_mutex_unlock(&d->mu);
+		/* one wait covers every commit up to the newest */
+		uint64_t pos = 0;
+		for (struct alopex_conn *c = list; c != NULL; c = c->dnext)
+			if (c->dur_pos > pos)
+				pos = c->dur_pos;
+		alopex_diag diag;
+		alx_diag_clear(&diag);
+		int rc = alx_kv_sync_to(srv->db, pos, &diag);
+		while (list != NULL) {
+			struct alopex_conn *c = list;
+			list = c->dnext;
+			c->dnext = NULL;
+			c->dur_rc = rc;
+			if (rc != 0)
+				c->dur_diag = diag;
+			/* c is its worker's from here: it may go at once */
+			event_active(c->ev_dur, EV_READ, 0);
+		}
+		pthread_mutex_lock(&d->mu);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* The commit c waited for is durable, or failed (worker thread). */
+static void dur_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct alopex_conn *c = arg;
+	c->dur_pos = 0;
+	unsigned more = 0;
+	if (c->have_state && !atomic_load(&c->want_close)) {
+		/* input that came meanwhile is taken here, not by an
+		 * executor: P_DATA set after this finds it in pending */
+		pthread_mutex_lock(&c->sched_mu);
+		c->pending &= ~(unsigned)P_DATA;
+		pthread_mutex_unlock(&c->sched_mu);
+		more = inline_rc(
+			c, c->proto->on_durable(c->state, c->dur_rc != 0
+								  ? &c->dur_diag
+								  : NULL));
+		if (more == 0)
+			more = run_inline(c);
+	}
+	inline_end(c, more);
+}
+
+static int h_after_durable(alopex_conn *c, uint64_t pos)
+{
+	if (c->proto->on_durable == NULL || pos == 0)
+		return ALOPEX_ENOTSUP;
+	c->dur_pos = pos;
+	return 0;
 }
 
 static void write_cb(struct bufferevent *bev, void *arg)
@@ -536,6 +664,8 @@ static void conn_free(struct alopex_conn *c)
 		event_free(c->ev_timer);
 	if (c->ev_read != NULL)
 		event_free(c->ev_read);
+	if (c->ev_dur != NULL)
+		event_free(c->ev_dur);
 	pthread_mutex_destroy(&c->io_mu);
 	pthread_cond_destroy(&c->drain_cv);
 	pthread_mutex_destroy(&c->sched_mu);
@@ -600,8 +730,9 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	c->ev_timer = evtimer_new(w->base, timer_cb, c);
 	c->fd = fd;
 	c->ev_read = event_new(w->base, fd, EV_READ | EV_PERSIST, rd_cb, c);
+	c->ev_dur = event_new(w->base, -1, 0, dur_cb, c);
 	if (c->bev == NULL || c->ev_ctl == NULL || c->ev_timer == NULL ||
-	    c->ev_read == NULL) {
+	    c->ev_read == NULL || c->ev_dur == NULL) {
 		if (c->bev != NULL)
 			bufferevent_free(c->bev);
 		else
@@ -612,6 +743,8 @@ static void accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 			event_free(c->ev_timer);
 		if (c->ev_read != NULL)
 			event_free(c->ev_read);
+		if (c->ev_dur != NULL)
+			event_free(c->ev_dur);
 		pthread_mutex_destroy(&c->io_mu);
 		pthread_cond_destroy(&c->drain_cv);
 		pthread_mutex_destroy(&c->sched_mu);
@@ -1069,8 +1202,14 @@ static int start_protocols(struct alx_server *srv, alopex_diag *d)
 		pr->srv = srv;
 		pr->plugin = p;
 		pr->ops = ops;
-		if (ops->size >= sizeof(*ops))
+		if (ops->size >=
+		    offsetof(struct alopex_protocol_ops, on_data_inline) +
+			    sizeof(ops->on_data_inline))
 			pr->on_data_inline = ops->on_data_inline;
+		if (ops->size >=
+		    offsetof(struct alopex_protocol_ops, on_durable) +
+			    sizeof(ops->on_durable))
+			pr->on_durable = ops->on_durable;
 		void *cfg = NULL;
 		int rc = alx_config_take_plugin(srv->db->cfg, p, &cfg, d);
 		if (rc == 0)
@@ -1120,6 +1259,8 @@ int alx_server_create(alopex_db *db, const struct alx_server_opts *opts,
 	pthread_cond_init(&srv->conns_cv, NULL);
 	pthread_mutex_init(&srv->exec.mu, NULL);
 	pthread_cond_init(&srv->exec.cv, NULL);
+	pthread_mutex_init(&srv->dur.mu, NULL);
+	pthread_cond_init(&srv->dur.cv, NULL);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
 		cores = 1;
@@ -1148,6 +1289,7 @@ int alx_server_create(alopex_db *db, const struct alx_server_opts *opts,
 	h->conn_set_timer = h_set_timer;
 	h->stopping = h_stopping;
 	alx_srv_sql_fill(h);
+	h->conn_after_durable = h_after_durable;
 
 	rc = alx_srv_sessions_create(db, &srv->sessions);
 	if (rc != 0) {
@@ -1177,6 +1319,12 @@ int alx_server_create(alopex_db *db, const struct alx_server_opts *opts,
 		}
 		w->started = 1;
 	}
+	if (pthread_create(&srv->dur.th, NULL, dur_main, srv) != 0) {
+		rc = alx_diag_set(d, ALOPEX_ENOMEM, NULL,
+				  "cannot start the durability waiter");
+		goto fail;
+	}
+	srv->dur.started = true;
 	pthread_mutex_lock(&srv->exec.mu);
 	for (int i = 0; i < srv->exec.min && rc == 0; i++)
 		if (exec_spawn(&srv->exec) != 0)
@@ -1314,6 +1462,15 @@ void alx_server_destroy(struct alx_server *srv)
 		for_each_conn(srv, kill_one);
 		wait_conns(srv, 3000);
 	}
+	/* what it still waits for is handed back before the loops stop */
+	if (srv->dur.started) {
+		pthread_mutex_lock(&srv->dur.mu);
+		srv->dur.stop = true;
+		pthread_cond_signal(&srv->dur.cv);
+		pthread_mutex_unlock(&srv->dur.mu);
+		pthread_join(srv->dur.th, NULL);
+		srv->dur.started = false;
+	}
 	for (int i = 0; srv->workers != NULL && i < srv->nworkers; i++) {
 		struct srv_worker *w = &srv->workers[i];
 		if (w->started) {
@@ -1352,6 +1509,8 @@ void alx_server_destroy(struct alx_server *srv)
 	alx_srv_sessions_destroy(srv->sessions);
 	pthread_mutex_destroy(&srv->exec.mu);
 	pthread_cond_destroy(&srv->exec.cv);
+	pthread_mutex_destroy(&srv->dur.mu);
+	pthread_cond_destroy(&srv->dur.cv);
 	pthread_mutex_destroy(&srv->conns_mu);
 	pthread_cond_destroy(&srv->conns_cv);
 	free(srv);

@@ -39,6 +39,9 @@ struct alopex_sql_prep {
 	/* prep_is_point_read's answer for the plan bound at this version */
 	uint64_t point_version;
 	int point_read; /* -1: not known */
+	/* prep_is_point_write's, the same way */
+	uint64_t point_write_version;
+	int point_write;
 };
 
 struct alopex_sql_portal {
@@ -245,6 +248,7 @@ static int prepare(alopex_sql_session *ss, const char *sql, size_t len,
 	}
 	p->ss = ss;
 	p->point_read = -1;
+	p->point_write = -1;
 	*out = p;
 	return 0;
 }
@@ -353,6 +357,11 @@ static int portal_next(alopex_sql_portal *pt, const alopex_sql_row **row)
 		alx_diag_clear(&pt->pt->s->diag);
 		rc = ALOPEX_AGAIN;
 	}
+	/* noblock: ALOPEX_EBUSY says only "would have waited" */
+	if (rc < 0 && pt->pt->s->noblock)
+		rc = alx_session_blocked(pt->pt->s) ? ALOPEX_EBUSY
+		     : rc == ALOPEX_EBUSY	    ? ALOPEX_ESQL
+						    : rc;
 	return rc;
 }
 
@@ -410,6 +419,33 @@ static void portal_destroy(alopex_sql_portal *pt)
 		return;
 	alx_portal_destroy(pt->pt);
 	free(pt);
+}
+
+static int portal_recycle(alopex_sql_portal *pt)
+{
+	return alx_portal_recycle(pt->pt) ? 1 : 0;
+}
+
+static int portal_rebind(alopex_sql_portal *pt, const alopex_slice *params,
+			 uint32_t n)
+{
+	/* few parameters (a point read's key): no allocation for them */
+	struct alx_param few[8];
+	struct alx_param *v = n <= 8 ? few : calloc(n, sizeof(*v));
+	if (v == NULL)
+		return alx_diag_set(&pt->pt->s->diag, ALOPEX_ENOMEM, "53200",
+				    "out of memory");
+	memset(v, 0, n * sizeof(*v));
+	for (uint32_t i = 0; i < n; i++) {
+		v[i].kind =
+			params[i].ptr == NULL ? ALX_PARAM_NULL : ALX_PARAM_TEXT;
+		v[i].ptr = params[i].ptr;
+		v[i].len = params[i].len;
+	}
+	int rc = alx_portal_rebind(pt->pt, v, n);
+	if (v != few)
+		free(v);
+	return rc;
 }
 
 static int copy_info(alopex_sql_portal *pt, struct alopex_sql_copy_info *out)
@@ -603,6 +639,17 @@ static int xact_begin(alopex_sql_prep *p)
 	if (ss->implicit || s->state != ALX_TXN_IDLE || st == NULL ||
 	    runs_alone(st))
 		return 0;
+	/*
+	 * A point read first in the implicit transaction runs on its own
+	 * snapshot, as an autocommit statement (its commit waits for what it
+	 * saw to be durable). Under READ COMMITTED nothing tells that from
+	 * PostgreSQL: it takes no locks, writes nothing, and a statement
+	 * after it opens the transaction with a fresh snapshot anyway. Under
+	 * REPEATABLE READ later statements must share its snapshot. (As
+	 * last bound: DDL since may change its plan, not what it does.)
+	 */
+	if (!s->iso_rr_default && alx_prep_is_point_read(p->p))
+		return 0;
 	alx_diag_clear(&s->diag);
 	int rc = block_control(s, ALX_SQL_TXN_BEGIN);
 	if (rc == 0)
@@ -728,6 +775,49 @@ static int prep_is_point_read(alopex_sql_prep *ap)
 	return ap->point_read;
 }
 
+static int prep_is_point_write(alopex_sql_prep *ap)
+{
+	struct alx_prep *p = ap->p;
+	struct alx_session *s = p->s;
+	const struct alx_sql_stmt *st = p->stmt;
+	if (st == NULL)
+		return 0;
+	/* BEGIN opens a transaction (or warns, or fails): no wait */
+	if (st->kind == ALX_SQL_STMT_TXN &&
+	    st->u.txn->kind == ALX_SQL_TXN_BEGIN)
+		return 1;
+	/* COMMIT of a block that wrote: into the log now, its fsync waited
+	 * for by the protocol (sql_take_sync_pos) */
+	if (st->kind == ALX_SQL_STMT_TXN)
+		return st->u.txn->kind == ALX_SQL_TXN_COMMIT &&
+				       !ap->ss->implicit &&
+				       alx_session_commit_defers(s)
+			       ? 2
+			       : 0;
+	/* only in a block the client opened: the Sync after an implicit
+	 * transaction's write commits it, which waits for an fsync */
+	if (ap->ss->implicit || s->state != ALX_TXN_BLOCK || s->txn == NULL)
+		return 0;
+	const struct alx_bound *bd = p->bd;
+	if (bd == NULL || !catalog_current(s, bd->version))
+		return 0;
+	if (ap->point_write < 0 || ap->point_write_version != bd->version) {
+		ap->point_write = alx_prep_is_point_write(p) ? 1 : 0;
+		ap->point_write_version = bd->version;
+	}
+	return ap->point_write;
+}
+
+static void set_noblock(alopex_sql_session *ss, int on)
+{
+	alx_session_set_noblock(ss->s, on != 0);
+}
+
+static uint64_t take_sync_pos(alopex_sql_session *ss)
+{
+	return alx_session_take_sync_pos(ss->s);
+}
+
 static int script_is_point_read(alopex_sql_script *sc)
 {
 	struct alx_session *s = sc->ss->s;
@@ -815,4 +905,9 @@ void alx_srv_sql_fill(struct alopex_proto_host *h)
 	h->sql_prep_is_point_read = prep_is_point_read;
 	h->sql_script_is_point_read = script_is_point_read;
 	h->sql_notice_at = notice_at;
+	h->sql_prep_is_point_write = prep_is_point_write;
+	h->sql_set_noblock = set_noblock;
+	h->sql_take_sync_pos = take_sync_pos;
+	h->sql_portal_recycle = portal_recycle;
+	h->sql_portal_rebind = portal_rebind;
 }

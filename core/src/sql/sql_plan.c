@@ -974,3 +974,70 @@ bool alx_plan_is_point_read(const struct alx_plan *p)
 		return false;
 	}
 }
+
+/* ---- point writes (alx_plan_is_point_write) ---------------------------- */
+
+/* What bx_bounded allows, and calls of the clock or the session's names,
+ * which read the transaction's timestamp or a setting. */
+static bool bx_cheap(const struct alx_bx *e)
+{
+	static const char *const clock[] = {
+		"now",		"transaction_timestamp", "statement_timestamp",
+		"current_date", "localtimestamp",	 "current_user",
+		"session_user",
+	};
+	if (e == NULL)
+		return true;
+	if (e->kind == ALX_BX_FUNC) {
+		const struct alx_func_def *d = e->u.func.def;
+		if (e->nargs != 0 || d == NULL || (d->flags & ALX_FN_VOLATILE))
+			return false;
+		for (size_t i = 0; i < sizeof(clock) / sizeof(clock[0]); i++)
+			if (strcmp(d->name, clock[i]) == 0)
+				return true;
+		return false;
+	}
+	/* the node's own kind as bx_bounded judges it, its arguments here */
+	struct alx_bx node = *e;
+	node.nargs = 0;
+	if (!bx_bounded(&node))
+		return false;
+	for (uint32_t i = 0; i < e->nargs; i++)
+		if (!bx_cheap(e->args[i]))
+			return false;
+	return true;
+}
+
+static bool bxs_cheap(struct alx_bx *const *v, uint32_t n)
+{
+	for (uint32_t i = 0; v != NULL && i < n; i++)
+		if (!bx_cheap(v[i]))
+			return false;
+	return true;
+}
+
+bool alx_plan_is_point_write(const struct alx_bdml *m,
+			     const struct alx_plan *source)
+{
+	if (m == NULL || source == NULL || m->table == NULL ||
+	    m->conflict != 0 || !bxs_cheap(m->checks, m->nchecks) ||
+	    !bxs_cheap(m->returning, m->nreturning))
+		return false;
+	uint32_t ncols = m->table->ncols;
+	if (m->kind == ALX_SQL_STMT_INSERT) {
+		const struct alx_plan *fs = source->child;
+		if (!bxs_cheap(m->defaults, ncols) ||
+		    source->kind != ALX_P_PROJECT || source->nquals != 0 ||
+		    !bxs_cheap(source->exprs, source->nexprs) || fs == NULL ||
+		    fs->kind != ALX_P_FUNCSCAN || fs->rte == NULL ||
+		    fs->rte->kind != ALX_RTE_VALUES || fs->rte->nrows != 1 ||
+		    fs->nquals != 0 || fs->child != NULL || fs->right != NULL ||
+		    fs->nchildren != 0)
+			return false;
+		return bxs_cheap(fs->rte->rows[0], fs->rte->ncols);
+	}
+	if (m->kind != ALX_SQL_STMT_UPDATE && m->kind != ALX_SQL_STMT_DELETE)
+		return false;
+	return bxs_cheap(m->set, m->kind == ALX_SQL_STMT_UPDATE ? ncols : 0) &&
+	       alx_plan_is_point_read(source);
+}

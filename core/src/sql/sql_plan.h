@@ -131,5 +131,14 @@ int alx_plan_explain(struct alx_arena *a, const struct alx_plan *p,
  * may run it on an event loop thread.
  */
 bool alx_plan_is_point_read(const struct alx_plan *p);
+/*
+ * The same for a data change: an INSERT of one VALUES row, or an UPDATE or
+ * DELETE whose source is a point read, with bounded expressions (the
+ * clock and the session's names allowed: now(), current_user), no ON
+ * CONFLICT and no column default that calls a function (nextval). It can
+ * wait only for a row lock (and a table rewrite's gate).
+ */
+bool alx_plan_is_point_write(const struct alx_bdml *m,
+			     const struct alx_plan *source);
 
 #endif

@@ -265,6 +265,14 @@ static int txn_end(struct alx_session *s, bool commit)
 			s->sdb->cat = alx_catalog_ref(s->txn_cat);
 		}
 		pthread_mutex_unlock(&s->sdb->mu);
+	} else if (s->noblock && alx_kv_txn_wrote(s->txn)) {
+		/* on an event loop: the caller waits for the fsync elsewhere
+		 * (alx_session_take_sync_pos) */
+		uint64_t pos = 0;
+		s->txn->flags |= ALX_KV_TXN_NOSYNC;
+		rc = alx_kv_txn_commit(s->txn, &pos, &s->diag);
+		if (rc == 0)
+			s->sync_pos = pos;
 	} else {
 		rc = alx_kv_txn_commit(s->txn, NULL, &s->diag);
 	}
@@ -410,11 +418,38 @@ void alx_session_stmt_wait_init(struct alx_session *s)
 	int64_t now =
 		s->timeout_ms > 0 || s->lock_timeout_ms > 0 ? mono_us() : 0;
 	s->kvwait.nowait = false;
+	s->kvwait.noblock = s->noblock;
+	if (s->txn != NULL)
+		s->txn->lk.would_block = false;
 	s->kvwait.cancel = &s->cancel_req;
 	s->kvwait.stmt_deadline_us =
 		s->timeout_ms > 0 ? now + s->timeout_ms * 1000 : 0;
 	s->kvwait.lock_deadline_us =
 		s->lock_timeout_ms > 0 ? now + s->lock_timeout_ms * 1000 : 0;
+}
+
+void alx_session_set_noblock(struct alx_session *s, bool on)
+{
+	s->noblock = on;
+	s->kvwait.noblock = on;
+}
+
+bool alx_session_blocked(const struct alx_session *s)
+{
+	return s->blocked;
+}
+
+uint64_t alx_session_take_sync_pos(struct alx_session *s)
+{
+	uint64_t pos = s->sync_pos;
+	s->sync_pos = 0;
+	return pos;
+}
+
+bool alx_session_commit_defers(const struct alx_session *s)
+{
+	return s->state == ALX_TXN_BLOCK && s->txn != NULL &&
+	       s->txn_cat == NULL && s->vtx == NULL && alx_kv_txn_wrote(s->txn);
 }
 
 int alx_session_stmt_restart(struct alx_session *s)

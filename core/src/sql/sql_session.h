@@ -116,6 +116,32 @@ bool alx_prep_returns_rows(struct alx_prep *p);
 /* Whether the statement, as bound now, is a plain SELECT whose plan is a
  * bounded point read (alx_plan_is_point_read); false when not bound. */
 bool alx_prep_is_point_read(const struct alx_prep *p);
+/*
+ * Whether the statement, as bound now, is an INSERT of one VALUES row or
+ * an UPDATE/DELETE of at most one row by primary key, with bounded
+ * expressions (alx_plan_is_point_write), on a table without vector
+ * indexes: cheap unless it must wait for a row lock.
+ */
+bool alx_prep_is_point_write(const struct alx_prep *p);
+
+/*
+ * on: s's statements never wait for a row lock or a table gate (for a
+ * statement run on an event loop). One that would is undone and its
+ * portal left as new: alx_portal_next fails with ALOPEX_EBUSY and
+ * alx_session_blocked is true; run it again with noblock off.
+ */
+void alx_session_set_noblock(struct alx_session *s, bool on);
+/* The last alx_portal_next failed only because it would have waited. */
+bool alx_session_blocked(const struct alx_session *s);
+/*
+ * With noblock on, a COMMIT of a transaction that wrote (no DDL) returns
+ * once the commit is in the engine's log, without waiting for its fsync:
+ * the log position to wait for (alx_kv_sync_to) before anyone is told of
+ * its success, once; 0 when none is owed.
+ */
+uint64_t alx_session_take_sync_pos(struct alx_session *s);
+/* Whether COMMIT now is such a commit (a block that wrote, no DDL). */
+bool alx_session_commit_defers(const struct alx_session *s);
 
 /* A parameter value as the client sent it, before conversion. */
 enum alx_param_kind {

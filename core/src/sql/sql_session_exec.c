@@ -137,8 +137,15 @@ static int run_select(struct alx_portal *pt)
 	struct alx_kv_txn *txn = s->txn;
 	if (txn == NULL) {
 		/* autocommit: the portal's own snapshot, kept while it
-		 * streams, so other statements may run in between */
-		rc = alx_kv_txn_begin(s->db, 0, &pt->own_txn, &s->diag);
+		 * streams, so other statements may run in between. A point
+		 * read reads one key, which READ COMMITTED reads from one
+		 * snapshot too: it asks for the isolation statements in
+		 * transactions use, so pooled engine sessions need not switch
+		 * (WiredTiger: a reconfigure costs more than the read). */
+		unsigned fl = alx_bound_is_point_read(pt->bd)
+				      ? ALX_KV_TXN_READ_COMMITTED
+				      : 0;
+		rc = alx_kv_txn_begin(s->db, fl, &pt->own_txn, &s->diag);
 		if (rc != 0)
 			return rc;
 		txn = pt->own_txn;
@@ -201,7 +208,8 @@ static int run_dml(struct alx_portal *pt)
 	for (uint32_t attempt = 0;; attempt++) {
 		struct alx_kv_savepoint sp;
 		bool rc_txn = alx_kv_txn_read_committed(s->txn);
-		bool have_sp = rc_txn && !s->implicit;
+		/* noblock: a row lock that would wait undoes the statement */
+		bool have_sp = (rc_txn || s->noblock) && !s->implicit;
 		if (have_sp) {
 			rc = alx_kv_txn_savepoint(s->txn, &sp);
 			if (rc != 0) {
@@ -224,6 +232,13 @@ static int run_dml(struct alx_portal *pt)
 		if (again && have_sp &&
 		    alx_kv_txn_rollback_to(s->txn, &sp) != 0)
 			again = false;
+		/* would have waited: undone here (alx_portal_next leaves the
+		 * portal to run again); an implicit transaction goes whole */
+		if (rc != 0 && s->noblock && s->txn->lk.would_block &&
+		    have_sp && alx_kv_txn_rollback_to(s->txn, &sp) != 0) {
+			s->txn->lk.would_block = false;
+			s->diag = s->txn->diag;
+		}
 		if (have_sp)
 			alx_kv_txn_release(s->txn);
 		if (!again)
@@ -635,6 +650,35 @@ static void fail(struct alx_portal *pt)
 		alx_session_stmt_failed(s);
 }
 
+/*
+ * The statement would have waited (noblock): its writes are undone (run_dml
+ * rolled back to its savepoint; an autocommit statement's transaction goes
+ * whole), and the portal is as new, to run again where it may wait.
+ */
+static int unrun(struct alx_portal *pt)
+{
+	struct alx_session *s = pt->s;
+	alx_node_close(pt->root);
+	pt->root = NULL;
+	alx_exec_finish(&pt->ex);
+	if (pt->own_txn != NULL) {
+		alx_kv_txn_rollback(pt->own_txn);
+		pt->own_txn = NULL;
+	}
+	pt->on_session_txn = false;
+	pt->nrows = 0;
+	pt->count = 0;
+	pt->tag[0] = '\0';
+	s->txn->lk.would_block = false;
+	if (s->implicit)
+		alx_session_stmt_end(s, false);
+	pt->state = ALX_PT_NEW;
+	s->blocked = true;
+	alx_diag_set(&s->diag, ALOPEX_EBUSY, "55P03",
+		     "could not obtain lock on row without waiting");
+	return ALOPEX_EBUSY;
+}
+
 int alx_portal_next(struct alx_portal *pt, const struct alx_value **row)
 {
 	struct alx_session *s = pt->s;
@@ -642,7 +686,11 @@ int alx_portal_next(struct alx_portal *pt, const struct alx_value **row)
 	alx_arena_reset(&pt->texta);
 	if (pt->state == ALX_PT_NEW) {
 		alx_diag_clear(&s->diag);
+		s->blocked = false;
 		rc = run_first(pt);
+		if (rc != 0 && s->noblock && s->txn != NULL &&
+		    s->txn->lk.would_block)
+			return unrun(pt);
 		if (rc != 0) {
 			fail(pt);
 			return rc;

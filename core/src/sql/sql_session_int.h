@@ -90,6 +90,12 @@ struct alx_session {
 	 * deadline, cancel); the session's transactions point at it. */
 	int64_t lock_timeout_ms;
 	struct alx_kv_wait kvwait;
+	/* alx_session_set_noblock; blocked: the last portal_next would have
+	 * waited and was undone. */
+	bool noblock, blocked;
+	/* noblock: the last COMMIT's log position, not yet durable (0:
+	 * none); see alx_session_take_sync_pos */
+	uint64_t sync_pos;
 	/* The session's number, naming it in a deadlock's DETAIL where
 	 * PostgreSQL names the backend's process. */
 	uint32_t pid;
@@ -144,6 +150,8 @@ struct alx_bound {
 	struct alx_sql_col *cols;
 	char **explain; /* EXPLAIN: the lines */
 	uint32_t nexplain;
+	/* alx_bound_is_point_read's answer: 0 not asked yet, 1 yes, 2 no */
+	int point_read;
 };
 
 struct alx_prep {
@@ -259,6 +267,9 @@ int alx_prep_bind(struct alx_prep *p);
 int alx_session_prep_stmt(struct alx_session *s, const char *sql,
 			  const struct alx_sql_stmt *st, struct alx_prep **out);
 void alx_bound_unref(struct alx_bound *bd);
+/* alx_plan_is_point_read of a SELECT's plan, worked out once per bound
+ * statement: every execution of a point read asks. */
+bool alx_bound_is_point_read(struct alx_bound *bd);
 
 /* sql_exec_copy.c */
 int alx_copy_start(struct alx_portal *pt, const struct alx_sql_copy *c);

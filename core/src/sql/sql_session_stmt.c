@@ -13,6 +13,7 @@
 #include "sql/sql_plan.h"
 #include "sql/sql_session_int.h"
 #include "sql/sql_syscat.h"
+#include "sql/sql_vindex.h"
 
 static int oom(struct alx_session *s)
 {
@@ -561,6 +562,15 @@ static void close_exec(struct alx_portal *pt)
 	alx_node_close(pt->root);
 	pt->root = NULL;
 	alx_exec_finish(&pt->ex);
+	if (pt->own_txn != NULL && pt->count > 0 &&
+	    !alx_kv_txn_wrote(pt->own_txn)) {
+		/* rows went out (a portal suspended, then closed): commit,
+		 * which waits until what they showed is durable */
+		alopex_diag d;
+		alx_diag_clear(&d);
+		alx_kv_txn_commit(pt->own_txn, NULL, &d);
+		pt->own_txn = NULL;
+	}
 	if (pt->own_txn != NULL) {
 		alx_kv_txn_rollback(pt->own_txn);
 		pt->own_txn = NULL;
@@ -673,10 +683,33 @@ void alx_session_close_portals(struct alx_session *s)
 	}
 }
 
-bool alx_prep_is_point_read(const struct alx_prep *p)
+bool alx_prep_is_point_write(const struct alx_prep *p)
 {
 	const struct alx_bound *bd = p->bd;
+	if (p->stmt == NULL || bd == NULL || bd->dml == NULL ||
+	    bd->plan == NULL)
+		return false;
+	int k = p->stmt->kind;
+	/* a vector index's insert is long work, and takes its tokens */
+	return (k == ALX_SQL_STMT_INSERT || k == ALX_SQL_STMT_UPDATE ||
+		k == ALX_SQL_STMT_DELETE) &&
+	       !alx_vsql_table_has(bd->dml->table) &&
+	       alx_plan_is_point_write(bd->dml, bd->plan);
+}
+
+bool alx_bound_is_point_read(struct alx_bound *bd)
+{
+	if (bd->point_read == 0)
+		bd->point_read =
+			bd->dml == NULL && bd->plan != NULL &&
+					alx_plan_is_point_read(bd->plan)
+				? 1
+				: 2;
+	return bd->point_read == 1;
+}
+
+bool alx_prep_is_point_read(const struct alx_prep *p)
+{
 	return p->stmt != NULL && p->stmt->kind == ALX_SQL_STMT_SELECT &&
-	       bd != NULL && bd->dml == NULL && bd->plan != NULL &&
-	       alx_plan_is_point_read(bd->plan);
+	       p->bd != NULL && alx_bound_is_point_read(p->bd);
 }

@@ -87,6 +87,15 @@ int alx_gate_write(struct alx_exec *ex, const struct alx_cat_table *t)
 	int rc = 0;
 	pthread_mutex_lock(&g->mu);
 	while (g->owner[st] != NULL && g->owner[st] != s) {
+		if (s->noblock && s->txn != NULL) {
+			/* must not wait here: undone and run again where it
+			 * may (alx_session_set_noblock) */
+			s->txn->lk.would_block = true;
+			rc = alx_exec_err(ex, "55P03",
+					  "could not obtain lock on relation "
+					  "without waiting");
+			goto out;
+		}
 		rc = wait_poll(ex, g, start);
 		if (rc != 0)
 			goto out;
