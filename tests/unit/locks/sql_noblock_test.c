@@ -245,6 +245,7 @@ static void test_point_write(void)
 
 /* ---- COMMIT with noblock: in the log now, durable later -------------- */
 
+#ifdef ALX_TEST_WT_HOOKS
 struct actor {
 	struct alx_session *s;
 	alopex_db *db;
@@ -282,7 +283,6 @@ static bool eventually_done(struct actor *a)
 	return atomic_load(&a->done);
 }
 
-#ifdef ALX_TEST_WT_HOOKS
 static bool have_waiter(void *inst)
 {
 	for (int i = 0; i < 20000; i++) {
