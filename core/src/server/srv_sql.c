@@ -746,18 +746,12 @@ static int xact_control(alopex_sql_portal *pt, const alopex_sql_row **row)
 /*
  * The catalog the plan was bound against is the one a statement would
  * use now (else it is bound again when it runs, and the new plan may not
- * be a point read). Never waits: a DDL commit holds sdb->mu across its
- * fsync, so a busy lock or a catalog still to load answers no.
+ * be a point read). Never waits: one atomic load (a DDL commit holds
+ * sdb->mu across its fsync); a catalog still to load answers no.
  */
 static bool catalog_current(struct alx_session *s, uint64_t version)
 {
-	if (s->txn_cat != NULL)
-		return s->txn_cat->version == version;
-	if (pthread_mutex_trylock(&s->sdb->mu) != 0)
-		return false;
-	bool ok = s->sdb->cat != NULL && s->sdb->cat->version == version;
-	pthread_mutex_unlock(&s->sdb->mu);
-	return ok;
+	return alx_session_catalog_is(s, version);
 }
 
 static int prep_is_point_read(alopex_sql_prep *ap)

@@ -153,6 +153,8 @@ static int shared_catalog(struct alx_session *s, struct alx_catalog **out)
 		alx_kv_txn_rollback(t);
 		if (rc != 0)
 			return rc;
+		atomic_store_explicit(&sdb->cat_version, sdb->cat->version,
+				      memory_order_release);
 		/* storage a crash left behind (best effort: it only costs
 		 * space, and the next open tries again) */
 		alopex_diag sd = {0};
@@ -160,6 +162,14 @@ static int shared_catalog(struct alx_session *s, struct alx_catalog **out)
 	}
 	*out = alx_catalog_ref(sdb->cat);
 	return 0;
+}
+
+bool alx_session_catalog_is(const struct alx_session *s, uint64_t version)
+{
+	if (s->txn_cat != NULL)
+		return s->txn_cat->version == version;
+	return atomic_load_explicit(&s->sdb->cat_version,
+				    memory_order_acquire) == version;
 }
 
 int alx_session_catalog(struct alx_session *s, struct alx_catalog **out)
@@ -263,6 +273,9 @@ static int txn_end(struct alx_session *s, bool commit)
 		if (rc == 0) {
 			alx_catalog_unref(s->sdb->cat);
 			s->sdb->cat = alx_catalog_ref(s->txn_cat);
+			atomic_store_explicit(&s->sdb->cat_version,
+					      s->txn_cat->version,
+					      memory_order_release);
 		}
 		pthread_mutex_unlock(&s->sdb->mu);
 	} else if (s->noblock && alx_kv_txn_wrote(s->txn)) {

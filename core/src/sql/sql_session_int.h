@@ -18,6 +18,9 @@ struct alx_sql_db {
 	pthread_mutex_t mu; /* cat, next_version; held across DDL commits */
 	struct alx_catalog *cat; /* committed; NULL until first use */
 	uint64_t next_version;
+	/* cat->version, 0 before the load: lets a cached statement check it
+	 * is current with one load instead of mu and a ref/unref. */
+	_Atomic uint64_t cat_version;
 	struct alx_seq_cache *seqs;
 	struct alx_session *def;      /* alopex_exec/alopex_prepare's session */
 	pthread_mutex_t def_mu;	      /* one API call on it at a time */
@@ -218,6 +221,8 @@ int alx_session_err(struct alx_session *s, const char *sqlstate,
 int alx_session_err_serializable(struct alx_session *s);
 /* The catalog statements bind against now (a ref). */
 int alx_session_catalog(struct alx_session *s, struct alx_catalog **out);
+/* Whether that catalog has this version: no lock, no ref. */
+bool alx_session_catalog_is(const struct alx_session *s, uint64_t version);
 uint64_t alx_session_new_version(struct alx_session *s);
 /* A private catalog for DDL in the current transaction. */
 int alx_session_ddl_catalog(struct alx_session *s, struct alx_catalog **out);

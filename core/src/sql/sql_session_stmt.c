@@ -150,6 +150,9 @@ int alx_prep_bind(struct alx_prep *p)
 	const struct alx_sql_stmt *target = bind_target(p->stmt);
 	if (target == NULL)
 		return 0;
+	/* The common case, once per execution: nothing changed. */
+	if (p->bd != NULL && alx_session_catalog_is(s, p->bd->version))
+		return 0;
 	struct alx_catalog *cat;
 	int rc = alx_session_catalog(s, &cat);
 	if (rc != 0)
@@ -412,11 +415,11 @@ static int convert_param(struct alx_session *s, struct alx_arena *a,
 	case ALX_PARAM_TEXT: {
 		int rc = alx_value_in(a, t, in->ptr ? in->ptr : "", in->len,
 				      &s->fmt, out, &s->diag);
-		if (rc == 0 && t.id != ALX_T_UNKNOWN && !out->null &&
-		    (t.id == ALX_T_TEXT || t.id == ALX_T_VARCHAR ||
-		     t.id == ALX_T_BPCHAR || t.id == ALX_T_JSON ||
-		     t.id == ALX_T_JSONB || t.id == ALX_T_BYTEA)) {
-			/* the input may point at the caller's buffer */
+		/* The input may point at the caller's buffer: the string
+		 * types and JSON are copied into the arena by alx_value_in
+		 * already, JSONB and BYTEA may not be. */
+		if (rc == 0 && !out->null &&
+		    (t.id == ALX_T_JSONB || t.id == ALX_T_BYTEA)) {
 			struct alx_value c;
 			if (alx_value_copy(a, out, &c) != 0)
 				return oom(s);

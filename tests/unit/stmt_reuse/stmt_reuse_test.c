@@ -229,6 +229,37 @@ static void test_table_changes(void)
 	exec_ok("DROP TABLE c");
 }
 
+/* DDL in a block binds against the block's private catalog; after
+ * ROLLBACK the statement is current with the committed one again. */
+static void test_block_ddl(void)
+{
+	exec_ok("CREATE TABLE d (id int PRIMARY KEY, a int)");
+	exec_ok("INSERT INTO d VALUES (1, 10)");
+	alopex_stmt *st = prep("SELECT * FROM d WHERE id = $1");
+	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 1), 0);
+	CHECK_ROWS(rows(st), "1|10\n");
+	exec_ok("BEGIN");
+	exec_ok("DROP TABLE d");
+	exec_ok("CREATE TABLE d (id int PRIMARY KEY, a int, b int)");
+	exec_ok("INSERT INTO d VALUES (1, 11, 5)");
+	/* the block's table: one more column, so the plan may not change */
+	CU_ASSERT_NOT_EQUAL(alopex_step(st), ALOPEX_ROW);
+	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "0A000");
+	exec_ok("ROLLBACK");
+	CU_ASSERT_EQUAL(alopex_reset(st), 0);
+	CHECK_ROWS(rows(st), "1|10\n");
+	exec_ok("BEGIN");
+	exec_ok("UPDATE d SET a = 12 WHERE id = 1");
+	exec_ok("ALTER TABLE d ADD COLUMN c text DEFAULT 'z'");
+	CU_ASSERT_NOT_EQUAL(alopex_step(st), ALOPEX_ROW);
+	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "0A000");
+	exec_ok("ROLLBACK");
+	CU_ASSERT_EQUAL(alopex_reset(st), 0);
+	CHECK_ROWS(rows(st), "1|10\n");
+	alopex_finalize(st);
+	exec_ok("DROP TABLE d");
+}
+
 static void test_errors_then_rerun(void)
 {
 	alopex_stmt *div = prep("SELECT 100 / $1::int");
@@ -315,6 +346,7 @@ static const struct alx_test_case cases[] = {
 	{"point_rerun", test_point_rerun},
 	{"range_rerun", test_range_rerun},
 	{"table_changes", test_table_changes},
+	{"block_ddl", test_block_ddl},
 	{"errors_then_rerun", test_errors_then_rerun},
 	{"fixed_width_scan", test_fixed_width_scan},
 	{NULL, NULL}};
