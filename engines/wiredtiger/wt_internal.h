@@ -63,6 +63,8 @@ struct alx_wt_session {
 	 * snapshot, as opened): switched by reconfigure only when a
 	 * transaction wants the other one. */
 	int read_committed;
+	/* The memory of the session's transaction, kept across them. */
+	struct alx_wt_txn *txn;
 };
 
 struct alx_wt_engine {
@@ -158,6 +160,12 @@ uint64_t alx_wt_decode_pos(const uint8_t in[8]);
 int alx_wt_session_get(struct alx_wt_engine *eng, struct alx_wt_session **out,
 		       alopex_diag *diag);
 void alx_wt_session_put(struct alx_wt_engine *eng, struct alx_wt_session *ses);
+/* As get and put, counting a live transaction (what close waits for) under
+ * the same lock. */
+int alx_wt_session_get_live(struct alx_wt_engine *eng,
+			    struct alx_wt_session **out, alopex_diag *diag);
+void alx_wt_session_put_live(struct alx_wt_engine *eng,
+			     struct alx_wt_session *ses);
 int alx_wt_session_log_cursor(struct alx_wt_engine *eng,
 			      struct alx_wt_session *ses, alopex_diag *diag);
 void alx_wt_pool_destroy(struct alx_wt_engine *eng);

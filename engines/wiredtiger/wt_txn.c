@@ -28,20 +28,52 @@ enum { CUR_START = 0, CUR_RUNNING = 1, CUR_DONE = 2 };
 
 /* ---- session pool ----------------------------------------------------- */
 
-int alx_wt_session_get(struct alx_wt_engine *eng, struct alx_wt_session **out,
-		       alopex_diag *diag)
+static int session_open(struct alx_wt_engine *eng, struct alx_wt_session **out,
+			alopex_diag *diag);
+
+/* live: 1 to count a live transaction too (one lock, not two). */
+static int session_get(struct alx_wt_engine *eng, struct alx_wt_session **out,
+		       int live, alopex_diag *diag)
 {
 	pthread_mutex_lock(&eng->pool_mu);
 	struct alx_wt_session *ses = eng->pool;
 	if (ses != NULL)
 		eng->pool = ses->next;
+	eng->live_txns += (size_t)live;
 	pthread_mutex_unlock(&eng->pool_mu);
 	if (ses != NULL) {
 		ses->next = NULL;
 		*out = ses;
 		return 0;
 	}
+	int rc = session_open(eng, &ses, diag);
+	if (rc != 0) {
+		pthread_mutex_lock(&eng->pool_mu);
+		eng->live_txns -= (size_t)live;
+		pthread_mutex_unlock(&eng->pool_mu);
+		return rc;
+	}
+	*out = ses;
+	return 0;
+}
+
+int alx_wt_session_get(struct alx_wt_engine *eng, struct alx_wt_session **out,
+		       alopex_diag *diag)
+{
+	return session_get(eng, out, 0, diag);
+}
+
+int alx_wt_session_get_live(struct alx_wt_engine *eng,
+			    struct alx_wt_session **out, alopex_diag *diag)
+{
+	return session_get(eng, out, 1, diag);
+}
+
+static int session_open(struct alx_wt_engine *eng, struct alx_wt_session **out,
+			alopex_diag *diag)
+{
 	int rc;
+	struct alx_wt_session *ses;
 	ses = alx_wt_alloc(eng, sizeof(*ses));
 	if (ses == NULL)
 		return eng->host->diag_set(diag, ALOPEX_ENOMEM, NULL,
@@ -68,12 +100,25 @@ fail:
 	return rc;
 }
 
-void alx_wt_session_put(struct alx_wt_engine *eng, struct alx_wt_session *ses)
+static void session_put(struct alx_wt_engine *eng, struct alx_wt_session *ses,
+			int live)
 {
 	pthread_mutex_lock(&eng->pool_mu);
 	ses->next = eng->pool;
 	eng->pool = ses;
+	eng->live_txns -= (size_t)live;
 	pthread_mutex_unlock(&eng->pool_mu);
+}
+
+void alx_wt_session_put(struct alx_wt_engine *eng, struct alx_wt_session *ses)
+{
+	session_put(eng, ses, 0);
+}
+
+void alx_wt_session_put_live(struct alx_wt_engine *eng,
+			     struct alx_wt_session *ses)
+{
+	session_put(eng, ses, 1);
 }
 
 int alx_wt_session_log_cursor(struct alx_wt_engine *eng,
@@ -96,6 +141,7 @@ void alx_wt_pool_destroy(struct alx_wt_engine *eng)
 	struct alx_wt_session *ses = eng->pool;
 	while (ses != NULL) {
 		struct alx_wt_session *next = ses->next;
+		alx_wt_free(eng, ses->txn);
 		alx_wt_free(eng, ses);
 		ses = next;
 	}
@@ -111,16 +157,26 @@ int alx_wt_txn_begin(void *instance, unsigned flags, void **out,
 	if (!eng->opened)
 		return eng->host->diag_set(diag, ALOPEX_EMISUSE, NULL,
 					   "wiredtiger: not open");
-	struct alx_wt_txn *txn = alx_wt_alloc(eng, sizeof(*txn));
-	if (txn == NULL)
-		return eng->host->diag_set(diag, ALOPEX_ENOMEM, NULL,
-					   "wiredtiger: out of memory");
+	struct alx_wt_session *ses;
+	int rc = alx_wt_session_get_live(eng, &ses, diag);
+	if (rc != 0)
+		return rc;
+	/* One transaction per session at a time: its memory stays with the
+	 * session, no allocation per transaction. */
+	struct alx_wt_txn *txn = ses->txn;
+	if (txn == NULL) {
+		txn = alx_wt_alloc(eng, sizeof(*txn));
+		if (txn == NULL) {
+			rc = eng->host->diag_set(diag, ALOPEX_ENOMEM, NULL,
+						 "wiredtiger: out of memory");
+			goto fail;
+		}
+		ses->txn = txn;
+	}
 	memset(txn, 0, sizeof(*txn));
 	txn->eng = eng;
 	txn->flags = flags;
-	int rc = alx_wt_session_get(eng, &txn->ses, diag);
-	if (rc != 0)
-		goto fail;
+	txn->ses = ses;
 	/*
 	 * Snapshot isolation takes the snapshot here, at begin. The isolation
 	 * is the session's default (see read_committed), so no per-begin
@@ -150,16 +206,12 @@ int alx_wt_txn_begin(void *instance, unsigned flags, void **out,
 		ret = s->begin_transaction(s, NULL);
 	if (ret != 0) {
 		rc = alx_wt_error(eng, diag, ret, "beginning a transaction");
-		alx_wt_session_put(eng, txn->ses);
 		goto fail;
 	}
-	pthread_mutex_lock(&eng->pool_mu);
-	eng->live_txns++;
-	pthread_mutex_unlock(&eng->pool_mu);
 	*out = txn;
 	return 0;
 fail:
-	alx_wt_free(eng, txn);
+	alx_wt_session_put_live(eng, ses);
 	return rc;
 }
 
@@ -180,12 +232,8 @@ static void detach_cursors(struct alx_wt_txn *txn)
 
 static void txn_free(struct alx_wt_txn *txn)
 {
-	struct alx_wt_engine *eng = txn->eng;
-	alx_wt_session_put(eng, txn->ses);
-	pthread_mutex_lock(&eng->pool_mu);
-	eng->live_txns--;
-	pthread_mutex_unlock(&eng->pool_mu);
-	alx_wt_free(eng, txn);
+	/* The memory stays with the session for its next transaction. */
+	alx_wt_session_put_live(txn->eng, txn->ses);
 }
 
 int alx_wt_txn_snapshot(void *t, alopex_diag *diag)

@@ -30,6 +30,8 @@ struct alopex_db {
 	int lock_fd;
 
 	atomic_long open_txns;
+	/* A finished transaction's memory for the next begin (kv_txn.c). */
+	_Atomic(struct alx_kv_txn *) txn_spare;
 	/* Row locks of the writing transactions (kv/kv_lock.h). */
 	struct alx_kv_locks *locks;
 

@@ -337,6 +337,7 @@ static void db_destroy(alopex_db *db)
 	pthread_rwlock_destroy(&db->sub_lock);
 	pthread_mutex_destroy(&db->sql_mu);
 	pthread_mutex_destroy(&db->err_mu);
+	alx_free(rt, atomic_load(&db->txn_spare));
 	alx_free(rt, db);
 	alx_runtime_destroy(rt);
 }

@@ -60,7 +60,17 @@ static int engine_has_snapshot(const struct alopex_engine_ops *e)
 int alx_kv_txn_begin(alopex_db *db, unsigned flags, struct alx_kv_txn **out,
 		     alopex_diag *diag)
 {
-	struct alx_kv_txn *t = alx_calloc(db->rt, 1, sizeof(*t));
+	/*
+	 * The last finished transaction's memory, when no other thread took
+	 * it: the struct is past glibc's per-thread cache, where malloc and
+	 * free take the arena lock. Zeroed whole, as calloc would: txn_free
+	 * already released everything it pointed to.
+	 */
+	struct alx_kv_txn *t = atomic_exchange(&db->txn_spare, NULL);
+	if (t != NULL)
+		memset(t, 0, sizeof(*t));
+	else
+		t = alx_calloc(db->rt, 1, sizeof(*t));
 	if (t == NULL)
 		return alx_diag_set(diag, ALOPEX_ENOMEM, NULL, "out of memory");
 	/* Without statement snapshots READ COMMITTED runs as one snapshot:
@@ -125,7 +135,8 @@ static void txn_free(struct alx_kv_txn *t)
 	alx_free(db->rt, t->pend_run);
 	alx_free(db->rt, t->gap_lo);
 	alx_free(db->rt, t->gap_hi);
-	alx_free(db->rt, t);
+	/* kept for the next begin; the one kept before goes */
+	alx_free(db->rt, atomic_exchange(&db->txn_spare, t));
 	atomic_fetch_sub(&db->open_txns, 1);
 }
 
