@@ -16,6 +16,13 @@ void alx_test_log_quiet(void *arg, int level, const char *component,
 		fprintf(stderr, "alopex %s: %s\n", component, message);
 }
 
+const alopex_open_options alx_test_quiet_open = {
+	.size = sizeof(alopex_open_options),
+	.log_fn = alx_test_log_quiet,
+	.log_level = ALOPEX_LOG_WARN,
+	.create_if_missing = 1,
+};
+
 int alx_test_memory_config(const char *tag, char **cfgdir, char **cfg)
 {
 	char *dir = alx_test_tmpdir(tag);
@@ -74,11 +81,16 @@ alopex_db *alx_test_open_dir_log(const char *dir, const char *cfg,
 	return db;
 }
 
-alopex_db *alx_test_open_tmp(const char *tag, char **dir)
+static alopex_db *open_tmp_cfg(const char *tag, const char *cfg, char **dir)
 {
 	*dir = alx_test_tmpdir(tag);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(*dir);
-	return alx_test_open_dir(*dir, NULL);
+	return alx_test_open_dir(*dir, cfg);
+}
+
+alopex_db *alx_test_open_tmp(const char *tag, char **dir)
+{
+	return open_tmp_cfg(tag, NULL, dir);
 }
 
 void alx_test_close(alopex_db *db)
@@ -96,6 +108,50 @@ void alx_test_close_dir(alopex_db *db, char *dir)
 	alx_test_close(db);
 	alx_test_rmdir(dir);
 	free(dir);
+}
+
+/* The memory suite's config while it runs (suites run one at a time;
+ * CUnit's setup takes no argument). */
+static char *engine_cfgdir, *engine_cfg;
+
+static int engine_memory_setup(void)
+{
+	return alx_test_memory_config("engine-cfg", &engine_cfgdir,
+				      &engine_cfg);
+}
+
+static int engine_memory_teardown(void)
+{
+	alx_test_memory_config_free(&engine_cfgdir, &engine_cfg);
+	return 0;
+}
+
+int alx_test_engines_main(int argc, char **argv, const char *name,
+			  const struct alx_test_case *cases)
+{
+	char wt[128], mem[128];
+	snprintf(wt, sizeof(wt), "%s/wiredtiger", name);
+	snprintf(mem, sizeof(mem), "%s/memory", name);
+	const struct alx_test_suite suite_wt = {wt, NULL, NULL, cases};
+	const struct alx_test_suite suite_mem = {mem, engine_memory_setup,
+						 engine_memory_teardown, cases};
+	const struct alx_test_suite *s[] = {&suite_wt, &suite_mem, NULL};
+	return alx_test_main(argc, argv, s);
+}
+
+const char *alx_test_engine_cfg(void)
+{
+	return engine_cfg;
+}
+
+int alx_test_engine_is_memory(void)
+{
+	return engine_cfg != NULL;
+}
+
+alopex_db *alx_test_engine_open(const char *tag, char **dir)
+{
+	return open_tmp_cfg(tag, engine_cfg, dir);
 }
 
 void alx_test_db_open(struct alx_test_db *f, const char *tag,

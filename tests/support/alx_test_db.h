@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "alopex.h"
+#include "alx_test.h"
 #include "sql/sql_session.h"
 
 enum alx_test_engine {
@@ -40,6 +41,10 @@ struct alx_test_db {
 /* Log callback: prints warnings and errors only. */
 void alx_test_log_quiet(void *arg, int level, const char *component,
 			const char *message);
+/* Open options with that callback at ALOPEX_LOG_WARN and
+ * create_if_missing (a config's log_level still wins: hence the filter in
+ * the callback). */
+extern const alopex_open_options alx_test_quiet_open;
 
 /*
  * A memory.yaml (plugin_dirs, load, engine: memory) in a fresh temporary
@@ -66,6 +71,20 @@ void alx_test_close(alopex_db *db);
 alopex_db *alx_test_open_tmp(const char *tag, char **dir);
 /* alx_test_close(db), then removes dir and frees it. */
 void alx_test_close_dir(alopex_db *db, char *dir);
+
+/*
+ * One set of cases run on each engine, as suites "<name>/wiredtiger" and
+ * "<name>/memory": alx_test_main over both. While the memory suite runs,
+ * alx_test_engine_cfg() is its config (memory.yaml in a temporary
+ * directory of its own), else NULL: the default engine, WiredTiger.
+ */
+int alx_test_engines_main(int argc, char **argv, const char *name,
+			  const struct alx_test_case *cases);
+const char *alx_test_engine_cfg(void);
+int alx_test_engine_is_memory(void);
+/* A fresh database on the running suite's engine in a new temporary
+ * directory *dir; alx_test_close_dir ends both. FATAL on failure. */
+alopex_db *alx_test_engine_open(const char *tag, char **dir);
 
 /* A fresh database: temp dirs named after tag, opened on engine. */
 void alx_test_db_open(struct alx_test_db *f, const char *tag,

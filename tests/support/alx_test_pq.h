@@ -15,22 +15,21 @@
 /*
  * For tests built with pgw_testlib.c (tests/integration/pgwire): a static
  * struct pgwt_server srv, and the suite's setup() starting it with config
- * and teardown() stopping it (-1 when either fails).
+ * (and, _WORKERS, that many I/O workers) and teardown() stopping it (-1
+ * when either fails).
  */
-#define ALX_TEST_PQ_SERVER_SUITE(srv, tag, config)     \
-	static struct pgwt_server srv;                 \
-	static int setup(void)                         \
-	{                                              \
-		if (pgwt_init(&srv, tag, config) != 0) \
-			return -1;                     \
-		return pgwt_start(&srv);               \
-	}                                              \
-	static int teardown(void)                      \
-	{                                              \
-		int rc = pgwt_stop(&srv);              \
-		pgwt_fini(&srv);                       \
-		return rc == 0 ? 0 : -1;               \
+#define ALX_TEST_PQ_SERVER_SUITE_WORKERS(srv, tag, config, workers) \
+	static struct pgwt_server srv;                              \
+	static int setup(void)                                      \
+	{                                                           \
+		return pgwt_setup(&srv, tag, config, workers);      \
+	}                                                           \
+	static int teardown(void)                                   \
+	{                                                           \
+		return pgwt_teardown(&srv);                         \
 	}
+#define ALX_TEST_PQ_SERVER_SUITE(srv, tag, config) \
+	ALX_TEST_PQ_SERVER_SUITE_WORKERS(srv, tag, config, 0)
 
 /* A connection, or NULL (the error printed). */
 PGconn *alx_test_pq_connect(const char *conninfo);

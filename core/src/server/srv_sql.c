@@ -820,7 +820,14 @@ static int script_is_point_read(alopex_sql_script *sc)
 	if (sc->next != 0 || sc->l.n != 1 || s->state == ALX_TXN_FAILED ||
 	    sc->l.v[0]->kind != ALX_SQL_STMT_SELECT)
 		return 0;
-	/* binding reads the catalog: not while a DDL commit holds it */
+	/*
+	 * Not catalog_current's version load: that suffices for a statement
+	 * already bound, but this one is bound here, and alx_prep_bind takes
+	 * sdb->mu (alx_session_catalog), which a DDL commit holds across its
+	 * fsync. A version load cannot see that commit in progress; the
+	 * trylock does, and the statement goes to an executor instead of
+	 * stalling the I/O worker. cat NULL: loading it would read storage.
+	 */
 	struct alx_catalog *cur = s->txn_cat;
 	if (cur == NULL) {
 		if (pthread_mutex_trylock(&s->sdb->mu) != 0)

@@ -17,7 +17,7 @@
 #include "sql/sql_value_internal.h"
 #include "sql/sql_vector.h"
 
-static const char *op_symbol(int op)
+const char *alx_binop_symbol(int op)
 {
 	switch (op) {
 	case ALX_OP_ADD:
@@ -42,13 +42,15 @@ static const char *op_symbol(int op)
 static int no_operator(alopex_diag *diag, int op, int l, int r)
 {
 	return alx_sql_error(diag, "42883", "operator does not exist: %s %s %s",
-			     alx_type_name(l), op_symbol(op), alx_type_name(r));
+			     alx_type_name(l), alx_binop_symbol(op),
+			     alx_type_name(r));
 }
 
 static int not_unique(alopex_diag *diag, int op, int l, int r)
 {
 	return alx_sql_error(diag, "42725", "operator is not unique: %s %s %s",
-			     alx_type_name(l), op_symbol(op), alx_type_name(r));
+			     alx_type_name(l), alx_binop_symbol(op),
+			     alx_type_name(r));
 }
 
 /* Rank of the number types in PostgreSQL's promotions. */

@@ -304,26 +304,6 @@ static const char *cmp_op(int code)
 	}
 }
 
-static const char *arith_op(int code)
-{
-	switch (code) {
-	case ALX_OP_ADD:
-		return "+";
-	case ALX_OP_SUB:
-		return "-";
-	case ALX_OP_MUL:
-		return "*";
-	case ALX_OP_DIV:
-		return "/";
-	case ALX_OP_MOD:
-		return "%";
-	case ALX_OP_POW:
-		return "^";
-	default:
-		return "||";
-	}
-}
-
 static const char *test_word(int what)
 {
 	switch (what) {
@@ -363,7 +343,7 @@ static void dx(struct out *o, const struct scope *sc, const struct alx_bx *e)
 		dx(o, sc, e->args[0]);
 		putf(o, " %s ",
 		     e->kind == ALX_BX_CMP ? cmp_op(e->u.op.code)
-					   : arith_op(e->u.op.code));
+					   : alx_binop_symbol(e->u.op.code));
 		dx(o, sc, e->args[1]);
 		put(o, ")");
 		return;

@@ -310,6 +310,8 @@ enum alx_binop {
 	ALX_OP_POW,
 	ALX_OP_CONCAT, /* || */
 };
+/* The operator as SQL spells it ("+", "||"), "?" for another code. */
+const char *alx_binop_symbol(int op);
 /*
  * `l op r` for values of any types alx_binop_result_type accepts (UNKNOWN
  * operands are read as the type PostgreSQL resolves them to). A NULL

@@ -14,18 +14,17 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
+#include "alx_test_proc.h"
 
 #define MAX_THREADS 2
 /* Per writer thread; far beyond what a round reaches with fsync. */
@@ -68,13 +67,6 @@ static uint64_t rng_below(struct rng *r, uint64_t n)
 	return n ? rng_next(r) % n : 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static size_t txn_key(char *buf, size_t cap, unsigned t, unsigned i, char part)
 {
 	return (size_t)snprintf(buf, cap, "txn/%u/%08u/%c", t, i, part);
@@ -94,25 +86,6 @@ static void txn_val(char *buf, unsigned t, unsigned i, char part)
 		tmp[k] = (char)('a' + (t * 7 + i * 13 + (unsigned)k) % 26);
 	memcpy(buf, tmp, VAL_LEN);
 }
-
-/*
- * Quiet opens: the per-open INFO lines would bury the round reports. The
- * level is also filtered in the callback because a config's log_level wins
- * over the open option.
- */
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static const alopex_open_options open_opts = {
-	.size = sizeof(alopex_open_options),
-	.log_fn = quiet_log,
-	.log_level = ALOPEX_LOG_WARN,
-	.create_if_missing = 1,
-};
 
 static size_t ctr_val(char *buf, size_t cap, unsigned i)
 {
@@ -140,7 +113,7 @@ static void *writer_main(void *arg)
 	struct writer *w = arg;
 	char key[64], val[VAL_LEN + 16];
 	for (unsigned i = 0; i < CHILD_MAX_TXNS; i++) {
-		if (now_ms() - w->start_ms > CHILD_MAX_MS)
+		if (alx_test_now_ms() - w->start_ms > CHILD_MAX_MS)
 			break;
 		alopex_kv_txn *txn = NULL;
 		int rc = alopex_kv_begin(w->db, 0, &txn);
@@ -169,17 +142,20 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-static void child_main(const char *dir, const char *config, int fd,
-		       unsigned nthreads) __attribute__((noreturn));
+struct child_args {
+	const char *dir, *config;
+	unsigned nthreads;
+};
 
-static void child_main(const char *dir, const char *config, int fd,
-		       unsigned nthreads)
+static void child_main(void *arg, int fd)
 {
-	/* Never outlive the test, even if it dies before killing us. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	const struct child_args *ca = arg;
+	const char *dir = ca->dir;
+	unsigned nthreads = ca->nthreads;
 	alopex_db *db = NULL;
 	alopex_diag diag = {0};
-	int rc = alopex_open_ex(dir, config, &open_opts, &db, &diag);
+	int rc = alopex_open_ex(dir, ca->config, &alx_test_quiet_open, &db,
+				&diag);
 	if (rc != ALOPEX_OK) {
 		fprintf(stderr, "durability child: open %s: %s (%s)\n", dir,
 			diag.message, alopex_code_name(rc));
@@ -187,7 +163,7 @@ static void child_main(const char *dir, const char *config, int fd,
 	}
 	struct writer w[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
-	int64_t start = now_ms();
+	int64_t start = alx_test_now_ms();
 	for (unsigned t = 0; t < nthreads; t++) {
 		w[t] = (struct writer){db, fd, t, start};
 		if (pthread_create(&tid[t], NULL, writer_main, &w[t]) != 0)
@@ -195,10 +171,7 @@ static void child_main(const char *dir, const char *config, int fd,
 	}
 	for (unsigned t = 0; t < nthreads; t++)
 		pthread_join(tid[t], NULL);
-	/* Out of work: wait to be killed, like a live process would. */
-	while (now_ms() - start < CHILD_MAX_MS)
-		usleep(10000);
-	_exit(0);
+	alx_test_child_linger(start, CHILD_MAX_MS);
 }
 
 /* ---- the parent: kill, reopen, verify --------------------------------- */
@@ -270,10 +243,10 @@ static void run_child(const struct round_spec *spec, pid_t pid, int fd,
 {
 	uint8_t buf[4096];
 	size_t have = 0;
-	int64_t start = now_ms(), first = -1;
+	int64_t start = alx_test_now_ms(), first = -1;
 	int eof = 0;
 	for (;;) {
-		int64_t now = now_ms();
+		int64_t now = alx_test_now_ms();
 		if (first < 0 && now - start > FIRST_ACK_MS)
 			break;
 		if (first >= 0 && spec->by_count &&
@@ -297,12 +270,10 @@ static void run_child(const struct round_spec *spec, pid_t pid, int fd,
 		memmove(buf, buf + used, have - used);
 		have -= used;
 		if (first < 0 && st->total_acked > 0)
-			first = now_ms();
+			first = alx_test_now_ms();
 	}
-	kill(pid, SIGKILL);
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	int killed = alx_test_child_kill(pid, &status);
 	/* The pipe now holds every ack the child wrote before it died. */
 	for (int guard = 0; guard < 1000000; guard++) {
 		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
@@ -315,7 +286,7 @@ static void run_child(const struct round_spec *spec, pid_t pid, int fd,
 		memmove(buf, buf + used, have - used);
 		have -= used;
 	}
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+	if (killed != 0)
 		state_fail(st,
 			   "child ended on its own (status %d) before "
 			   "the kill: see its stderr",
@@ -564,7 +535,7 @@ static void verify(const char *dir, const char *config,
 {
 	alopex_db *db = NULL;
 	alopex_diag diag = {0};
-	int rc = alopex_open_ex(dir, config, &open_opts, &db, &diag);
+	int rc = alopex_open_ex(dir, config, &alx_test_quiet_open, &db, &diag);
 	if (rc != ALOPEX_OK)
 		fprintf(stderr, "reopen after kill: %s (%s)\n", diag.message,
 			alopex_code_name(rc));
@@ -607,7 +578,7 @@ static void verify(const char *dir, const char *config,
 
 	/* A clean close after recovery reopens to the same state. */
 	db = NULL;
-	rc = alopex_open_ex(dir, config, &open_opts, &db, &diag);
+	rc = alopex_open_ex(dir, config, &alx_test_quiet_open, &db, &diag);
 	CU_ASSERT_EQUAL_FATAL(rc, ALOPEX_OK);
 	CU_ASSERT_EQUAL(alopex_log_position(db), pos);
 	alopex_close(db);
@@ -624,20 +595,14 @@ static void run_round(const char *dir, const char *config,
 		st.mask[t] = calloc(CHILD_MAX_TXNS, 1);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(st.mask[t]);
 	}
-	int fds[2];
-	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
-	fflush(NULL);
-	pid_t pid = fork();
+	struct child_args ca = {dir, config, spec->nthreads};
+	int rfd;
+	pid_t pid = alx_test_child_start(child_main, &ca, &rfd);
 	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		child_main(dir, config, fds[1], spec->nthreads);
-	}
-	close(fds[1]);
-	int64_t t0 = now_ms();
-	run_child(spec, pid, fds[0], &st);
-	close(fds[0]);
-	int64_t t1 = now_ms();
+	int64_t t0 = alx_test_now_ms();
+	run_child(spec, pid, rfd, &st);
+	close(rfd);
+	int64_t t1 = alx_test_now_ms();
 	if (st.err[0] == '\0')
 		verify(dir, config, spec, &st);
 	printf("\n  round %u: %u thread(s), kill %s %u, acked %" PRIu64
@@ -646,7 +611,7 @@ static void run_round(const char *dir, const char *config,
 	       round, spec->nthreads, spec->by_count ? "after ack" : "at ms",
 	       spec->by_count ? spec->kill_count : spec->kill_delay_ms,
 	       st.total_acked, st.top[0] + 1, st.top[1] + 1, t1 - t0,
-	       now_ms() - t1, st.err[0] ? ": FAIL " : "", st.err);
+	       alx_test_now_ms() - t1, st.err[0] ? ": FAIL " : "", st.err);
 	if (st.err[0] != '\0')
 		CU_FAIL(st.err);
 	for (unsigned t = 0; t < MAX_THREADS; t++)
@@ -672,9 +637,9 @@ static void run_rounds(const char *tag, unsigned rounds, const char *yaml,
 	printf("\n  seed %" PRIu64 " (ALX_DURABILITY_SEED=%" PRIu64
 	       " repeats it)",
 	       seed, seed);
-	int64_t start = now_ms();
+	int64_t start = alx_test_now_ms();
 	for (unsigned r = 0; r < rounds; r++) {
-		if (now_ms() - start > TEST_BUDGET_MS) {
+		if (alx_test_now_ms() - start > TEST_BUDGET_MS) {
 			printf("\n  time budget spent after %u rounds", r);
 			break;
 		}

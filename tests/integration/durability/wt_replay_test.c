@@ -18,22 +18,19 @@
  * and missing records (ECORRUPT, then fine once restored); a directory
  * whose data table was made logged (kept logged, nothing replayed).
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include <wiredtiger.h>
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
+#include "alx_test_proc.h"
 #include "db/db_internal.h"
 #include "kv/kv_txn.h"
 #include "wt_debug.h"
@@ -52,28 +49,6 @@ enum msg_kind { MSG_P0 = 1, MSG_DONE, MSG_CKPT_STARTED };
 struct msg {
 	uint32_t kind;
 	uint64_t a;
-};
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static const alopex_open_options open_opts = {
-	.size = sizeof(alopex_open_options),
-	.log_fn = quiet_log,
-	.log_level = ALOPEX_LOG_WARN,
-	.create_if_missing = 1,
 };
 
 /* No checkpoint of the engine's own during a case: P0 stays the test's. */
@@ -297,18 +272,22 @@ static void *ckpt_thread(void *arg)
 	return NULL;
 }
 
-static void child_main(const char *dir, int fd, enum mode mode)
-	__attribute__((noreturn));
+struct child_args {
+	const char *dir;
+	enum mode mode;
+};
 
-static void child_main(const char *dir, int fd, enum mode mode)
+static void child_main(void *arg, int fd)
 {
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	int64_t start = now_ms();
+	const struct child_args *ca = arg;
+	const char *dir = ca->dir;
+	enum mode mode = ca->mode;
+	int64_t start = alx_test_now_ms();
 	char cfg[600];
 	snprintf(cfg, sizeof(cfg), "%s.yaml", dir);
 	alopex_db *db = NULL;
 	alopex_diag diag = {0};
-	int rc = alopex_open_ex(dir, cfg, &open_opts, &db, &diag);
+	int rc = alopex_open_ex(dir, cfg, &alx_test_quiet_open, &db, &diag);
 	if (rc != ALOPEX_OK)
 		child_fail("open", diag.message, rc);
 	static struct model m;
@@ -329,7 +308,7 @@ static void child_main(const char *dir, int fd, enum mode mode)
 		if (pthread_create(&th, NULL, ckpt_thread, db) != 0)
 			_exit(5);
 		int held = 0;
-		while (!held && now_ms() - start < CHILD_MAX_MS) {
+		while (!held && alx_test_now_ms() - start < CHILD_MAX_MS) {
 			alx_wt_debug_ckpt_state(db->einst, &held);
 			usleep(1000);
 		}
@@ -344,34 +323,26 @@ static void child_main(const char *dir, int fd, enum mode mode)
 			_exit(5);
 		send_msg(fd, MSG_CKPT_STARTED, 0);
 	}
-	while (now_ms() - start < CHILD_MAX_MS)
-		usleep(10000);
-	_exit(0);
+	alx_test_child_linger(start, CHILD_MAX_MS);
 }
 
 /* Run the child to the end of its script and SIGKILL it there. */
 static int crash_child(const char *dir, enum mode mode, uint64_t *p0,
 		       uint64_t *done)
 {
-	int fds[2];
-	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
-	fflush(NULL);
-	pid_t pid = fork();
+	struct child_args ca = {dir, mode};
+	int rfd;
+	pid_t pid = alx_test_child_start(child_main, &ca, &rfd);
 	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		child_main(dir, fds[1], mode);
-	}
-	close(fds[1]);
 	uint32_t last = mode == M_LIVE ? MSG_CKPT_STARTED : MSG_DONE;
 	int ok = 0;
-	int64_t t0 = now_ms();
-	while (!ok && now_ms() - t0 < MSG_WAIT_MS) {
-		struct pollfd p = {fds[0], POLLIN, 0};
+	int64_t t0 = alx_test_now_ms();
+	while (!ok && alx_test_now_ms() - t0 < MSG_WAIT_MS) {
+		struct pollfd p = {rfd, POLLIN, 0};
 		if (poll(&p, 1, 1000) <= 0)
 			continue;
 		struct msg m;
-		ssize_t n = read(fds[0], &m, sizeof(m));
+		ssize_t n = read(rfd, &m, sizeof(m));
 		if (n != (ssize_t)sizeof(m))
 			break; /* the child died */
 		if (m.kind == MSG_P0)
@@ -380,11 +351,8 @@ static int crash_child(const char *dir, enum mode mode, uint64_t *p0,
 			*done = m.a;
 		ok = m.kind == last;
 	}
-	kill(pid, SIGKILL);
-	int st = 0;
-	waitpid(pid, &st, 0);
-	close(fds[0]);
-	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CU_ASSERT_EQUAL(alx_test_child_kill(pid, NULL), 0);
+	close(rfd);
 	return ok ? 0 : -1;
 }
 
@@ -619,7 +587,7 @@ static void check_db(const char *dir, const char *cfg, const struct model *m,
 {
 	alopex_db *db = NULL;
 	alopex_diag diag = {0};
-	int rc = alopex_open_ex(dir, cfg, &open_opts, &db, &diag);
+	int rc = alopex_open_ex(dir, cfg, &alx_test_quiet_open, &db, &diag);
 	if (rc != ALOPEX_OK)
 		fprintf(stderr, "reopen after kill: %s (%s)\n", diag.message,
 			alopex_code_name(rc));
@@ -636,8 +604,9 @@ static void check_db(const char *dir, const char *cfg, const struct model *m,
 
 	/* A clean close after recovery reopens to the same state. */
 	db = NULL;
-	CU_ASSERT_EQUAL_FATAL(alopex_open_ex(dir, cfg, &open_opts, &db, &diag),
-			      ALOPEX_OK);
+	CU_ASSERT_EQUAL_FATAL(
+		alopex_open_ex(dir, cfg, &alx_test_quiet_open, &db, &diag),
+		ALOPEX_OK);
 	CU_ASSERT_EQUAL(alopex_log_position(db), done);
 	check_contents(db, m, bulk);
 	alopex_close(db);
@@ -675,9 +644,10 @@ static void run_case(const char *tag, enum mode mode)
 		/* An old directory: made, then its data table logged. */
 		alopex_db *db = NULL;
 		alopex_diag diag = {0};
-		CU_ASSERT_EQUAL_FATAL(
-			alopex_open_ex(f.dir, f.cfg, &open_opts, &db, &diag),
-			ALOPEX_OK);
+		CU_ASSERT_EQUAL_FATAL(alopex_open_ex(f.dir, f.cfg,
+						     &alx_test_quiet_open, &db,
+						     &diag),
+				      ALOPEX_OK);
 		CU_ASSERT_EQUAL(alx_wt_debug_data_logged(db->einst), 0);
 		alopex_close(db);
 		wt_make_data_logged(f.wtdir);
@@ -732,7 +702,7 @@ static void expect_corrupt(const char *dir, const char *cfg,
 {
 	alopex_db *db = NULL;
 	alopex_diag diag = {0};
-	int rc = alopex_open_ex(dir, cfg, &open_opts, &db, &diag);
+	int rc = alopex_open_ex(dir, cfg, &alx_test_quiet_open, &db, &diag);
 	CU_ASSERT_EQUAL(rc, ALOPEX_ECORRUPT);
 	CU_ASSERT_PTR_NULL(db);
 	if (strstr(diag.message, needle1) == NULL ||

@@ -141,6 +141,22 @@ void pgwt_fini(struct pgwt_server *s)
 	}
 }
 
+int pgwt_setup(struct pgwt_server *s, const char *tag, const char *config,
+	       int workers)
+{
+	if (pgwt_init(s, tag, config) != 0)
+		return -1;
+	s->workers = workers;
+	return pgwt_start(s);
+}
+
+int pgwt_teardown(struct pgwt_server *s)
+{
+	int rc = pgwt_stop(s);
+	pgwt_fini(s);
+	return rc == 0 ? 0 : -1;
+}
+
 long pgwt_rss_kib(const struct pgwt_server *s)
 {
 	char path[64], line[256];
@@ -315,6 +331,57 @@ void pgwt_put_query(struct pgwt_msgbuf *b, const char *sql)
 	size_t off = begin(b, 'Q');
 	put_str(b, sql);
 	end(b, off);
+}
+
+void pgwt_put_run(struct pgwt_msgbuf *b, const char *stmt, int nparams,
+		  const char *const *params)
+{
+	pgwt_put_bind(b, "", stmt, nparams, params, -1);
+	pgwt_put_execute(b, "", 0);
+}
+
+/* One message of a pgwt_put_script script, spaces trimmed. */
+static void put_script_msg(struct pgwt_msgbuf *b, char *m)
+{
+	while (*m == ' ')
+		m++;
+	size_t n = strlen(m);
+	while (n > 0 && m[n - 1] == ' ')
+		m[--n] = '\0';
+	if (strcmp(m, "S") == 0) {
+		pgwt_put_sync(b);
+	} else if (strcmp(m, "H") == 0) {
+		pgwt_put_flush(b);
+	} else if (strncmp(m, "Q ", 2) == 0) {
+		pgwt_put_query(b, m + 2);
+	} else if (strncmp(m, "P ", 2) == 0) {
+		char *name = m + 2, *sql = strchr(name, ' ');
+		CU_ASSERT_PTR_NOT_NULL_FATAL(sql);
+		*sql++ = '\0';
+		pgwt_put_parse(b, strcmp(name, "-") == 0 ? "" : name, sql);
+	} else {
+		const char *params[8];
+		int np = 0;
+		char *save = NULL, *p;
+		const char *stmt = strtok_r(m, " ", &save);
+		while ((p = strtok_r(NULL, " ", &save)) != NULL) {
+			CU_ASSERT_FATAL(np < 8);
+			params[np++] = p;
+		}
+		CU_ASSERT_PTR_NOT_NULL_FATAL(stmt);
+		pgwt_put_run(b, stmt, np, params);
+	}
+}
+
+void pgwt_put_script(struct pgwt_msgbuf *b, const char *script)
+{
+	char buf[2048];
+	CU_ASSERT_FATAL(strlen(script) < sizeof(buf));
+	snprintf(buf, sizeof(buf), "%s", script);
+	char *save = NULL;
+	for (char *m = strtok_r(buf, "|", &save); m != NULL;
+	     m = strtok_r(NULL, "|", &save))
+		put_script_msg(b, m);
 }
 
 int pgwt_send(int fd, struct pgwt_msgbuf *b)
@@ -506,4 +573,100 @@ int pgwt_raw_startup(int fd, const char *user, const char *database)
 	pgwt_trace(fd, 1, 5000, tr, sizeof(tr));
 	size_t l = strlen(tr);
 	return l >= 3 && strcmp(tr + l - 3, "Z:I") == 0 ? 0 : -1;
+}
+
+int pgwt_raw_session(int port)
+{
+	int fd = pgwt_raw_connect(port);
+	if (fd >= 0 && pgwt_raw_startup(fd, "postgres", "postgres") != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+void pgwt_two_open(struct pgwt_two *t, int port)
+{
+	memset(&t->b, 0, sizeof(t->b));
+	t->a = pgwt_raw_session(port);
+	t->o = pgwt_raw_session(port);
+	if (t->a < 0 || t->o < 0)
+		pgwt_two_close(t);
+	CU_ASSERT_FATAL(t->a >= 0 && t->o >= 0);
+}
+
+void pgwt_two_close(struct pgwt_two *t)
+{
+	pgwt_msgbuf_free(&t->b);
+	if (t->a >= 0)
+		close(t->a);
+	if (t->o >= 0)
+		close(t->o);
+	t->a = t->o = -1;
+}
+
+void pgwt_two_run(int port, pgwt_two_fn fn)
+{
+	struct pgwt_two t;
+	pgwt_two_open(&t, port);
+	fn(t.a, t.o, &t.b);
+	pgwt_two_close(&t);
+}
+
+/* ---- assertions on traces --------------------------------------------- */
+
+void pgwt_check_trace(const char *got, const char *want, const char *what)
+{
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "\n%s:\n  want: %s\n  got:  %s\n", what, want,
+			got);
+	CU_ASSERT_STRING_EQUAL(got, want);
+}
+
+void pgwt_expect(int fd, struct pgwt_msgbuf *b, int nready, int timeout_ms,
+		 const char *want, const char *what)
+{
+	char tr[4096];
+	CU_ASSERT_EQUAL_FATAL(pgwt_send(fd, b), 0);
+	pgwt_trace(fd, nready, timeout_ms, tr, sizeof(tr));
+	pgwt_check_trace(tr, want, what);
+}
+
+void pgwt_expect_has(int fd, struct pgwt_msgbuf *b, int nready, int timeout_ms,
+		     const char *part, const char *what)
+{
+	char tr[4096];
+	CU_ASSERT_EQUAL_FATAL(pgwt_send(fd, b), 0);
+	pgwt_trace(fd, nready, timeout_ms, tr, sizeof(tr));
+	if (strstr(tr, part) == NULL)
+		fprintf(stderr, "\n%s:\n  want: ... %s ...\n  got:  %s\n", what,
+			part, tr);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tr, part));
+}
+
+void pgwt_run_steps(int a, int o, struct pgwt_msgbuf *b,
+		    const struct pgwt_step *steps, size_t n, int timeout_ms)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct pgwt_step *st = &steps[i];
+		char what[2200];
+		snprintf(what, sizeof(what), "step %zu on %c: %s", i,
+			 st->on == PGWT_A ? 'a' : 'o', st->send);
+		pgwt_put_script(b, st->send);
+		pgwt_expect(st->on == PGWT_A ? a : o, b, st->nready, timeout_ms,
+			    st->want, what);
+		if (st->msg != NULL) {
+			const char *m = pgwt_last_error_field('M');
+			pgwt_check_trace(m ? m : "(none)", st->msg, what);
+		}
+	}
+}
+
+void pgwt_two_steps(int port, const struct pgwt_step *steps, size_t n,
+		    int timeout_ms)
+{
+	struct pgwt_two t;
+	pgwt_two_open(&t, port);
+	pgwt_run_steps(t.a, t.o, &t.b, steps, n, timeout_ms);
+	pgwt_two_close(&t);
 }

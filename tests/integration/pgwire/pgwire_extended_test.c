@@ -26,129 +26,55 @@
 
 ALX_TEST_PQ_SERVER_SUITE(srv, "pgwext", ALX_TEST_PQ_CONFIG)
 
-static int raw_session(void)
-{
-	int fd = pgwt_raw_connect(srv.port);
-	if (fd >= 0 && pgwt_raw_startup(fd, "postgres", "postgres") != 0) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
+#define TRACE_MS 700 /* silence that ends a trace (a Flush has no Z) */
 
-/* Send b, read until nready ReadyForQuery (or 700 ms of silence), and
- * compare the trace with want. */
-static void expect(int fd, struct pgwt_msgbuf *b, int nready, const char *want,
-		   const char *what)
-{
-	char tr[4096];
-	CU_ASSERT_EQUAL_FATAL(pgwt_send(fd, b), 0);
-	pgwt_trace(fd, nready, 700, tr, sizeof(tr));
-	if (strcmp(tr, want) != 0)
-		fprintf(stderr, "\n%s:\n  want: %s\n  got:  %s\n", what, want,
-			tr);
-	CU_ASSERT_STRING_EQUAL(tr, want);
-}
-
-static const char *const v1[] = {"1"}, *const v2[] = {"2"}, *const v3[] = {"3"},
-			 *const v4[] = {"4"}, *const v10[] = {"10"},
-			 *const v11[] = {"11"}, *const v12[] = {"12"};
+static const char *const v1[] = {"1"}, *const v2[] = {"2"}, *const v3[] = {"3"};
 
 /* The Executes up to a Sync are one transaction. */
+static const struct pgwt_step implicit_steps[] = {
+	{PGWT_A, "Q CREATE TABLE ext1 (id int PRIMARY KEY)", 1,
+	 "C:CREATE TABLE Z:I", NULL},
+	/* two inserts and a Flush, no Sync yet: answered, not committed */
+	{PGWT_A, "P ins INSERT INTO ext1 VALUES ($1) | ins 1 | ins 2 | H", 1,
+	 "1 2 C:INSERT 0 1 2 C:INSERT 0 1", NULL},
+	{PGWT_O, "Q SELECT count(*) FROM ext1", 1, "T:0 D:0 C:SELECT 1 Z:I",
+	 NULL},
+	{PGWT_A, "S", 1, "Z:I", NULL},
+	{PGWT_O, "Q SELECT count(*) FROM ext1", 1, "T:0 D:2 C:SELECT 1 Z:I",
+	 NULL},
+	/* an error skips to Sync and rolls back the Executes before it */
+	{PGWT_A, "ins 3 | ins 1 | ins 4 | S", 1, "2 C:INSERT 0 1 2 E:23505 Z:I",
+	 "duplicate key value violates unique constraint \"ext1_pkey\""},
+	/* BEGIN inside makes the implicit transaction a block */
+	{PGWT_A,
+	 "P begin BEGIN | P commit COMMIT | P rollback ROLLBACK | ins 10 | "
+	 "begin | S",
+	 1, "1 1 1 2 C:INSERT 0 1 2 C:BEGIN Z:T", NULL},
+	{PGWT_A, "rollback | S", 1, "2 C:ROLLBACK Z:I", NULL},
+	/* COMMIT inside commits what came before, with a warning */
+	{PGWT_A, "ins 11 | commit | ins 1 | S", 1,
+	 "2 C:INSERT 0 1 2 N:25P01 C:COMMIT 2 E:23505 Z:I", NULL},
+	/* Parse and Bind errors roll back the Executes before them too */
+	{PGWT_A, "ins 12 | P - SELEC 1 | S", 1, "2 C:INSERT 0 1 E:42601 Z:I",
+	 NULL},
+	{PGWT_A, "ins 12 | nosuch | S", 1, "2 C:INSERT 0 1 E:26000 Z:I", NULL},
+	/* ROLLBACK inside rolls back, with a warning */
+	{PGWT_A, "ins 12 | rollback | S", 1,
+	 "2 C:INSERT 0 1 2 N:25P01 C:ROLLBACK Z:I", NULL},
+	{PGWT_O, "Q SELECT string_agg(id::text, ',' ORDER BY id) FROM ext1", 1,
+	 "T:0 D:1,2,11 C:SELECT 1 Z:I", NULL},
+};
+
 static void test_implicit_transaction(void)
 {
-	int a = raw_session(), o = raw_session();
-	CU_ASSERT_FATAL(a >= 0 && o >= 0);
-	struct pgwt_msgbuf b = {0};
-	pgwt_put_query(&b, "CREATE TABLE ext1 (id int PRIMARY KEY)");
-	expect(a, &b, 1, "C:CREATE TABLE Z:I", "setup");
-
-	/* two inserts and a Flush, no Sync yet: answered, not committed */
-	pgwt_put_parse(&b, "ins", "INSERT INTO ext1 VALUES ($1)");
-	pgwt_put_bind(&b, "", "ins", 1, v1, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_bind(&b, "", "ins", 1, v2, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_flush(&b);
-	expect(a, &b, 1, "1 2 C:INSERT 0 1 2 C:INSERT 0 1", "before Sync");
-	pgwt_put_query(&b, "SELECT count(*) FROM ext1");
-	expect(o, &b, 1, "T:0 D:0 C:SELECT 1 Z:I", "other session, no Sync");
-	pgwt_put_sync(&b);
-	expect(a, &b, 1, "Z:I", "Sync");
-	pgwt_put_query(&b, "SELECT count(*) FROM ext1");
-	expect(o, &b, 1, "T:0 D:2 C:SELECT 1 Z:I", "other session, Sync");
-
-	/* an error skips to Sync and rolls back the Executes before it */
-	pgwt_put_bind(&b, "", "ins", 1, v3, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_bind(&b, "", "ins", 1, v1, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_bind(&b, "", "ins", 1, v4, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_sync(&b);
-	expect(a, &b, 1, "2 C:INSERT 0 1 2 E:23505 Z:I", "error rollback");
-	CU_ASSERT_STRING_EQUAL(
-		pgwt_last_error_field('M'),
-		"duplicate key value violates unique constraint \"ext1_pkey\"");
-
-	/* BEGIN inside makes the implicit transaction a block */
-	pgwt_put_parse(&b, "begin", "BEGIN");
-	pgwt_put_parse(&b, "commit", "COMMIT");
-	pgwt_put_parse(&b, "rollback", "ROLLBACK");
-	pgwt_put_bind(&b, "", "ins", 1, v10, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_bind(&b, "", "begin", 0, NULL, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_sync(&b);
-	expect(a, &b, 1, "1 1 1 2 C:INSERT 0 1 2 C:BEGIN Z:T", "BEGIN inside");
-	pgwt_put_bind(&b, "", "rollback", 0, NULL, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_sync(&b);
-	expect(a, &b, 1, "2 C:ROLLBACK Z:I", "ROLLBACK of that block");
-
-	/* COMMIT inside commits what came before, with a warning */
-	pgwt_put_bind(&b, "", "ins", 1, v11, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_bind(&b, "", "commit", 0, NULL, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_bind(&b, "", "ins", 1, v1, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_sync(&b);
-	expect(a, &b, 1, "2 C:INSERT 0 1 2 N:25P01 C:COMMIT 2 E:23505 Z:I",
-	       "COMMIT inside");
-
-	/* Parse and Bind errors roll back the Executes before them too */
-	pgwt_put_bind(&b, "", "ins", 1, v12, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_parse(&b, "", "SELEC 1");
-	pgwt_put_sync(&b);
-	expect(a, &b, 1, "2 C:INSERT 0 1 E:42601 Z:I", "Parse error");
-	pgwt_put_bind(&b, "", "ins", 1, v12, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_bind(&b, "", "nosuch", 0, NULL, -1);
-	pgwt_put_sync(&b);
-	expect(a, &b, 1, "2 C:INSERT 0 1 E:26000 Z:I", "Bind error");
-	/* ROLLBACK inside rolls back, with a warning */
-	pgwt_put_bind(&b, "", "ins", 1, v12, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_bind(&b, "", "rollback", 0, NULL, -1);
-	pgwt_put_execute(&b, "", 0);
-	pgwt_put_sync(&b);
-	expect(a, &b, 1, "2 C:INSERT 0 1 2 N:25P01 C:ROLLBACK Z:I",
-	       "ROLLBACK inside");
-
-	pgwt_put_query(&b, "SELECT string_agg(id::text, ',' ORDER BY id) "
-			   "FROM ext1");
-	expect(o, &b, 1, "T:0 D:1,2,11 C:SELECT 1 Z:I", "what stayed");
-	pgwt_msgbuf_free(&b);
-	close(a);
-	close(o);
+	pgwt_two_steps(srv.port, implicit_steps, PGWT_NSTEPS(implicit_steps),
+		       TRACE_MS);
 }
 
 /* Row limits, portals, Describe, Flush. */
 static void test_portals(void)
 {
-	int a = raw_session();
+	int a = pgwt_raw_session(srv.port);
 	CU_ASSERT_FATAL(a >= 0);
 	struct pgwt_msgbuf b = {0};
 	pgwt_put_parse(&b, "gs", "SELECT g FROM generate_series(1, 5) g");
@@ -158,9 +84,9 @@ static void test_portals(void)
 	pgwt_put_sync(&b);
 	/* each Execute's tag counts its own rows; a finished portal
 	 * answers "SELECT 0" */
-	expect(a, &b, 1,
-	       "1 2 D:1 D:2 s D:3 D:4 s D:5 C:SELECT 1 C:SELECT 0 Z:I",
-	       "row limit");
+	pgwt_expect(a, &b, 1, TRACE_MS,
+		    "1 2 D:1 D:2 s D:3 D:4 s D:5 C:SELECT 1 C:SELECT 0 Z:I",
+		    "row limit");
 
 	/* a named portal lives until Sync ends the implicit transaction */
 	pgwt_put_bind(&b, "p1", "gs", 0, NULL, -1);
@@ -168,7 +94,8 @@ static void test_portals(void)
 	pgwt_put_sync(&b);
 	pgwt_put_execute(&b, "p1", 1);
 	pgwt_put_sync(&b);
-	expect(a, &b, 2, "2 D:1 s Z:I E:34000 Z:I", "portal after Sync");
+	pgwt_expect(a, &b, 2, TRACE_MS, "2 D:1 s Z:I E:34000 Z:I",
+		    "portal after Sync");
 	CU_ASSERT_STRING_EQUAL(pgwt_last_error_field('M'),
 			       "portal \"p1\" does not exist");
 	/* ... and in a block until the block ends */
@@ -181,15 +108,16 @@ static void test_portals(void)
 	pgwt_put_query(&b, "COMMIT");
 	pgwt_put_execute(&b, "p2", 1);
 	pgwt_put_sync(&b);
-	expect(a, &b, 5,
-	       "C:BEGIN Z:T 2 D:1 s Z:T D:2 s Z:T C:COMMIT Z:I E:34000 Z:I",
-	       "portal in a block");
+	pgwt_expect(
+		a, &b, 5, TRACE_MS,
+		"C:BEGIN Z:T 2 D:1 s Z:T D:2 s Z:T C:COMMIT Z:I E:34000 Z:I",
+		"portal in a block");
 	/* Close */
 	pgwt_put_bind(&b, "p3", "gs", 0, NULL, -1);
 	pgwt_put_close(&b, 'P', "p3");
 	pgwt_put_execute(&b, "p3", 0);
 	pgwt_put_sync(&b);
-	expect(a, &b, 1, "2 3 E:34000 Z:I", "closed portal");
+	pgwt_expect(a, &b, 1, TRACE_MS, "2 3 E:34000 Z:I", "closed portal");
 
 	/* Describe: a portal has its result formats, a statement text */
 	pgwt_put_parse(&b, "two", "SELECT 1::int4 AS a, 'x'::text AS b");
@@ -198,19 +126,20 @@ static void test_portals(void)
 	pgwt_put_execute(&b, "", 0);
 	pgwt_put_describe(&b, 'S', "two");
 	pgwt_put_sync(&b);
-	expect(a, &b, 1, "1 2 T:11 D:(4 bytes) C:SELECT 1 t T:00 Z:I",
-	       "Describe, binary");
+	pgwt_expect(a, &b, 1, TRACE_MS,
+		    "1 2 T:11 D:(4 bytes) C:SELECT 1 t T:00 Z:I",
+		    "Describe, binary");
 	pgwt_put_bind(&b, "", "two", 0, NULL, -1);
 	pgwt_put_describe(&b, 'P', "");
 	pgwt_put_sync(&b);
-	expect(a, &b, 1, "2 T:00 Z:I", "Describe, text");
+	pgwt_expect(a, &b, 1, TRACE_MS, "2 T:00 Z:I", "Describe, text");
 
 	/* Flush sends what is pending without a Sync */
 	pgwt_put_parse(&b, "fl", "SELECT 1");
 	pgwt_put_flush(&b);
-	expect(a, &b, 1, "1", "Flush");
+	pgwt_expect(a, &b, 1, TRACE_MS, "1", "Flush");
 	pgwt_put_sync(&b);
-	expect(a, &b, 1, "Z:I", "Sync after Flush");
+	pgwt_expect(a, &b, 1, TRACE_MS, "Z:I", "Sync after Flush");
 	pgwt_msgbuf_free(&b);
 	close(a);
 }

@@ -10,92 +10,42 @@
  * Every expected trace was recorded against PostgreSQL 15 as well
  * (PGWT_EXTERNAL_PORT), which answers the same.
  */
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "alx_test.h"
+#include "alx_test_pq.h"
 #include "pgw_testlib.h"
 
-static struct pgwt_server srv;
+/* one I/O worker: every connection shares it */
+ALX_TEST_PQ_SERVER_SUITE_WORKERS(srv, "pgwinl", ALX_TEST_PQ_CONFIG, 1)
 
-static int setup(void)
-{
-	if (pgwt_init(&srv, "pgwinl",
-		      "protocols:\n  pgwire:\n    max_connections: 20\n") != 0)
-		return -1;
-	/* one I/O worker: every connection shares it */
-	srv.workers = 1;
-	return pgwt_start(&srv);
-}
-
-static int teardown(void)
-{
-	int rc = pgwt_stop(&srv);
-	pgwt_fini(&srv);
-	return rc == 0 ? 0 : -1;
-}
-
-static int raw_session(void)
-{
-	int fd = pgwt_raw_connect(srv.port);
-	if (fd >= 0 && pgwt_raw_startup(fd, "postgres", "postgres") != 0) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-/* Send b, read until nready ReadyForQuery (or timeout_ms of silence),
- * compare the trace with want. */
-static void expect_t(int fd, struct pgwt_msgbuf *b, int nready, int timeout_ms,
-		     const char *want, const char *what)
-{
-	char tr[4096];
-	CU_ASSERT_EQUAL_FATAL(pgwt_send(fd, b), 0);
-	pgwt_trace(fd, nready, timeout_ms, tr, sizeof(tr));
-	if (strcmp(tr, want) != 0)
-		fprintf(stderr, "\n%s:\n  want: %s\n  got:  %s\n", what, want,
-			tr);
-	CU_ASSERT_STRING_EQUAL(tr, want);
-}
-
-static void expect(int fd, struct pgwt_msgbuf *b, int nready, const char *want,
-		   const char *what)
-{
-	expect_t(fd, b, nready, 3000, want, what);
-}
+#define TRACE_MS 3000 /* silence that ends a trace */
 
 static void point(struct pgwt_msgbuf *b, const char *id)
 {
 	const char *v[] = {id};
-	pgwt_put_bind(b, "", "pr", 1, v, -1);
-	pgwt_put_execute(b, "", 0);
+	pgwt_put_run(b, "pr", 1, v);
 }
 
 static void insert(struct pgwt_msgbuf *b, const char *id, const char *val)
 {
 	const char *v[] = {id, val};
-	pgwt_put_bind(b, "", "ins", 2, v, -1);
-	pgwt_put_execute(b, "", 0);
+	pgwt_put_run(b, "ins", 2, v);
 }
 
 /* Cheap and executor work in one pipeline: order, results, transactions. */
 static void test_pipelined_mix(void)
 {
-	int a = raw_session();
+	int a = pgwt_raw_session(srv.port);
 	CU_ASSERT_FATAL(a >= 0);
 	struct pgwt_msgbuf b = {0};
 	pgwt_put_query(&b, "DROP TABLE IF EXISTS inl1");
 	pgwt_put_query(&b, "CREATE TABLE inl1 (id int PRIMARY KEY, v text)");
 	pgwt_put_query(&b, "INSERT INTO inl1 VALUES (1, 'one'), (2, 'two'), "
 			   "(3, 'three')");
-	char tr[1024];
-	CU_ASSERT_EQUAL_FATAL(pgwt_send(a, &b), 0);
-	pgwt_trace(a, 3, 3000, tr, sizeof(tr));
-	CU_ASSERT_PTR_NOT_NULL(strstr(tr, "C:INSERT 0 3 Z:I"));
+	pgwt_expect_has(a, &b, 3, TRACE_MS, "C:INSERT 0 3 Z:I", "setup");
 
 	/* everything below goes out in one write */
 	pgwt_put_parse(&b, "pr", "SELECT v FROM inl1 WHERE id = $1");
@@ -133,26 +83,26 @@ static void test_pipelined_mix(void)
 	pgwt_put_sync(&b);
 	point(&b, "4");
 	pgwt_put_sync(&b);
-	expect(a, &b, 11,
-	       "1 1 2 D:one C:SELECT 1 Z:I "
-	       "2 C:INSERT 0 1 2 D:four C:SELECT 1 Z:I "
-	       "2 D:two C:SELECT 1 Z:I "
-	       "T:0 D:4 C:SELECT 1 Z:I "
-	       "2 C:SELECT 0 Z:I "
-	       "2 T:0 D:three C:SELECT 1 Z:I "
-	       "2 C:INSERT 0 1 2 D:five C:SELECT 1 E:22P02 Z:I "
-	       "2 C:SELECT 0 Z:I "
-	       "E:34000 Z:I "
-	       "2 D:four C:SELECT 1 3 Z:I "
-	       "E:26000 Z:I",
-	       "pipeline");
+	pgwt_expect(a, &b, 11, TRACE_MS,
+		    "1 1 2 D:one C:SELECT 1 Z:I "
+		    "2 C:INSERT 0 1 2 D:four C:SELECT 1 Z:I "
+		    "2 D:two C:SELECT 1 Z:I "
+		    "T:0 D:4 C:SELECT 1 Z:I "
+		    "2 C:SELECT 0 Z:I "
+		    "2 T:0 D:three C:SELECT 1 Z:I "
+		    "2 C:INSERT 0 1 2 D:five C:SELECT 1 E:22P02 Z:I "
+		    "2 C:SELECT 0 Z:I "
+		    "E:34000 Z:I "
+		    "2 D:four C:SELECT 1 3 Z:I "
+		    "E:26000 Z:I",
+		    "pipeline");
 	CU_ASSERT_STRING_EQUAL(pgwt_last_error_field('M'),
 			       "prepared statement \"pr\" does not exist");
 
 	/* many point reads in one write, each answered in order */
 	pgwt_put_parse(&b, "pr", "SELECT v FROM inl1 WHERE id = $1");
 	pgwt_put_sync(&b);
-	expect(a, &b, 1, "1 Z:I", "Parse again");
+	pgwt_expect(a, &b, 1, TRACE_MS, "1 Z:I", "Parse again");
 	char want[4096] = "";
 	size_t wl = 0;
 	static const char *const ids[] = {"1", "2", "3", "4"};
@@ -164,7 +114,7 @@ static void test_pipelined_mix(void)
 				       "%s2 D:%s C:SELECT 1 Z:I", i ? " " : "",
 				       vals[i % 4]);
 	}
-	expect(a, &b, 40, want, "40 point reads");
+	pgwt_expect(a, &b, 40, TRACE_MS, want, "40 point reads");
 
 	/* simple queries: point reads run where they arrive, the rest (and
 	 * what follows them) on an executor */
@@ -178,16 +128,16 @@ static void test_pipelined_mix(void)
 	pgwt_put_query(&b, "SELECT v FROM inl1 WHERE id = 1");
 	point(&b, "1");
 	pgwt_put_sync(&b);
-	expect(a, &b, 8,
-	       "T:0 D:two C:SELECT 1 Z:I "
-	       "T:0 D:one C:SELECT 1 T:0 D:three C:SELECT 1 Z:I "
-	       "E:22P02 Z:I "
-	       "I Z:I "
-	       "T:0 D:four C:SELECT 1 Z:I "
-	       "C:UPDATE 1 Z:I "
-	       "T:0 D:uno C:SELECT 1 Z:I "
-	       "2 D:uno C:SELECT 1 Z:I",
-	       "simple queries");
+	pgwt_expect(a, &b, 8, TRACE_MS,
+		    "T:0 D:two C:SELECT 1 Z:I "
+		    "T:0 D:one C:SELECT 1 T:0 D:three C:SELECT 1 Z:I "
+		    "E:22P02 Z:I "
+		    "I Z:I "
+		    "T:0 D:four C:SELECT 1 Z:I "
+		    "C:UPDATE 1 Z:I "
+		    "T:0 D:uno C:SELECT 1 Z:I "
+		    "2 D:uno C:SELECT 1 Z:I",
+		    "simple queries");
 	pgwt_msgbuf_free(&b);
 	close(a);
 }
@@ -198,51 +148,50 @@ static void test_pipelined_mix(void)
  * the waiting UPDATE run on the worker, b could never get an answer nor
  * COMMIT, and a would never finish.
  */
-static void test_lock_wait_other_connection(void)
+static void lock_wait_other_connection(int a, int o, struct pgwt_msgbuf *b)
 {
-	int a = raw_session(), o = raw_session();
-	CU_ASSERT_FATAL(a >= 0 && o >= 0);
-	struct pgwt_msgbuf b = {0};
-	pgwt_put_query(&b, "DROP TABLE IF EXISTS inl2");
-	pgwt_put_query(&b, "CREATE TABLE inl2 (id int PRIMARY KEY, v text)");
-	pgwt_put_query(&b, "INSERT INTO inl2 VALUES (1, 'one'), (2, 'two')");
-	char tr[1024];
-	CU_ASSERT_EQUAL_FATAL(pgwt_send(o, &b), 0);
-	pgwt_trace(o, 3, 3000, tr, sizeof(tr));
-	CU_ASSERT_PTR_NOT_NULL(strstr(tr, "C:INSERT 0 2 Z:I"));
+	pgwt_put_query(b, "DROP TABLE IF EXISTS inl2");
+	pgwt_put_query(b, "CREATE TABLE inl2 (id int PRIMARY KEY, v text)");
+	pgwt_put_query(b, "INSERT INTO inl2 VALUES (1, 'one'), (2, 'two')");
+	pgwt_expect_has(o, b, 3, TRACE_MS, "C:INSERT 0 2 Z:I", "setup");
 
-	pgwt_put_query(&b, "BEGIN");
-	pgwt_put_query(&b, "UPDATE inl2 SET v = 'held' WHERE id = 1");
-	expect(o, &b, 2, "C:BEGIN Z:T C:UPDATE 1 Z:T", "lock the row");
+	pgwt_put_query(b, "BEGIN");
+	pgwt_put_query(b, "UPDATE inl2 SET v = 'held' WHERE id = 1");
+	pgwt_expect(o, b, 2, TRACE_MS, "C:BEGIN Z:T C:UPDATE 1 Z:T",
+		    "lock the row");
 
-	pgwt_put_query(&b, "UPDATE inl2 SET v = 'waited' WHERE id = 1");
-	CU_ASSERT_EQUAL_FATAL(pgwt_send(a, &b), 0);
+	pgwt_put_query(b, "UPDATE inl2 SET v = 'waited' WHERE id = 1");
+	CU_ASSERT_EQUAL_FATAL(pgwt_send(a, b), 0);
 
-	pgwt_put_parse(&b, "pr", "SELECT v FROM inl2 WHERE id = $1");
-	pgwt_put_sync(&b);
-	expect(o, &b, 1, "1 Z:T", "Parse");
+	pgwt_put_parse(b, "pr", "SELECT v FROM inl2 WHERE id = $1");
+	pgwt_put_sync(b);
+	pgwt_expect(o, b, 1, TRACE_MS, "1 Z:T", "Parse");
 	for (int i = 0; i < 20; i++) {
-		point(&b, i % 2 ? "1" : "2");
-		pgwt_put_sync(&b);
-		expect_t(o, &b, 1, 10000,
-			 i % 2 ? "2 D:held C:SELECT 1 Z:T"
-			       : "2 D:two C:SELECT 1 Z:T",
-			 "point read while the other waits");
+		point(b, i % 2 ? "1" : "2");
+		pgwt_put_sync(b);
+		pgwt_expect(o, b, 1, 10000,
+			    i % 2 ? "2 D:held C:SELECT 1 Z:T"
+				  : "2 D:two C:SELECT 1 Z:T",
+			    "point read while the other waits");
 	}
 	/* a is still waiting (nothing to read after a quiet while) */
+	char tr[1024];
 	pgwt_trace_n(a, 1, 1, 300, tr, sizeof(tr));
 	CU_ASSERT_STRING_EQUAL(tr, "");
 
-	pgwt_put_query(&b, "COMMIT");
-	expect(o, &b, 1, "C:COMMIT Z:I", "COMMIT");
+	pgwt_put_query(b, "COMMIT");
+	pgwt_expect(o, b, 1, TRACE_MS, "C:COMMIT Z:I", "COMMIT");
 	pgwt_trace(a, 1, 10000, tr, sizeof(tr));
 	CU_ASSERT_STRING_EQUAL(tr, "C:UPDATE 1 Z:I");
-	point(&b, "1");
-	pgwt_put_sync(&b);
-	expect(o, &b, 1, "2 D:waited C:SELECT 1 Z:I", "after both");
-	pgwt_msgbuf_free(&b);
-	close(a);
-	close(o);
+	point(b, "1");
+	pgwt_put_sync(b);
+	pgwt_expect(o, b, 1, TRACE_MS, "2 D:waited C:SELECT 1 Z:I",
+		    "after both");
+}
+
+static void test_lock_wait_other_connection(void)
+{
+	pgwt_two_run(srv.port, lock_wait_other_connection);
 }
 
 static const struct alx_test_case cases[] = {
@@ -256,7 +205,6 @@ static const struct alx_test_suite suite = {"pgwire/inline", setup, teardown,
 
 int main(int argc, char **argv)
 {
-	signal(SIGPIPE, SIG_IGN);
 	const struct alx_test_suite *s[] = {&suite, NULL};
-	return alx_test_main(argc, argv, s);
+	return alx_test_pq_main(argc, argv, s);
 }

@@ -11,21 +11,19 @@
  *
  * The seed is printed; ALX_SQL_DURABILITY_SEED=<n> repeats a run.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
+#include "alx_test_proc.h"
 
 #define CHILD_MAX_ROWS 200000u
 #define CHILD_MAX_MS 15000
@@ -35,13 +33,6 @@
 #define TEST_BUDGET_MS 60000
 #define ROUNDS 6
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static uint64_t rng_next(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -50,21 +41,6 @@ static uint64_t rng_next(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static void quiet_log(void *arg, int level, const char *component,
-		      const char *message)
-{
-	(void)arg;
-	if (level <= ALOPEX_LOG_WARN)
-		fprintf(stderr, "alopex %s: %s\n", component, message);
-}
-
-static const alopex_open_options open_opts = {
-	.size = sizeof(alopex_open_options),
-	.log_fn = quiet_log,
-	.log_level = ALOPEX_LOG_WARN,
-	.create_if_missing = 1,
-};
-
 static void child_fail(const char *what, alopex_db *db)
 {
 	fprintf(stderr, "sql durability child: %s: %s %s\n", what,
@@ -72,14 +48,13 @@ static void child_fail(const char *what, alopex_db *db)
 	_exit(3);
 }
 
-static void child_main(const char *dir, int fd) __attribute__((noreturn));
-
-static void child_main(const char *dir, int fd)
+/* arg: the data directory */
+static void child_main(void *arg, int fd)
 {
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	const char *dir = arg;
 	alopex_db *db = NULL;
 	alopex_diag d = {0};
-	if (alopex_open_ex(dir, NULL, &open_opts, &db, &d) != 0) {
+	if (alopex_open_ex(dir, NULL, &alx_test_quiet_open, &db, &d) != 0) {
 		fprintf(stderr, "child open: %s\n", d.message);
 		_exit(3);
 	}
@@ -90,9 +65,9 @@ static void child_main(const char *dir, int fd)
 			   &ins) != 0 ||
 	    alopex_prepare(db, "INSERT INTO twins VALUES ($1)", &twin) != 0)
 		child_fail("prepare", db);
-	int64_t start = now_ms();
+	int64_t start = alx_test_now_ms();
 	for (uint32_t i = 0; i < CHILD_MAX_ROWS; i++) {
-		if (now_ms() - start > CHILD_MAX_MS)
+		if (alx_test_now_ms() - start > CHILD_MAX_MS)
 			break;
 		bool txn = i % 5 == 4;
 		if (txn && alopex_exec(db, "BEGIN") != 0)
@@ -113,9 +88,7 @@ static void child_main(const char *dir, int fd)
 		if (write(fd, &i, sizeof(i)) != (ssize_t)sizeof(i))
 			_exit(4);
 	}
-	while (now_ms() - start < CHILD_MAX_MS)
-		usleep(10000);
-	_exit(0);
+	alx_test_child_linger(start, CHILD_MAX_MS);
 }
 
 struct round {
@@ -127,9 +100,9 @@ static void run_child(pid_t pid, int fd, unsigned delay_ms, struct round *r)
 {
 	uint8_t buf[4096];
 	size_t have = 0;
-	int64_t start = now_ms(), first = -1;
+	int64_t start = alx_test_now_ms(), first = -1;
 	for (;;) {
-		int64_t now = now_ms();
+		int64_t now = alx_test_now_ms();
 		if (first < 0 && now - start > FIRST_ACK_MS)
 			break;
 		if (first >= 0 && now - first >= delay_ms)
@@ -156,12 +129,10 @@ static void run_child(pid_t pid, int fd, unsigned delay_ms, struct round *r)
 		memmove(buf, buf + used, have - used);
 		have -= used;
 		if (first < 0 && r->acked >= 0)
-			first = now_ms();
+			first = alx_test_now_ms();
 	}
-	kill(pid, SIGKILL);
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	int killed = alx_test_child_kill(pid, &status);
 	for (int guard = 0; guard < 1000000; guard++) {
 		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
 		if (n <= 0)
@@ -177,7 +148,7 @@ static void run_child(pid_t pid, int fd, unsigned delay_ms, struct round *r)
 		memmove(buf, buf + used, have - used);
 		have -= used;
 	}
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+	if (killed != 0)
 		snprintf(r->err, sizeof(r->err),
 			 "child ended on its own (status %d): see its stderr",
 			 status);
@@ -206,7 +177,7 @@ static void verify(const char *dir, struct round *r)
 {
 	alopex_db *db = NULL;
 	alopex_diag d = {0};
-	int rc = alopex_open_ex(dir, NULL, &open_opts, &db, &d);
+	int rc = alopex_open_ex(dir, NULL, &alx_test_quiet_open, &db, &d);
 	if (rc != 0)
 		fprintf(stderr, "reopen: %s\n", d.message);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -274,9 +245,9 @@ static void test_kill(void)
 	printf("\n  seed %" PRIu64 " (ALX_SQL_DURABILITY_SEED repeats it)",
 	       seed);
 	uint64_t rs = seed;
-	int64_t t0 = now_ms();
+	int64_t t0 = alx_test_now_ms();
 	for (unsigned round = 0; round < ROUNDS; round++) {
-		if (now_ms() - t0 > TEST_BUDGET_MS)
+		if (alx_test_now_ms() - t0 > TEST_BUDGET_MS)
 			break;
 		char *tmp = alx_test_tmpdir("sqldur");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
@@ -285,8 +256,10 @@ static void test_kill(void)
 		/* the schema exists before the child starts */
 		alopex_db *db = NULL;
 		alopex_diag d = {0};
-		CU_ASSERT_EQUAL_FATAL(
-			alopex_open_ex(dir, NULL, &open_opts, &db, &d), 0);
+		CU_ASSERT_EQUAL_FATAL(alopex_open_ex(dir, NULL,
+						     &alx_test_quiet_open, &db,
+						     &d),
+				      0);
 		CU_ASSERT_EQUAL(
 			alopex_exec(db, "CREATE TABLE rows (id int PRIMARY "
 					"KEY, payload text); CREATE INDEX "
@@ -295,21 +268,14 @@ static void test_kill(void)
 					"KEY)"),
 			0);
 		CU_ASSERT_EQUAL_FATAL(alopex_close(db), 0);
-		int fds[2];
-		CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
-		fflush(NULL);
-		pid_t pid = fork();
+		int rfd;
+		pid_t pid = alx_test_child_start(child_main, dir, &rfd);
 		CU_ASSERT_FATAL(pid >= 0);
-		if (pid == 0) {
-			close(fds[0]);
-			child_main(dir, fds[1]);
-		}
-		close(fds[1]);
 		struct round r = {-1, ""};
 		unsigned delay =
 			(unsigned)(rng_next(&rs) % (KILL_DELAY_MAX_MS + 1));
-		run_child(pid, fds[0], delay, &r);
-		close(fds[0]);
+		run_child(pid, rfd, delay, &r);
+		close(rfd);
 		if (r.err[0] == '\0')
 			verify(dir, &r);
 		printf("\n  round %u: kill at %u ms, acked %" PRId64 "%s%s",

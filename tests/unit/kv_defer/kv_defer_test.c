@@ -16,39 +16,8 @@
 #include "alopex.h"
 #include "alx_test.h"
 #include "alx_test_db.h"
+#include "alx_test_kv.h"
 #include "kv/kv_txn.h"
-
-static char *g_cfg; /* NULL: the default engine (WiredTiger) */
-static char *g_cfgdir;
-
-static int setup_memory(void)
-{
-	return alx_test_memory_config("kvdefer-cfg", &g_cfgdir, &g_cfg);
-}
-
-static int teardown_memory(void)
-{
-	alx_test_memory_config_free(&g_cfgdir, &g_cfg);
-	return 0;
-}
-
-static int is_memory(void)
-{
-	return g_cfg != NULL;
-}
-
-/* An engine key in the KV space: 0x01 then "k" and n in 6 digits. */
-struct key {
-	uint8_t b[16];
-};
-
-static alopex_slice knum(struct key *k, int n)
-{
-	k->b[0] = ALOPEX_SPACE_KV;
-	snprintf((char *)k->b + 1, sizeof(k->b) - 1, "k%06d", n);
-	alopex_slice s = {k->b, 8};
-	return s;
-}
 
 /* The number in a key made by knum, -1 for anything else. */
 static int key_num(alopex_slice k)
@@ -67,9 +36,7 @@ static int key_num(alopex_slice k)
 /* Gaps learnt from the first insert (gap_min 0). */
 static struct alx_kv_txn *begin_flags(alopex_db *db, unsigned flags)
 {
-	struct alx_kv_txn *t = NULL;
-	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_kv_txn_begin(db, flags, &t, &d), 0);
+	struct alx_kv_txn *t = alx_test_kv_begin(db, flags);
 	t->gap_min = 0;
 	return t;
 }
@@ -77,17 +44,6 @@ static struct alx_kv_txn *begin_flags(alopex_db *db, unsigned flags)
 static struct alx_kv_txn *begin(alopex_db *db)
 {
 	return begin_flags(db, 0);
-}
-
-static uint64_t commit(struct alx_kv_txn *t)
-{
-	uint64_t pos = 0;
-	alopex_diag d = {0};
-	int rc = alx_kv_txn_commit(t, &pos, &d);
-	if (rc != 0)
-		fprintf(stderr, "commit: %s\n", d.message);
-	CU_ASSERT_EQUAL(rc, 0);
-	return pos;
 }
 
 /* Value of key n: "v<n>" plus a tag, so rewrites are told apart. */
@@ -100,9 +56,9 @@ static alopex_slice val(char buf[32], int n, char tag)
 
 static void insert_ok(struct alx_kv_txn *t, int n, char tag)
 {
-	struct key k;
+	struct alx_test_key k;
 	char b[32];
-	int rc = alx_kv_txn_insert(t, knum(&k, n), val(b, n, tag));
+	int rc = alx_kv_txn_insert(t, alx_test_knum(&k, n), val(b, n, tag));
 	if (rc != 0)
 		fprintf(stderr, "insert %d: %s\n", n, t->diag.message);
 	CU_ASSERT_EQUAL(rc, 0);
@@ -111,10 +67,10 @@ static void insert_ok(struct alx_kv_txn *t, int n, char tag)
 /* Key n must read as value tag (0: absent) in t. */
 static void expect(struct alx_kv_txn *t, int n, char tag)
 {
-	struct key k;
+	struct alx_test_key k;
 	char b[32];
 	alopex_slice v;
-	int rc = alx_kv_txn_get(t, knum(&k, n), &v);
+	int rc = alx_kv_txn_get(t, alx_test_knum(&k, n), &v);
 	if (tag == 0) {
 		CU_ASSERT_EQUAL(rc, ALOPEX_ENOTFOUND);
 		return;
@@ -140,11 +96,12 @@ static void expect_db(alopex_db *db, int n, char tag)
 static int scan(struct alx_kv_txn *t, int lo, int hi, unsigned flags, int *out,
 		int cap)
 {
-	struct key a, b;
+	struct alx_test_key a, b;
 	struct alx_kv_cursor *c;
-	CU_ASSERT_EQUAL_FATAL(
-		alx_kv_cursor_open(t, knum(&a, lo), knum(&b, hi), flags, &c),
-		0);
+	CU_ASSERT_EQUAL_FATAL(alx_kv_cursor_open(t, alx_test_knum(&a, lo),
+						 alx_test_knum(&b, hi), flags,
+						 &c),
+			      0);
 	int n = 0;
 	alopex_slice k, v;
 	int rc;
@@ -182,21 +139,7 @@ static void fill_even(alopex_db *db, int n)
 	struct alx_kv_txn *t = begin(db);
 	for (int i = 0; i < n; i++)
 		insert_ok(t, 2 * i, 'c');
-	commit(t);
-}
-
-static alopex_db *open_db(char **dir)
-{
-	*dir = alx_test_tmpdir("kvdefer");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(*dir);
-	return alx_test_open_dir(*dir, g_cfg);
-}
-
-static void close_db(alopex_db *db, char *dir)
-{
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_kv_commit(t);
 }
 
 /* Gets and both cursor directions see pending inserts among committed
@@ -204,7 +147,7 @@ static void close_db(alopex_db *db, char *dir)
 static void test_read_own_writes(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	fill_even(db, 50); /* 0, 2, .. 98 */
 	struct alx_kv_txn *t = begin(db);
 	int order[50];
@@ -230,22 +173,23 @@ static void test_read_own_writes(void)
 	for (int i = 2; i < m; i++)
 		CU_ASSERT_EQUAL(got[i], 101 - i);
 	/* a cursor opened before more inserts still sees them */
-	struct key a, b;
+	struct alx_test_key a, b;
 	struct alx_kv_cursor *c;
-	CU_ASSERT_EQUAL_FATAL(
-		alx_kv_cursor_open(t, knum(&a, 2000), knum(&b, 3000), 0, &c),
-		0);
+	CU_ASSERT_EQUAL_FATAL(alx_kv_cursor_open(t, alx_test_knum(&a, 2000),
+						 alx_test_knum(&b, 3000), 0,
+						 &c),
+			      0);
 	insert_ok(t, 2500, 'p');
 	alopex_slice k, v;
 	CU_ASSERT_EQUAL(alx_kv_cursor_next(c, &k, &v), ALOPEX_ROW);
 	CU_ASSERT_EQUAL(key_num(k), 2500);
 	CU_ASSERT_EQUAL(alx_kv_cursor_next(c, &k, &v), ALOPEX_DONE);
 	alx_kv_cursor_close(c);
-	commit(t);
+	alx_test_kv_commit(t);
 	for (int n = 0; n < 100; n++)
 		expect_db(db, n, n % 2 ? 'p' : 'c');
 	expect_db(db, 2500, 'p');
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* EEXIST for a key pending in the transaction and for a committed one;
@@ -253,25 +197,27 @@ static void test_read_own_writes(void)
 static void test_duplicates(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	fill_even(db, 5);
 	struct alx_kv_txn *t = begin(db);
 	insert_ok(t, 7, 'a');
-	struct key k;
+	struct alx_test_key k;
 	char b[32];
-	CU_ASSERT_EQUAL(alx_kv_txn_insert(t, knum(&k, 7), val(b, 7, 'b')),
-			ALOPEX_EEXIST);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_insert(t, alx_test_knum(&k, 7), val(b, 7, 'b')),
+		ALOPEX_EEXIST);
 	CU_ASSERT_STRING_EQUAL(t->diag.message, "key exists");
-	CU_ASSERT_EQUAL(alx_kv_txn_insert(t, knum(&k, 4), val(b, 4, 'b')),
-			ALOPEX_EEXIST);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_insert(t, alx_test_knum(&k, 4), val(b, 4, 'b')),
+		ALOPEX_EEXIST);
 	insert_ok(t, 9, 'a');
 	expect(t, 7, 'a');
 	expect(t, 4, 'c');
-	commit(t);
+	alx_test_kv_commit(t);
 	expect_db(db, 7, 'a');
 	expect_db(db, 9, 'a');
 	expect_db(db, 4, 'c');
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* Rolling back to a savepoint drops the inserts made since, pending or
@@ -279,7 +225,7 @@ static void test_duplicates(void)
 static void test_savepoint(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	struct alx_kv_txn *t = begin(db);
 	insert_ok(t, 1, 'a');
 	insert_ok(t, 2, 'a');
@@ -304,62 +250,68 @@ static void test_savepoint(void)
 	expect(t, 4, 0);
 	insert_ok(t, 5, 'b');
 	alx_kv_txn_release(t);
-	commit(t);
+	alx_test_kv_commit(t);
 	expect_db(db, 1, 'a');
 	expect_db(db, 2, 'a');
 	expect_db(db, 0, 0);
 	expect_db(db, 3, 0);
 	expect_db(db, 4, 0);
 	expect_db(db, 5, 'b');
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* put and del of a pending key act on the inserted value. */
 static void test_put_del_pending(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	struct alx_kv_txn *t = begin(db);
-	struct key k;
+	struct alx_test_key k;
 	char b[32];
 	insert_ok(t, 1, 'a');
 	insert_ok(t, 2, 'a');
 	insert_ok(t, 3, 'a');
-	CU_ASSERT_EQUAL(alx_kv_txn_put(t, knum(&k, 1), val(b, 1, 'b')), 0);
+	CU_ASSERT_EQUAL(alx_kv_txn_put(t, alx_test_knum(&k, 1), val(b, 1, 'b')),
+			0);
 	expect(t, 1, 'b');
-	CU_ASSERT_EQUAL(alx_kv_txn_del(t, knum(&k, 2)), 0);
+	CU_ASSERT_EQUAL(alx_kv_txn_del(t, alx_test_knum(&k, 2)), 0);
 	expect(t, 2, 0);
-	CU_ASSERT_EQUAL(alx_kv_txn_del(t, knum(&k, 2)), ALOPEX_ENOTFOUND);
+	CU_ASSERT_EQUAL(alx_kv_txn_del(t, alx_test_knum(&k, 2)),
+			ALOPEX_ENOTFOUND);
 	/* a fresh put waits too; a second one rewrites it */
-	CU_ASSERT_EQUAL(alx_kv_txn_put_fresh(t, knum(&k, 4), val(b, 4, 'a')),
-			0);
-	CU_ASSERT_EQUAL(alx_kv_txn_put_fresh(t, knum(&k, 4), val(b, 4, 'b')),
-			0);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_put_fresh(t, alx_test_knum(&k, 4), val(b, 4, 'a')),
+		0);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_put_fresh(t, alx_test_knum(&k, 4), val(b, 4, 'b')),
+		0);
 	expect(t, 4, 'b');
-	CU_ASSERT_EQUAL(alx_kv_txn_insert(t, knum(&k, 4), val(b, 4, 'c')),
-			ALOPEX_EEXIST);
-	commit(t);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_insert(t, alx_test_knum(&k, 4), val(b, 4, 'c')),
+		ALOPEX_EEXIST);
+	alx_test_kv_commit(t);
 	expect_db(db, 1, 'b');
 	expect_db(db, 2, 0);
 	expect_db(db, 3, 'a');
 	expect_db(db, 4, 'b');
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* A range delete takes pending keys with the committed ones. */
 static void test_del_range(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	fill_even(db, 10); /* 0 .. 18 */
 	for (unsigned flags = 0; flags <= ALX_KV_RANGE_KEYWISE;
 	     flags += ALX_KV_RANGE_KEYWISE) {
 		struct alx_kv_txn *t = begin(db);
 		for (int n = 1; n < 20; n += 2)
 			insert_ok(t, n, 'p');
-		struct key a, b;
-		CU_ASSERT_EQUAL(alx_kv_txn_del_range(t, knum(&a, 5),
-						     knum(&b, 15), flags),
+		struct alx_test_key a, b;
+		CU_ASSERT_EQUAL(alx_kv_txn_del_range(t, alx_test_knum(&a, 5),
+						     alx_test_knum(&b, 15),
+						     flags),
 				0);
 		for (int n = 0; n < 20; n++)
 			expect(t, n, n >= 5 && n < 15 ? 0 : n % 2 ? 'p' : 'c');
@@ -367,14 +319,15 @@ static void test_del_range(void)
 	}
 	struct alx_kv_txn *t = begin(db);
 	insert_ok(t, 7, 'p');
-	struct key a, b;
-	CU_ASSERT_EQUAL(alx_kv_txn_del_range(t, knum(&a, 0), knum(&b, 100), 0),
+	struct alx_test_key a, b;
+	CU_ASSERT_EQUAL(alx_kv_txn_del_range(t, alx_test_knum(&a, 0),
+					     alx_test_knum(&b, 100), 0),
 			0);
 	insert_ok(t, 8, 'p');
-	commit(t);
+	alx_test_kv_commit(t);
 	for (int n = 0; n < 20; n++)
 		expect_db(db, n, n == 8 ? 'p' : 0);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* What a subscriber saw: mutations of one batch, in order. */
@@ -410,22 +363,24 @@ static int see(void *arg, const alopex_batch *b)
 static void test_change_stream(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	fill_even(db, 2);
 	struct seen live = {0};
 	alopex_subscription *sub;
 	CU_ASSERT_EQUAL_FATAL(alopex_subscribe(db, see, &live, &sub), 0);
 	struct alx_kv_txn *t = begin(db);
-	struct key k;
+	struct alx_test_key k;
 	char b[32];
 	insert_ok(t, 9, 'a');
 	insert_ok(t, 5, 'a');
-	CU_ASSERT_EQUAL(alx_kv_txn_put_fresh(t, knum(&k, 7), val(b, 7, 'f')),
-			0);
-	CU_ASSERT_EQUAL(alx_kv_txn_del(t, knum(&k, 2)), 0);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_put_fresh(t, alx_test_knum(&k, 7), val(b, 7, 'f')),
+		0);
+	CU_ASSERT_EQUAL(alx_kv_txn_del(t, alx_test_knum(&k, 2)), 0);
 	insert_ok(t, 1, 'a');
-	CU_ASSERT_EQUAL(alx_kv_txn_put(t, knum(&k, 5), val(b, 5, 'b')), 0);
-	uint64_t pos = commit(t);
+	CU_ASSERT_EQUAL(alx_kv_txn_put(t, alx_test_knum(&k, 5), val(b, 5, 'b')),
+			0);
+	uint64_t pos = alx_test_kv_commit(t);
 	alopex_unsubscribe(db, sub);
 	CU_ASSERT_EQUAL(live.batches, 1);
 	CU_ASSERT_EQUAL(live.pos, pos);
@@ -447,7 +402,7 @@ static void test_change_stream(void)
 	CU_ASSERT_EQUAL(replay.batches, 1);
 	CU_ASSERT_EQUAL(replay.count, 6);
 	CU_ASSERT_EQUAL(memcmp(replay.num, live.num, sizeof(live.num)), 0);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /*
@@ -461,8 +416,8 @@ static void test_change_stream(void)
 static void test_concurrent_duplicate(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
-	struct key k;
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
+	struct alx_test_key k;
 	char b[32];
 	for (int rc_mode = 0; rc_mode < 2; rc_mode++) {
 		unsigned fl = rc_mode ? ALX_KV_TXN_READ_COMMITTED : 0;
@@ -473,9 +428,9 @@ static void test_concurrent_duplicate(void)
 		insert_ok(t1, base + 2, 'x');
 		struct alx_kv_txn *t2 = begin(db);
 		insert_ok(t2, base + 1, 'o');
-		commit(t2);
+		alx_test_kv_commit(t2);
 		CU_ASSERT_EQUAL(t1->npend, 1);
-		int rc = alx_kv_txn_insert(t1, knum(&k, base + 1),
+		int rc = alx_kv_txn_insert(t1, alx_test_knum(&k, base + 1),
 					   val(b, base + 1, 'x'));
 		CU_ASSERT_EQUAL(t1->npend, 1); /* not deferred */
 		if (!rc_mode) {
@@ -489,12 +444,12 @@ static void test_concurrent_duplicate(void)
 			CU_ASSERT_EQUAL(rc, ALOPEX_ECONFLICT);
 			CU_ASSERT(alx_kv_txn_must_restart(t1));
 			CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t1), 0);
-			CU_ASSERT_EQUAL(
-				alx_kv_txn_insert(t1, knum(&k, base + 1),
-						  val(b, base + 1, 'x')),
-				ALOPEX_EEXIST);
+			CU_ASSERT_EQUAL(alx_kv_txn_insert(
+						t1, alx_test_knum(&k, base + 1),
+						val(b, base + 1, 'x')),
+					ALOPEX_EEXIST);
 			insert_ok(t1, base + 3, 'x');
-			commit(t1);
+			alx_test_kv_commit(t1);
 			expect_db(db, base + 2, 'x');
 			expect_db(db, base + 3, 'x');
 		}
@@ -505,12 +460,13 @@ static void test_concurrent_duplicate(void)
 	struct alx_kv_txn *t1 = begin(db);
 	insert_ok(t1, 300, 'a');
 	struct alx_kv_txn *t2 = begin(db);
-	CU_ASSERT_EQUAL(alx_kv_txn_insert(t2, knum(&k, 300), val(b, 300, 'b')),
-			ALOPEX_ECONFLICT);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_insert(t2, alx_test_knum(&k, 300), val(b, 300, 'b')),
+		ALOPEX_ECONFLICT);
 	alx_kv_txn_rollback(t2);
-	commit(t1);
+	alx_test_kv_commit(t1);
 	expect_db(db, 300, 'a');
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* Many keys in random order: the committed order is the key order, and
@@ -518,7 +474,7 @@ static void test_concurrent_duplicate(void)
 static void test_many(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	enum { M = 20000 };
 	int *order = malloc(sizeof(int) * M);
 	int *got = malloc(sizeof(int) * M);
@@ -533,7 +489,7 @@ static void test_many(void)
 	CU_ASSERT_EQUAL(scan(t, 0, M, 0, got, M), 0);
 	for (int i = 0; i < M; i++)
 		insert_ok(t, order[i], 'm');
-	commit(t);
+	alx_test_kv_commit(t);
 	t = begin_flags(db, ALX_KV_TXN_READONLY);
 	int n = scan(t, 0, M, 0, got, M);
 	alx_kv_txn_rollback(t);
@@ -544,7 +500,7 @@ static void test_many(void)
 	CU_ASSERT_EQUAL(bad, 0);
 	free(order);
 	free(got);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /*
@@ -556,28 +512,32 @@ static void test_many(void)
 static void test_gap(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
-	struct key k;
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
+	struct alx_test_key k;
 	char b[32];
 	struct alx_kv_txn *t0 = begin(db);
 	insert_ok(t0, 0, 'c');
 	insert_ok(t0, 100, 'c');
-	commit(t0);
+	alx_test_kv_commit(t0);
 	struct alx_kv_txn *t = begin(db);
 	insert_ok(t, 50, 'a'); /* learns (0, 100) */
 	CU_ASSERT(t->gap_valid);
 	insert_ok(t, 99, 'a');
 	insert_ok(t, 1, 'a');
 	CU_ASSERT(t->gap_hits >= 2);
-	CU_ASSERT_EQUAL(alx_kv_txn_insert(t, knum(&k, 0), val(b, 0, 'x')),
-			ALOPEX_EEXIST);
-	CU_ASSERT_EQUAL(alx_kv_txn_insert(t, knum(&k, 100), val(b, 100, 'x')),
-			ALOPEX_EEXIST);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_insert(t, alx_test_knum(&k, 0), val(b, 0, 'x')),
+		ALOPEX_EEXIST);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_insert(t, alx_test_knum(&k, 100), val(b, 100, 'x')),
+		ALOPEX_EEXIST);
 	/* an engine write of our own inside the gap */
-	CU_ASSERT_EQUAL(alx_kv_txn_put(t, knum(&k, 60), val(b, 60, 'p')), 0);
-	CU_ASSERT_EQUAL(alx_kv_txn_insert(t, knum(&k, 60), val(b, 60, 'x')),
-			ALOPEX_EEXIST);
-	commit(t);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_put(t, alx_test_knum(&k, 60), val(b, 60, 'p')), 0);
+	CU_ASSERT_EQUAL(
+		alx_kv_txn_insert(t, alx_test_knum(&k, 60), val(b, 60, 'x')),
+		ALOPEX_EEXIST);
+	alx_test_kv_commit(t);
 	expect_db(db, 60, 'p');
 	expect_db(db, 99, 'a');
 	for (int rc_mode = 0; rc_mode < 2; rc_mode++) {
@@ -588,22 +548,23 @@ static void test_gap(void)
 		CU_ASSERT(t->gap_valid);
 		struct alx_kv_txn *o = begin(db);
 		insert_ok(o, base + 60, 'o');
-		commit(o);
+		alx_test_kv_commit(o);
 		if (rc_mode)
 			CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t), 0);
-		CU_ASSERT_EQUAL(alx_kv_txn_insert(t, knum(&k, base + 60),
+		CU_ASSERT_EQUAL(alx_kv_txn_insert(t,
+						  alx_test_knum(&k, base + 60),
 						  val(b, base + 60, 'x')),
 				ALOPEX_EEXIST);
 		if (rc_mode) {
 			insert_ok(t, base + 70, 'a');
-			commit(t);
+			alx_test_kv_commit(t);
 			expect_db(db, base + 70, 'a');
 		} else {
 			alx_kv_txn_rollback(t);
 		}
 		expect_db(db, base + 60, 'o');
 	}
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* Past pend_max the pending writes go to the engine early; the
@@ -611,7 +572,7 @@ static void test_gap(void)
 static void test_early_flush(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	enum { M = 3000 };
 	int *order = malloc(sizeof(int) * M);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(order);
@@ -625,15 +586,16 @@ static void test_early_flush(void)
 	}
 	CU_ASSERT(most > 10);
 	CU_ASSERT(most < M / 4);
-	struct key k;
+	struct alx_test_key k;
 	char b[32];
 	for (int i = 0; i < M; i += 97) {
 		expect(t, order[i], 'e');
-		CU_ASSERT_EQUAL(alx_kv_txn_insert(t, knum(&k, order[i]),
+		CU_ASSERT_EQUAL(alx_kv_txn_insert(t,
+						  alx_test_knum(&k, order[i]),
 						  val(b, order[i], 'x')),
 				ALOPEX_EEXIST);
 	}
-	commit(t);
+	alx_test_kv_commit(t);
 	t = begin_flags(db, ALX_KV_TXN_READONLY);
 	int *got = malloc(sizeof(int) * M);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
@@ -641,7 +603,7 @@ static void test_early_flush(void)
 	alx_kv_txn_rollback(t);
 	free(got);
 	free(order);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /*
@@ -653,7 +615,7 @@ static void test_early_flush(void)
 static void test_sort_ties(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	enum { M = 600 };
 	int order[M];
 	shuffle(order, M);
@@ -681,7 +643,7 @@ static void test_sort_ties(void)
 		CU_ASSERT_EQUAL(alx_kv_txn_insert(t, ks, vs), 0);
 	}
 	CU_ASSERT_EQUAL(t->npend, M);
-	commit(t);
+	alx_test_kv_commit(t);
 	t = begin_flags(db, ALX_KV_TXN_READONLY);
 	struct alx_kv_cursor *c;
 	uint8_t lo[2] = {ALOPEX_SPACE_KV, 's'}, hi[2] = {ALOPEX_SPACE_KV, 't'};
@@ -706,7 +668,7 @@ static void test_sort_ties(void)
 	alx_kv_txn_rollback(t);
 	CU_ASSERT_EQUAL(n, M);
 	CU_ASSERT_EQUAL(bad, 0);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* Twenty rows 1000.. in one statement: past the transaction's gap_min,
@@ -726,7 +688,8 @@ static void sql_filler(alopex_db *db)
 static void test_sql(void)
 {
 	struct alx_test_db f;
-	alx_test_db_open(&f, "kvdefer-sql", ALX_TEST_ENGINE(is_memory() != 0));
+	alx_test_db_open(&f, "kvdefer-sql",
+			 ALX_TEST_ENGINE(alx_test_engine_is_memory() != 0));
 	ALX_TEST_EXEC(f.db, "CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)");
 	ALX_TEST_EXEC(f.db, "INSERT INTO t VALUES (100, 'c')");
 	ALX_TEST_EXEC(f.db, "BEGIN");
@@ -777,10 +740,10 @@ static void test_sql(void)
  * are there after recovery. */
 static void test_crash(void)
 {
-	if (is_memory())
+	if (alx_test_engine_is_memory())
 		return;
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	fill_even(db, 10);
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 	fflush(NULL);
@@ -797,10 +760,11 @@ static void test_crash(void)
 		int order[5000];
 		shuffle(order, 5000);
 		for (int i = 0; i < 5000; i++) {
-			struct key k;
+			struct alx_test_key k;
 			char b[32];
 			int n = 1000 + order[i];
-			if (alx_kv_txn_insert(t, knum(&k, n), val(b, n, 'z')))
+			if (alx_kv_txn_insert(t, alx_test_knum(&k, n),
+					      val(b, n, 'z')))
 				_exit(4);
 		}
 		if (alx_kv_txn_commit(t, NULL, &d) != 0)
@@ -810,7 +774,7 @@ static void test_crash(void)
 	int st = 0;
 	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
 	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	db = alx_test_open_dir(dir, g_cfg);
+	db = alx_test_open_dir(dir, alx_test_engine_cfg());
 	struct alx_kv_txn *t = begin_flags(db, ALX_KV_TXN_READONLY);
 	int *got = malloc(sizeof(int) * 6000);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
@@ -818,7 +782,7 @@ static void test_crash(void)
 	CU_ASSERT_EQUAL(scan(t, 0, 1000, 0, got, 6000), 10);
 	alx_kv_txn_rollback(t);
 	free(got);
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static const struct alx_test_case cases[] = {
@@ -838,13 +802,7 @@ static const struct alx_test_case cases[] = {
 	{NULL, NULL},
 };
 
-static const struct alx_test_suite suite_wt = {"kv_defer/wiredtiger", NULL,
-					       NULL, cases};
-static const struct alx_test_suite suite_mem = {"kv_defer/memory", setup_memory,
-						teardown_memory, cases};
-
 int main(int argc, char **argv)
 {
-	const struct alx_test_suite *s[] = {&suite_wt, &suite_mem, NULL};
-	return alx_test_main(argc, argv, s);
+	return alx_test_engines_main(argc, argv, "kv_defer", cases);
 }

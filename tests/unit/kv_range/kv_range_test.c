@@ -13,28 +13,10 @@
 #include "alopex.h"
 #include "alx_test.h"
 #include "alx_test_db.h"
+#include "alx_test_kv.h"
 #include "kv/kv_txn.h"
 
 #define N 300
-
-static char *g_cfg; /* NULL: the default engine (WiredTiger) */
-static char *g_cfgdir;
-
-static int setup_memory(void)
-{
-	return alx_test_memory_config("kvrange-cfg", &g_cfgdir, &g_cfg);
-}
-
-static int teardown_memory(void)
-{
-	alx_test_memory_config_free(&g_cfgdir, &g_cfg);
-	return 0;
-}
-
-static int is_memory(void)
-{
-	return g_cfg != NULL;
-}
 
 /* p0 .. p(n-1) under each prefix letter of `prefixes`, value "v". */
 static void fill(alopex_db *db, const char *prefixes, int n)
@@ -101,30 +83,11 @@ static alopex_slice ekey(uint8_t buf[64], const char *user)
 	return s;
 }
 
-static struct alx_kv_txn *begin(alopex_db *db)
-{
-	struct alx_kv_txn *t = NULL;
-	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_kv_txn_begin(db, 0, &t, &d), 0);
-	return t;
-}
-
 static int del_range(struct alx_kv_txn *t, const char *lo, const char *hi,
 		     unsigned flags)
 {
 	uint8_t a[64], b[64];
 	return alx_kv_txn_del_range(t, ekey(a, lo), ekey(b, hi), flags);
-}
-
-static uint64_t commit(struct alx_kv_txn *t)
-{
-	uint64_t pos = 0;
-	alopex_diag d = {0};
-	int rc = alx_kv_txn_commit(t, &pos, &d);
-	if (rc != 0)
-		fprintf(stderr, "commit: %s\n", d.message);
-	CU_ASSERT_EQUAL(rc, 0);
-	return pos;
 }
 
 /* What a subscriber or a log replay saw, batch by batch. */
@@ -169,16 +132,16 @@ static int see(void *arg, const alopex_batch *b)
  * themselves and keys sorting right around them are the neighbours. */
 static void test_neighbours(void)
 {
-	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("kvrange", &dir);
 	fill(db, "abcd", N);
 	put1(db, "b");	       /* the lower bound itself: deleted */
 	put1(db, "c\xff\xff"); /* just below the upper bound: deleted */
 	put1(db, "d");	       /* the upper bound itself: kept */
 	put1(db, "a\xff");     /* just below the lower bound: kept */
-	struct alx_kv_txn *t = begin(db);
+	struct alx_kv_txn *t = alx_test_kv_begin(db, 0);
 	CU_ASSERT_EQUAL(del_range(t, "b", "d", 0), 0);
-	commit(t);
+	alx_test_kv_commit(t);
 	CU_ASSERT_EQUAL(count(db, "a", "b"), N + 1);
 	CU_ASSERT_EQUAL(count(db, "b", "d"), 0);
 	CU_ASSERT_EQUAL(count(db, "d", "e"), N + 1);
@@ -189,19 +152,17 @@ static void test_neighbours(void)
 	/* the range takes new keys again */
 	put1(db, "b000007");
 	CU_ASSERT_EQUAL(count(db, "b", "d"), 1);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* The transaction sees its own range delete; later writes in the range
  * stand; other transactions see nothing until the commit. */
 static void test_own_view(void)
 {
-	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("kvrange", &dir);
 	fill(db, "abc", N);
-	struct alx_kv_txn *t = begin(db);
+	struct alx_kv_txn *t = alx_test_kv_begin(db, 0);
 	CU_ASSERT_EQUAL(del_range(t, "b", "c", 0), 0);
 	uint8_t kb[64];
 	alopex_slice v;
@@ -223,14 +184,12 @@ static void test_own_view(void)
 	CU_ASSERT_EQUAL(alx_kv_txn_put(t, ekey(kb, "b000009"), val), 0);
 	/* not committed: others still see the range */
 	CU_ASSERT_EQUAL(count(db, "b", "c"), N);
-	commit(t);
+	alx_test_kv_commit(t);
 	CU_ASSERT_EQUAL(count(db, "b", "c"), 1);
 	CU_ASSERT(present(db, "b000009"));
 	CU_ASSERT_EQUAL(count(db, "a", "b"), N);
 	CU_ASSERT_EQUAL(count(db, "c", "d"), N);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /*
@@ -240,23 +199,23 @@ static void test_own_view(void)
  */
 static void test_rollback(void)
 {
-	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
-	int n = is_memory() ? N : 20000;
+	char *dir;
+	alopex_db *db = alx_test_engine_open("kvrange", &dir);
+	int n = alx_test_engine_is_memory() ? N : 20000;
 	fill(db, "abc", n);
-	if (!is_memory()) {
+	if (!alx_test_engine_is_memory()) {
 		CU_ASSERT_EQUAL(alopex_close(db), 0);
-		db = alx_test_open_dir(dir, g_cfg);
+		db = alx_test_open_dir(dir, alx_test_engine_cfg());
 	}
-	struct alx_kv_txn *t = begin(db);
+	struct alx_kv_txn *t = alx_test_kv_begin(db, 0);
 	CU_ASSERT_EQUAL(del_range(t, "b", "c", 0), 0);
 	alx_kv_txn_rollback(t);
 	CU_ASSERT_EQUAL(count(db, "b", "c"), n);
 	/* part of the range */
-	t = begin(db);
+	t = alx_test_kv_begin(db, 0);
 	CU_ASSERT_EQUAL(del_range(t, "b000100", "b019000", 0), 0);
-	commit(t);
-	int gone = is_memory() ? N - 100 : 19000 - 100;
+	alx_test_kv_commit(t);
+	int gone = alx_test_engine_is_memory() ? N - 100 : 19000 - 100;
 	CU_ASSERT_EQUAL(count(db, "b", "c"), n - gone);
 	CU_ASSERT(present(db, "b000099"));
 	CU_ASSERT(!present(db, "b000100"));
@@ -264,31 +223,30 @@ static void test_rollback(void)
 	CU_ASSERT_EQUAL(count(db, "c", "d"), n);
 	/* and survives a reopen */
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	db = alx_test_open_dir(dir, g_cfg);
-	CU_ASSERT_EQUAL(count(db, "b", "c"), is_memory() ? 0 : n - gone);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	db = alx_test_open_dir(dir, alx_test_engine_cfg());
+	CU_ASSERT_EQUAL(count(db, "b", "c"),
+			alx_test_engine_is_memory() ? 0 : n - gone);
+	alx_test_close_dir(db, dir);
 }
 
 /* One DELETE_RANGE mutation with both bounds, live and replayed; an
  * empty range is still a write with a position. */
 static void test_change_stream(void)
 {
-	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("kvrange", &dir);
 	fill(db, "abc", N);
 	uint64_t base = alopex_log_position(db);
 	struct seen live = {0};
 	alopex_subscription *sub;
 	CU_ASSERT_EQUAL_FATAL(alopex_subscribe(db, see, &live, &sub), 0);
-	struct alx_kv_txn *t = begin(db);
+	struct alx_kv_txn *t = alx_test_kv_begin(db, 0);
 	CU_ASSERT_EQUAL(del_range(t, "b", "c", 0), 0);
-	uint64_t pos = commit(t);
+	uint64_t pos = alx_test_kv_commit(t);
 	CU_ASSERT_EQUAL(pos, base + 1);
-	t = begin(db);
+	t = alx_test_kv_begin(db, 0);
 	CU_ASSERT_EQUAL(del_range(t, "x", "y", 0), 0); /* nothing there */
-	CU_ASSERT_EQUAL(commit(t), base + 2);
+	CU_ASSERT_EQUAL(alx_test_kv_commit(t), base + 2);
 	alopex_unsubscribe(db, sub);
 	CU_ASSERT_EQUAL(live.batches, 2);
 	CU_ASSERT_EQUAL(live.count[0], 1);
@@ -303,40 +261,38 @@ static void test_change_stream(void)
 	CU_ASSERT_EQUAL(rep.op[0], ALOPEX_MUT_DELETE_RANGE);
 	CU_ASSERT_STRING_EQUAL(rep.lo[0], "b");
 	CU_ASSERT_STRING_EQUAL(rep.hi[0], "c");
-	if (!is_memory()) {
+	if (!alx_test_engine_is_memory()) {
 		CU_ASSERT_EQUAL(alopex_close(db), 0);
-		db = alx_test_open_dir(dir, g_cfg);
+		db = alx_test_open_dir(dir, alx_test_engine_cfg());
 		struct seen again = {0};
 		CU_ASSERT_EQUAL(alopex_log_read(db, base, see, &again), 0);
 		CU_ASSERT_EQUAL(again.batches, 2);
 		CU_ASSERT_EQUAL(again.nrange, 2);
 		CU_ASSERT_STRING_EQUAL(again.hi[0], "c");
 	}
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* The key-by-key path: asked for, or under a savepoint (whose undo log
  * needs every old value); ROLLBACK TO brings the keys back. */
 static void test_keywise_and_savepoint(void)
 {
-	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("kvrange", &dir);
 	fill(db, "abc", N);
 	struct seen live = {0};
 	alopex_subscription *sub;
 	CU_ASSERT_EQUAL_FATAL(alopex_subscribe(db, see, &live, &sub), 0);
-	struct alx_kv_txn *t = begin(db);
+	struct alx_kv_txn *t = alx_test_kv_begin(db, 0);
 	CU_ASSERT_EQUAL(del_range(t, "a", "b", ALX_KV_RANGE_KEYWISE), 0);
-	commit(t);
+	alx_test_kv_commit(t);
 	CU_ASSERT_EQUAL(live.ndel, N);
 	CU_ASSERT_EQUAL(live.nrange, 0);
 	CU_ASSERT_EQUAL(count(db, "a", "b"), 0);
 	CU_ASSERT_EQUAL(count(db, "b", "c"), N);
 
 	live = (struct seen){0};
-	t = begin(db);
+	t = alx_test_kv_begin(db, 0);
 	struct alx_kv_savepoint sp;
 	CU_ASSERT_EQUAL_FATAL(alx_kv_txn_savepoint(t, &sp), 0);
 	CU_ASSERT_EQUAL(del_range(t, "b", "c", 0), 0);
@@ -348,46 +304,42 @@ static void test_keywise_and_savepoint(void)
 	CU_ASSERT_EQUAL(alx_kv_txn_get(t, ekey(kb, "b000001"), &v), 0);
 	CU_ASSERT_EQUAL(del_range(t, "c000000", "c000010", 0), 0);
 	alx_kv_txn_release(t);
-	commit(t);
+	alx_test_kv_commit(t);
 	CU_ASSERT_EQUAL(live.ndel, 10);
 	CU_ASSERT_EQUAL(live.nrange, 0);
 	CU_ASSERT_EQUAL(count(db, "b", "c"), N);
 	CU_ASSERT_EQUAL(count(db, "c", "d"), N - 10);
 	alopex_unsubscribe(db, sub);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* A key in the range that another transaction changed and has not
  * committed: the range delete conflicts and dooms its transaction. */
 static void test_conflict(void)
 {
-	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("kvrange", &dir);
 	fill(db, "abc", N);
-	struct alx_kv_txn *w = begin(db);
+	struct alx_kv_txn *w = alx_test_kv_begin(db, 0);
 	uint8_t kb[64];
 	alopex_slice val = {(const uint8_t *)"w", 1};
 	CU_ASSERT_EQUAL_FATAL(alx_kv_txn_put(w, ekey(kb, "b000123"), val), 0);
-	struct alx_kv_txn *t = begin(db);
+	struct alx_kv_txn *t = alx_test_kv_begin(db, 0);
 	CU_ASSERT_EQUAL(del_range(t, "b", "c", 0), ALOPEX_ECONFLICT);
 	alopex_diag d = {0};
 	CU_ASSERT_EQUAL(alx_kv_txn_commit(t, NULL, &d), ALOPEX_ECONFLICT);
 	CU_ASSERT_STRING_EQUAL(d.sqlstate, "40001");
-	commit(w);
+	alx_test_kv_commit(w);
 	CU_ASSERT_EQUAL(count(db, "b", "c"), N);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_bad_calls(void)
 {
-	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("kvrange", &dir);
 	fill(db, "ab", 10);
-	struct alx_kv_txn *t = begin(db);
+	struct alx_kv_txn *t = alx_test_kv_begin(db, 0);
 	CU_ASSERT_EQUAL(del_range(t, "b", "b", 0), ALOPEX_EINVAL);
 	CU_ASSERT_EQUAL(del_range(t, "c", "b", 0), ALOPEX_EINVAL);
 	uint8_t a[64];
@@ -396,7 +348,7 @@ static void test_bad_calls(void)
 			ALOPEX_EINVAL);
 	/* refused calls change nothing and leave the transaction usable */
 	CU_ASSERT_EQUAL(del_range(t, "a", "b", 0), 0);
-	commit(t);
+	alx_test_kv_commit(t);
 	CU_ASSERT_EQUAL(count(db, "a", "c"), 10);
 	struct alx_kv_txn *r = NULL;
 	alopex_diag d = {0};
@@ -405,19 +357,17 @@ static void test_bad_calls(void)
 	CU_ASSERT_EQUAL(del_range(r, "b", "c", 0), ALOPEX_EREADONLY);
 	alx_kv_txn_rollback(r);
 	CU_ASSERT_EQUAL(count(db, "b", "c"), 10);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* WiredTiger: a committed range delete survives a crash (the process
  * ends without closing), replayed from WiredTiger's log. */
 static void test_crash(void)
 {
-	if (is_memory())
+	if (alx_test_engine_is_memory())
 		return;
-	char *dir = alx_test_tmpdir("kvrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("kvrange", &dir);
 	fill(db, "abc", 5000);
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 	pid_t pid = fork();
@@ -439,13 +389,11 @@ static void test_crash(void)
 	int st = 0;
 	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
 	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	db = alx_test_open_dir(dir, g_cfg);
+	db = alx_test_open_dir(dir, alx_test_engine_cfg());
 	CU_ASSERT_EQUAL(count(db, "b", "c"), 0);
 	CU_ASSERT_EQUAL(count(db, "a", "b"), 5000);
 	CU_ASSERT_EQUAL(count(db, "c", "d"), 5000);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 static const struct alx_test_case cases[] = {
@@ -460,13 +408,7 @@ static const struct alx_test_case cases[] = {
 	{NULL, NULL},
 };
 
-static const struct alx_test_suite suite_wt = {"kv_range/wiredtiger", NULL,
-					       NULL, cases};
-static const struct alx_test_suite suite_mem = {"kv_range/memory", setup_memory,
-						teardown_memory, cases};
-
 int main(int argc, char **argv)
 {
-	const struct alx_test_suite *s[] = {&suite_wt, &suite_mem, NULL};
-	return alx_test_main(argc, argv, s);
+	return alx_test_engines_main(argc, argv, "kv_range", cases);
 }

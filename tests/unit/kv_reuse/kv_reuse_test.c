@@ -13,60 +13,13 @@
 #include "alopex.h"
 #include "alx_test.h"
 #include "alx_test_db.h"
+#include "alx_test_kv.h"
 #include "kv/kv_txn.h"
-
-static char *g_cfg; /* NULL: the default engine (WiredTiger) */
-static char *g_cfgdir;
-
-static int setup_memory(void)
-{
-	return alx_test_memory_config("kvreuse-cfg", &g_cfgdir, &g_cfg);
-}
-
-static int teardown_memory(void)
-{
-	alx_test_memory_config_free(&g_cfgdir, &g_cfg);
-	return 0;
-}
-
-struct key {
-	uint8_t b[16];
-};
-
-static alopex_slice knum(struct key *k, int n)
-{
-	k->b[0] = ALOPEX_SPACE_KV;
-	snprintf((char *)k->b + 1, sizeof(k->b) - 1, "k%06d", n);
-	alopex_slice s = {k->b, 8};
-	return s;
-}
 
 static alopex_slice vstr(const char *s)
 {
 	alopex_slice v = {(const uint8_t *)s, strlen(s)};
 	return v;
-}
-
-static struct alx_kv_txn *begin(alopex_db *db, unsigned flags)
-{
-	struct alx_kv_txn *t = NULL;
-	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_kv_txn_begin(db, flags, &t, &d), 0);
-	return t;
-}
-
-static alopex_db *open_db(char **dir)
-{
-	*dir = alx_test_tmpdir("kvreuse");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(*dir);
-	return alx_test_open_dir(*dir, g_cfg);
-}
-
-static void close_db(alopex_db *db, char *dir)
-{
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
 }
 
 /* Every field of a fresh transaction, as begin sets it. */
@@ -115,30 +68,34 @@ static void expect_fresh(alopex_db *db, struct alx_kv_txn *t, unsigned flags)
  */
 static struct alx_kv_txn *busy(alopex_db *db)
 {
-	struct key k;
-	struct alx_kv_txn *t = begin(db, 0);
-	CU_ASSERT_EQUAL(alx_kv_txn_put(t, knum(&k, 1), vstr("one")), 0);
+	struct alx_test_key k;
+	struct alx_kv_txn *t = alx_test_kv_begin(db, 0);
+	CU_ASSERT_EQUAL(alx_kv_txn_put(t, alx_test_knum(&k, 1), vstr("one")),
+			0);
 	alopex_diag d = {0};
 	CU_ASSERT_EQUAL(alx_kv_txn_commit(t, NULL, &d), 0);
 
-	t = begin(db, 0);
+	t = alx_test_kv_begin(db, 0);
 	t->gap_min = 0;
 	struct alx_kv_savepoint sp;
 	CU_ASSERT_EQUAL_FATAL(alx_kv_txn_savepoint(t, &sp), 0);
 	alopex_slice v;
-	CU_ASSERT_EQUAL(alx_kv_txn_get(t, knum(&k, 1), &v), 0);
-	CU_ASSERT_EQUAL(alx_kv_txn_put(t, knum(&k, 1), vstr("uno")), 0);
+	CU_ASSERT_EQUAL(alx_kv_txn_get(t, alx_test_knum(&k, 1), &v), 0);
+	CU_ASSERT_EQUAL(alx_kv_txn_put(t, alx_test_knum(&k, 1), vstr("uno")),
+			0);
 	for (int i = 5; i < 10; i++)
-		CU_ASSERT_EQUAL(alx_kv_txn_insert(t, knum(&k, i), vstr("p")),
-				0);
+		CU_ASSERT_EQUAL(
+			alx_kv_txn_insert(t, alx_test_knum(&k, i), vstr("p")),
+			0);
 	CU_ASSERT(t->nundo > 0);
 	CU_ASSERT(t->npend > 0);
 	CU_ASSERT(t->lk.nheld > 0);
 	CU_ASSERT(t->gap_learns > 0 || t->gap_valid);
 	struct alx_kv_cursor *c = NULL;
-	struct key a, b;
-	CU_ASSERT_EQUAL(
-		alx_kv_cursor_open(t, knum(&a, 0), knum(&b, 100), 0, &c), 0);
+	struct alx_test_key a, b;
+	CU_ASSERT_EQUAL(alx_kv_cursor_open(t, alx_test_knum(&a, 0),
+					   alx_test_knum(&b, 100), 0, &c),
+			0);
 	CU_ASSERT_PTR_NOT_NULL(t->cursors);
 	return t;
 }
@@ -146,17 +103,17 @@ static struct alx_kv_txn *busy(alopex_db *db)
 /* What the next transaction sees and may do after busy ended. */
 static void expect_clean_next(alopex_db *db, const char *v1)
 {
-	struct key k;
+	struct alx_test_key k;
 	alopex_slice v;
-	struct alx_kv_txn *t = begin(db, 0);
+	struct alx_kv_txn *t = alx_test_kv_begin(db, 0);
 	expect_fresh(db, t, 0);
-	CU_ASSERT_EQUAL(alx_kv_txn_get(t, knum(&k, 1), &v), 0);
+	CU_ASSERT_EQUAL(alx_kv_txn_get(t, alx_test_knum(&k, 1), &v), 0);
 	CU_ASSERT(v.len == strlen(v1) && memcmp(v.ptr, v1, v.len) == 0);
 	/* No stale lock, pending entry or gap: the keys are free to insert
 	 * (after a commit of them, present). */
 	int present = strcmp(v1, "uno") == 0;
 	for (int i = 5; i < 10; i++) {
-		int rc = alx_kv_txn_insert(t, knum(&k, i), vstr("q"));
+		int rc = alx_kv_txn_insert(t, alx_test_knum(&k, i), vstr("q"));
 		CU_ASSERT_EQUAL(rc, present ? ALOPEX_EEXIST : 0);
 	}
 	CU_ASSERT_EQUAL(t->nsavepoints, 0);
@@ -164,9 +121,9 @@ static void expect_clean_next(alopex_db *db, const char *v1)
 	alopex_diag d = {0};
 	CU_ASSERT_EQUAL(alx_kv_txn_commit(t, NULL, &d), 0);
 	/* A read-only transaction after a writer. */
-	t = begin(db, ALX_KV_TXN_READONLY);
+	t = alx_test_kv_begin(db, ALX_KV_TXN_READONLY);
 	expect_fresh(db, t, ALX_KV_TXN_READONLY);
-	CU_ASSERT_EQUAL(alx_kv_txn_get(t, knum(&k, 7), &v), 0);
+	CU_ASSERT_EQUAL(alx_kv_txn_get(t, alx_test_knum(&k, 7), &v), 0);
 	CU_ASSERT(v.len == 1 && v.ptr[0] == (present ? 'p' : 'q'));
 	alx_kv_txn_rollback(t);
 }
@@ -174,47 +131,49 @@ static void expect_clean_next(alopex_db *db, const char *v1)
 static void test_after_rollback(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvreuse", &dir);
 	alx_kv_txn_rollback(busy(db));
 	expect_clean_next(db, "one");
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static void test_after_commit(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
+	alopex_db *db = alx_test_engine_open("kvreuse", &dir);
 	struct alx_kv_txn *t = busy(db);
 	alopex_diag d = {0};
 	CU_ASSERT_EQUAL(alx_kv_txn_commit(t, NULL, &d), 0);
 	expect_clean_next(db, "uno");
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* A doomed transaction's doom and message do not carry over. */
 static void test_after_doom(void)
 {
 	char *dir;
-	alopex_db *db = open_db(&dir);
-	struct key k;
+	alopex_db *db = alx_test_engine_open("kvreuse", &dir);
+	struct alx_test_key k;
 	struct alx_kv_txn *a = busy(db);
 	/* b writes a key a holds: no wait allowed, so 40001, doomed. */
-	struct alx_kv_txn *b = begin(db, 0);
-	CU_ASSERT_NOT_EQUAL(alx_kv_txn_put(b, knum(&k, 6), vstr("x")), 0);
+	struct alx_kv_txn *b = alx_test_kv_begin(db, 0);
+	CU_ASSERT_NOT_EQUAL(alx_kv_txn_put(b, alx_test_knum(&k, 6), vstr("x")),
+			    0);
 	CU_ASSERT(b->doomed != 0);
 	CU_ASSERT(b->diag.message[0] != '\0');
 	alopex_diag d = {0};
 	CU_ASSERT_EQUAL(alx_kv_txn_commit(b, NULL, &d), ALOPEX_ECONFLICT);
 	CU_ASSERT_STRING_EQUAL(d.sqlstate, "40001");
 	/* b's memory is the spare now: the next begin takes it. */
-	struct alx_kv_txn *c = begin(db, 0);
+	struct alx_kv_txn *c = alx_test_kv_begin(db, 0);
 	expect_fresh(db, c, 0);
-	CU_ASSERT_EQUAL(alx_kv_txn_put(c, knum(&k, 2), vstr("two")), 0);
+	CU_ASSERT_EQUAL(alx_kv_txn_put(c, alx_test_knum(&k, 2), vstr("two")),
+			0);
 	d = (alopex_diag){0};
 	CU_ASSERT_EQUAL(alx_kv_txn_commit(c, NULL, &d), 0);
 	alx_kv_txn_rollback(a);
 	expect_clean_next(db, "one");
-	close_db(db, dir);
+	alx_test_close_dir(db, dir);
 }
 
 static const struct alx_test_case cases[] = {
@@ -224,13 +183,7 @@ static const struct alx_test_case cases[] = {
 	{NULL, NULL},
 };
 
-static const struct alx_test_suite suite_wt = {"kv_reuse/wiredtiger", NULL,
-					       NULL, cases};
-static const struct alx_test_suite suite_mem = {"kv_reuse/memory", setup_memory,
-						teardown_memory, cases};
-
 int main(int argc, char **argv)
 {
-	const struct alx_test_suite *s[] = {&suite_wt, &suite_mem, NULL};
-	return alx_test_main(argc, argv, s);
+	return alx_test_engines_main(argc, argv, "kv_reuse", cases);
 }

@@ -24,20 +24,6 @@
 
 #define NROWS 500
 
-static char *g_cfg; /* NULL: WiredTiger */
-static char *g_cfgdir;
-
-static int setup_memory(void)
-{
-	return alx_test_memory_config("sqlrange-cfg", &g_cfgdir, &g_cfg);
-}
-
-static int teardown_memory(void)
-{
-	alx_test_memory_config_free(&g_cfgdir, &g_cfg);
-	return 0;
-}
-
 #define OK(db, sql) ALX_TEST_EXEC(db, sql)
 #define SOK(s, sql) ALX_TEST_SESSION_OK(s, sql)
 
@@ -119,8 +105,8 @@ static void check_table_range(const struct seen *s, int k)
 
 static void test_neighbours(void)
 {
-	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("sqlrange", &dir);
 	make_tables(db);
 	struct seen s = {0};
 	alopex_subscription *sub;
@@ -171,8 +157,8 @@ static void test_neighbours(void)
 
 	/* the same after a reopen */
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	if (g_cfg == NULL) {
-		db = alx_test_open_dir(dir, g_cfg);
+	if (!alx_test_engine_is_memory()) {
+		db = alx_test_open_dir(dir, alx_test_engine_cfg());
 		COUNT(db, "t1", NROWS);
 		COUNT(db, "t3", NROWS);
 		CU_ASSERT_STRING_EQUAL(
@@ -188,8 +174,8 @@ static void test_neighbours(void)
  * brings every row back; a commit keeps the neighbours. */
 static void test_rollback(void)
 {
-	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("sqlrange", &dir);
 	make_tables(db);
 	OK(db, "BEGIN");
 	OK(db, "TRUNCATE t1");
@@ -223,17 +209,15 @@ static void test_rollback(void)
 	COUNT(db, "t1", NROWS);
 	COUNT(db, "t2", 0);
 	COUNT(db, "t3", NROWS);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* ADD PRIMARY KEY: the old storage goes as one range once the new one
  * is named; the rows are all there, keyed anew. */
 static void test_add_pk(void)
 {
-	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("sqlrange", &dir);
 	OK(db, "CREATE TABLE p (a int NOT NULL, b text)");
 	OK(db, "INSERT INTO p SELECT (g * 7919) % 3000, 'v' || g FROM "
 	       "generate_series(0, 2999) g");
@@ -256,9 +240,7 @@ static void test_add_pk(void)
 	CU_ASSERT_NOT_EQUAL(alopex_exec(db, "INSERT INTO p VALUES (5, 'x')"),
 			    0);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "23505");
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 struct job {
@@ -292,8 +274,8 @@ static void sleep_ms(int ms)
  */
 static void test_truncate_waits(void)
 {
-	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("sqlrange", &dir);
 	make_tables(db);
 	struct alx_session *a = NULL, *b = NULL;
 	alopex_diag d = {0};
@@ -327,19 +309,17 @@ static void test_truncate_waits(void)
 	COUNT(db, "t1", 1);
 	alx_session_destroy(a);
 	alx_session_destroy(b);
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 /* WiredTiger: TRUNCATE and DROP TABLE committed by a process that then
  * dies without closing are redone by recovery; the neighbours stay. */
 static void test_crash(void)
 {
-	if (g_cfg != NULL)
+	if (alx_test_engine_is_memory())
 		return;
-	char *dir = alx_test_tmpdir("sqlrange");
-	alopex_db *db = alx_test_open_dir(dir, g_cfg);
+	char *dir;
+	alopex_db *db = alx_test_engine_open("sqlrange", &dir);
 	make_tables(db);
 	CU_ASSERT_EQUAL(alopex_close(db), 0);
 	pid_t pid = fork();
@@ -356,7 +336,7 @@ static void test_crash(void)
 	int st = 0;
 	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
 	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	db = alx_test_open_dir(dir, g_cfg);
+	db = alx_test_open_dir(dir, alx_test_engine_cfg());
 	COUNT(db, "t1", NROWS);
 	COUNT(db, "t2", 1);
 	CU_ASSERT_STRING_EQUAL(
@@ -366,9 +346,7 @@ static void test_crash(void)
 		alx_test_query_text(db, "SELECT count(*) FROM t3"), "42P01");
 	CU_ASSERT_STRING_EQUAL(alx_test_query_text(db, "SELECT sum(a) FROM t1"),
 			       "125250");
-	CU_ASSERT_EQUAL(alopex_close(db), 0);
-	alx_test_rmdir(dir);
-	free(dir);
+	alx_test_close_dir(db, dir);
 }
 
 static const struct alx_test_case cases[] = {
@@ -380,13 +358,7 @@ static const struct alx_test_case cases[] = {
 	{NULL, NULL},
 };
 
-static const struct alx_test_suite suite_wt = {"sql_range/wiredtiger", NULL,
-					       NULL, cases};
-static const struct alx_test_suite suite_mem = {
-	"sql_range/memory", setup_memory, teardown_memory, cases};
-
 int main(int argc, char **argv)
 {
-	const struct alx_test_suite *s[] = {&suite_wt, &suite_mem, NULL};
-	return alx_test_main(argc, argv, s);
+	return alx_test_engines_main(argc, argv, "sql_range", cases);
 }
