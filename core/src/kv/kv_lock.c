@@ -11,7 +11,8 @@
 
 #define NSHARDS 64u
 /* 2^20 version slots (8 MiB): a collision costs a statement restart. */
-#define NVERSIONS (1u << 20)
+#define NVERSION_BITS 20
+#define NVERSIONS (1u << NVERSION_BITS)
 /* A waiter wakes this often to see a cancel request; its holder's
  * release wakes it at once. */
 #define WAKE_US 50000
@@ -58,8 +59,18 @@ uint64_t alx_kv_lock_hash(alopex_slice key)
 		n -= 8;
 	}
 	uint64_t w = 0;
-	for (size_t i = 0; i < n; i++)
-		w |= (uint64_t)p[i] << (8 * i);
+	if (n > 0 && key.len >= 8) {
+		/* The last 8 bytes of the key, shifted to leave its last n:
+		 * the bytes and the value the loop below assembles. */
+		memcpy(&w, p + n - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		w >>= 8 * (8 - n);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+	}
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 29;
 	h *= 0xff51afd7ed558ccdull;
@@ -135,16 +146,44 @@ uint64_t alx_kv_locks_next_seq(struct alx_kv_locks *l)
 	return atomic_fetch_add(&l->seq, 1) + 1;
 }
 
+/*
+ * h's version slot, by the hash's top bits: the shard's bits lead, so a
+ * release grouped by shard records its versions in one 1/64 of the table
+ * (which stays in cache) rather than all over it.
+ */
+static _Atomic uint64_t *version_of(struct alx_kv_locks *l, uint64_t h)
+{
+	return &l->versions[h >> (64 - NVERSION_BITS)];
+}
+
 uint64_t alx_kv_locks_version(struct alx_kv_locks *l, uint64_t h)
 {
-	return atomic_load(&l->versions[h & (NVERSIONS - 1)]);
+	return atomic_load(version_of(l, h));
+}
+
+bool alx_kv_locks_newer(struct alx_kv_locks *l, uint64_t h, uint64_t seq)
+{
+	/*
+	 * A slot only ever holds a sequence already handed out, and a
+	 * committer numbers its commit before it records it: with the
+	 * counter still at seq, no slot can be newer. The record a waiter
+	 * must see comes before the lock it takes, and so does the count.
+	 */
+	if (atomic_load(&l->seq) <= seq)
+		return false;
+	return atomic_load(version_of(l, h)) > seq;
 }
 
 /* ---- one shard's open-addressing table -------------------------------- */
 
+static unsigned shard_no(uint64_t h)
+{
+	return (unsigned)(h >> 58) & (NSHARDS - 1);
+}
+
 static struct shard *shard_of(struct alx_kv_locks *l, uint64_t h)
 {
-	return &l->shards[(h >> 58) & (NSHARDS - 1)];
+	return &l->shards[shard_no(h)];
 }
 
 /* The slot holding h, or the empty slot where it would go. */
@@ -411,29 +450,93 @@ int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
 	return rc;
 }
 
+/* Record commit_seq for h's slot (0: nothing to record). */
+static void record_version(struct alx_kv_locks *l, uint64_t h,
+			   uint64_t commit_seq)
+{
+	if (commit_seq == 0)
+		return;
+	_Atomic uint64_t *v = version_of(l, h);
+	uint64_t cur = atomic_load(v);
+	while (cur < commit_seq &&
+	       !atomic_compare_exchange_weak(v, &cur, commit_seq))
+		;
+}
+
+/* Under sh->mu: drop o's lock on h. */
+static void release_one(struct alx_kv_lockowner *o, struct shard *sh,
+			uint64_t h)
+{
+	struct slot *s = probe(sh, h);
+	if (s->h == h && s->owner == o)
+		remove_slot(sh, s);
+}
+
+/* Locks held from which grouping them by shard pays for its passes. */
+#define GROUP_MIN 32
+
+/*
+ * Release o's locks with one mutex acquisition per shard: held is first
+ * sorted by shard in place (counting, then swapping each hash into its
+ * shard's run), which needs no memory that could be missing now.
+ */
+static void release_grouped(struct alx_kv_lockowner *o, uint64_t commit_seq)
+{
+	struct alx_kv_locks *l = o->locks;
+	uint64_t *held = o->held;
+	size_t n = o->nheld;
+	size_t start[NSHARDS + 1] = {0};
+	for (size_t i = 0; i < n; i++)
+		start[shard_no(held[i]) + 1]++;
+	for (unsigned s = 0; s < NSHARDS; s++)
+		start[s + 1] += start[s];
+	size_t next[NSHARDS];
+	memcpy(next, start, sizeof(next));
+	/* Each swap puts one hash in its run for good: n swaps at most. */
+	for (unsigned s = 0; s < NSHARDS; s++) {
+		while (next[s] < start[s + 1]) {
+			uint64_t h = held[next[s]];
+			unsigned hs = shard_no(h);
+			if (hs == s) {
+				next[s]++;
+				continue;
+			}
+			held[next[s]] = held[next[hs]];
+			held[next[hs]++] = h;
+		}
+	}
+	for (unsigned s = 0; s < NSHARDS; s++) {
+		if (start[s] == start[s + 1])
+			continue;
+		struct shard *sh = &l->shards[s];
+		/* Before the lock is free: a waiter that takes it then sees
+		 * this commit. */
+		for (size_t i = start[s]; i < start[s + 1]; i++)
+			record_version(l, held[i], commit_seq);
+		pthread_mutex_lock(&sh->mu);
+		for (size_t i = start[s]; i < start[s + 1]; i++)
+			release_one(o, sh, held[i]);
+		pthread_mutex_unlock(&sh->mu);
+	}
+}
+
 void alx_kv_unlock_all(struct alx_kv_lockowner *o, uint64_t commit_seq)
 {
 	struct alx_kv_locks *l = o->locks;
 	if (o->nheld == 0)
 		return;
-	for (size_t i = 0; i < o->nheld; i++) {
-		uint64_t h = o->held[i];
-		if (commit_seq != 0) {
-			/* Before the lock is free: a waiter that takes it
-			 * then sees this commit. */
-			_Atomic uint64_t *v = &l->versions[h & (NVERSIONS - 1)];
-			uint64_t cur = atomic_load(v);
-			while (cur < commit_seq &&
-			       !atomic_compare_exchange_weak(v, &cur,
-							     commit_seq))
-				;
+	if (o->nheld >= GROUP_MIN) {
+		release_grouped(o, commit_seq);
+	} else {
+		for (size_t i = 0; i < o->nheld; i++) {
+			uint64_t h = o->held[i];
+			/* Before the lock is free: see release_grouped. */
+			record_version(l, h, commit_seq);
+			struct shard *sh = shard_of(l, h);
+			pthread_mutex_lock(&sh->mu);
+			release_one(o, sh, h);
+			pthread_mutex_unlock(&sh->mu);
 		}
-		struct shard *sh = shard_of(l, h);
-		pthread_mutex_lock(&sh->mu);
-		struct slot *s = probe(sh, h);
-		if (s->h == h && s->owner == o)
-			remove_slot(sh, s);
-		pthread_mutex_unlock(&sh->mu);
 	}
 	o->nheld = 0;
 	/*

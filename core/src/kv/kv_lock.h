@@ -105,5 +105,10 @@ uint64_t alx_kv_locks_seq(struct alx_kv_locks *l);
 uint64_t alx_kv_locks_next_seq(struct alx_kv_locks *l);
 /* The newest commit sequence recorded for h's slot (0: none). */
 uint64_t alx_kv_locks_version(struct alx_kv_locks *l, uint64_t h);
+/*
+ * alx_kv_locks_version(l, h) > seq, without touching the version table
+ * while no commit was numbered after seq (a lone writer's bulk load).
+ */
+bool alx_kv_locks_newer(struct alx_kv_locks *l, uint64_t h, uint64_t seq);
 
 #endif

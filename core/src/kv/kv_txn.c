@@ -194,9 +194,11 @@ int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 					 &pos, diag);
 	/* Numbered after the engine commit, recorded before the locks are
 	 * free: a READ COMMITTED writer that waited sees it is newer. */
-	alx_kv_unlock_all(&t->lk, rc == 0 && t->lk.nheld > 0
-					  ? alx_kv_locks_next_seq(db->locks)
-					  : 0);
+	alx_kv_unlock_all(&t->lk,
+			  rc == 0 && t->lk.nheld > 0 &&
+					  !(t->flags & ALX_KV_TXN_UNVERSIONED)
+				  ? alx_kv_locks_next_seq(db->locks)
+				  : 0);
 	if (rc == 0 && split)
 		rc = db->eng->sync_to(db->einst, pos, diag);
 	/*
@@ -284,6 +286,33 @@ static void memo_keep(struct alx_kv_txn *t, alopex_slice key, int rc,
 	t->memo_count = t->batch.count;
 }
 
+/*
+ * Room for need elements of elem bytes in arr, whose capacity *cap grows
+ * by doubling from min: the array (maybe moved), or NULL with ALOPEX_ENOMEM
+ * in t's diag, arr and *cap unchanged.
+ */
+static void *reserve(struct alx_kv_txn *t, void *arr, size_t *cap, size_t need,
+		     size_t elem, size_t min)
+{
+	if (need <= *cap && arr != NULL)
+		return arr;
+	size_t c = *cap ? *cap : min;
+	while (c < need) {
+		if (c > SIZE_MAX / 2 / elem) {
+			oom(t);
+			return NULL;
+		}
+		c *= 2;
+	}
+	void *p = alx_realloc(t->db->rt, arr, c * elem);
+	if (p == NULL) {
+		oom(t);
+		return NULL;
+	}
+	*cap = c;
+	return p;
+}
+
 /* ---- deferred writes --------------------------------------------------- */
 
 #define NPOS SIZE_MAX
@@ -346,12 +375,11 @@ static int pend_reserve(struct alx_kv_txn *t)
 {
 	struct alx_runtime *rt = t->db->rt;
 	if (t->npend == t->pend_cap) {
-		size_t cap = t->pend_cap ? t->pend_cap * 2 : 64;
-		void *p = alx_realloc(rt, t->pend, cap * sizeof(*t->pend));
+		void *p = reserve(t, t->pend, &t->pend_cap, t->npend + 1,
+				  sizeof(*t->pend), 64);
 		if (p == NULL)
-			return oom(t);
+			return ALOPEX_ENOMEM;
 		t->pend = p;
-		t->pend_cap = cap;
 	}
 	if ((t->npend + 1) * 2 > t->pend_slots_cap) {
 		size_t cap = t->pend_slots_cap ? t->pend_slots_cap * 2 : 128;
@@ -382,7 +410,7 @@ static bool deferrable(const struct alx_kv_txn *t, uint64_t h, alopex_slice key,
 {
 	return key.ptr != NULL && key.len > 0 && key.len <= ALOPEX_KV_MAX_KEY &&
 	       val.len <= ALOPEX_KV_MAX_VALUE &&
-	       alx_kv_locks_version(t->db->locks, h) <= t->stmt_seq;
+	       !alx_kv_locks_newer(t->db->locks, h, t->stmt_seq);
 }
 
 static int slice_cmp(alopex_slice a, const uint8_t *b, size_t blen)
@@ -407,7 +435,7 @@ static bool gap_has(const struct alx_kv_txn *t, alopex_slice key, uint64_t h)
 	    (t->gap_hi != NULL &&
 	     slice_cmp(key, t->gap_hi, t->gap_hi_len) >= 0))
 		return false;
-	return alx_kv_locks_version(t->db->locks, h) <= t->gap_seq;
+	return !alx_kv_locks_newer(t->db->locks, h, t->gap_seq);
 }
 
 /* Copy k into *buf (growing *cap); false when out of memory. */
@@ -490,12 +518,57 @@ struct sort_ent {
 	size_t idx;   /* into pend */
 };
 
-static uint64_t key_pfx(const uint8_t *k, size_t len, size_t from)
+static uint64_t load64(const uint8_t *p)
 {
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint64_t load_be64(const uint8_t *p)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap64(load64(p));
+#else
 	uint64_t v = 0;
 	for (size_t i = 0; i < 8; i++)
-		v = v << 8 | (from + i < len ? k[from + i] : 0);
+		v = v << 8 | p[i];
 	return v;
+#endif
+}
+
+/*
+ * The 8 bytes of the key at buf + koff (klen bytes) from byte from on,
+ * big-endian, zero-padded past its end. A key's record in the batch is
+ * followed by its value's, so a short tail is read 8 bytes wide where
+ * the batch has them, and the bytes past the key masked off.
+ */
+static uint64_t key_pfx(const uint8_t *buf, size_t buflen, size_t koff,
+			size_t klen, size_t from)
+{
+	if (from >= klen)
+		return 0;
+	size_t avail = klen - from;
+	if (koff + from + 8 <= buflen) {
+		uint64_t v = load_be64(buf + koff + from);
+		return avail >= 8 ? v : v & ~(~0ull >> (8 * avail));
+	}
+	uint64_t v = 0;
+	for (size_t i = 0; i < 8; i++)
+		v = v << 8 | (i < avail ? buf[koff + from + i] : 0);
+	return v;
+}
+
+/* How many of the first m bytes of a and b agree, 8 at a time. */
+static size_t common_len(const uint8_t *a, const uint8_t *b, size_t m)
+{
+	size_t j = 0;
+	while (j + 8 <= m && load64(a + j) == load64(b + j))
+		j += 8;
+	while (j < m && a[j] == b[j])
+		j++;
+	return j;
 }
 
 /*
@@ -523,24 +596,28 @@ static void sort_pending(struct alx_kv_txn *t, alopex_mutation *run, size_t n)
 	const uint8_t *k0 = buf + t->pend[0].koff;
 	size_t lcp = t->pend[0].klen;
 	for (size_t i = 1; i < n && lcp > 0; i++) {
-		const uint8_t *k = buf + t->pend[i].koff;
-		size_t m = t->pend[i].klen < lcp ? t->pend[i].klen : lcp;
-		size_t j = 0;
-		while (j < m && k[j] == k0[j])
-			j++;
-		lcp = j;
+		const struct alx_kv_pending *p = &t->pend[i];
+		lcp = common_len(buf + p->koff, k0,
+				 p->klen < lcp ? p->klen : lcp);
 	}
+	/* The prefixes, and which of their bytes differ at all. */
+	uint64_t diff = 0, first = 0;
 	for (size_t i = 0; i < n; i++) {
-		a[i].pfx = key_pfx(buf + t->pend[i].koff, t->pend[i].klen, lcp);
+		const struct alx_kv_pending *p = &t->pend[i];
+		uint64_t v = key_pfx(buf, t->batch.len, p->koff, p->klen, lcp);
+		if (i == 0)
+			first = v;
+		diff |= v ^ first;
+		a[i].pfx = v;
 		a[i].idx = i;
 	}
 	/* LSD, a byte a pass, skipping bytes all keys share. */
 	for (unsigned shift = 0; shift < 64; shift += 8) {
+		if (((diff >> shift) & 255) == 0)
+			continue;
 		size_t cnt[256] = {0};
 		for (size_t i = 0; i < n; i++)
 			cnt[(a[i].pfx >> shift) & 255]++;
-		if (cnt[(a[0].pfx >> shift) & 255] == n)
-			continue;
 		size_t sum = 0;
 		for (unsigned d = 0; d < 256; d++) {
 			size_t c = cnt[d];
@@ -587,20 +664,16 @@ static int pending_flush(struct alx_kv_txn *t)
 	size_t n = t->npend;
 	if (n == 0)
 		return 0;
-	struct alx_runtime *rt = t->db->rt;
 	const struct alopex_engine_ops *e = t->db->eng;
 	int rc = 0;
 	if (t->pend_run_cap < n) {
-		size_t cap = t->pend_run_cap ? t->pend_run_cap : 64;
-		while (cap < n)
-			cap *= 2;
-		alx_free(rt, t->pend_run);
-		t->pend_run = alx_malloc(rt, cap * sizeof(*t->pend_run));
-		t->pend_run_cap = t->pend_run != NULL ? cap : 0;
-		if (t->pend_run == NULL) {
-			rc = oom(t);
+		void *p = reserve(t, t->pend_run, &t->pend_run_cap, n,
+				  sizeof(*t->pend_run), 64);
+		if (p == NULL) {
+			rc = ALOPEX_ENOMEM;
 			goto fail;
 		}
+		t->pend_run = p;
 	}
 	alopex_mutation *run = t->pend_run;
 	sort_pending(t, run, n);
@@ -656,26 +729,22 @@ int alx_kv_txn_get(struct alx_kv_txn *t, alopex_slice key, alopex_slice *val)
 	return rc;
 }
 
+/* Room for one more undo entry with bytes of key and old value. */
 static int undo_reserve(struct alx_kv_txn *t, size_t bytes)
 {
-	struct alx_runtime *rt = t->db->rt;
 	if (t->nundo == t->undo_cap) {
-		size_t cap = t->undo_cap ? t->undo_cap * 2 : 32;
-		void *p = alx_realloc(rt, t->undo, cap * sizeof(*t->undo));
+		void *p = reserve(t, t->undo, &t->undo_cap, t->nundo + 1,
+				  sizeof(*t->undo), 32);
 		if (p == NULL)
-			return oom(t);
+			return ALOPEX_ENOMEM;
 		t->undo = p;
-		t->undo_cap = cap;
 	}
 	if (t->undo_buf_cap - t->undo_len < bytes) {
-		size_t cap = t->undo_buf_cap ? t->undo_buf_cap : 4096;
-		while (cap - t->undo_len < bytes)
-			cap *= 2;
-		void *p = alx_realloc(rt, t->undo_buf, cap);
+		void *p = reserve(t, t->undo_buf, &t->undo_buf_cap,
+				  t->undo_len + bytes, 1, 4096);
 		if (p == NULL)
-			return oom(t);
+			return ALOPEX_ENOMEM;
 		t->undo_buf = p;
-		t->undo_buf_cap = cap;
 	}
 	return 0;
 }
@@ -738,7 +807,7 @@ static int lock_key(struct alx_kv_txn *t, uint64_t h, bool check_version)
 		return rc;
 	}
 	if (check_version && (t->flags & ALX_KV_TXN_READ_COMMITTED) &&
-	    alx_kv_locks_version(t->db->locks, h) > t->stmt_seq) {
+	    alx_kv_locks_newer(t->db->locks, h, t->stmt_seq)) {
 		t->restart = true;
 		return alx_diag_set(&t->diag, ALOPEX_ECONFLICT, "40001",
 				    "could not serialize access due to "
@@ -867,6 +936,13 @@ static int engine_has_insert(const struct alopex_engine_ops *e)
 int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
 {
 	uint64_t h = alx_kv_lock_hash(key);
+#if defined(__GNUC__)
+	/* The pending set's slot for h, looked up and filled below: its
+	 * cache miss overlaps the row lock's. */
+	if (t->pend_slots_cap > 0)
+		__builtin_prefetch(
+			&t->pend_slots[(size_t)h & (t->pend_slots_cap - 1)], 1);
+#endif
 	int rc = check_writable(t);
 	if (rc == 0)
 		rc = lock_key(t, h, true);

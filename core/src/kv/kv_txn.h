@@ -49,6 +49,16 @@ enum alx_kv_txn_flags {
 	 * makes it durable too: a sequence's block reservation.
 	 */
 	ALX_KV_TXN_NOSYNC = 1 << 2,
+	/*
+	 * The commit records no version for its keys in the lock table.
+	 * Only for keys no READ COMMITTED transaction ever writes (a
+	 * sequence's stored value): the version table is lossy (keys share
+	 * slots), and a statement whose own block reservations committed a
+	 * key sharing a slot with a key it writes later was told "changed
+	 * since your snapshot" on every re-run (a livelock found with a
+	 * 40k-row INSERT ... SELECT into a table with a unique index).
+	 */
+	ALX_KV_TXN_UNVERSIONED = 1 << 3,
 };
 
 /*

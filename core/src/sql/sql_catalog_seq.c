@@ -143,7 +143,8 @@ static int reserve(alopex_db *db, const struct seq_def *s, int64_t *first,
 		   int64_t *n, uint64_t *pos, alopex_diag *d)
 {
 	struct alx_kv_txn *t = NULL;
-	int rc = alx_kv_txn_begin(db, ALX_KV_TXN_NOSYNC, &t, d);
+	int rc = alx_kv_txn_begin(
+		db, ALX_KV_TXN_NOSYNC | ALX_KV_TXN_UNVERSIONED, &t, d);
 	if (rc != 0)
 		return rc;
 	uint8_t key[5], val[9];
@@ -258,7 +259,7 @@ int alx_seq_set(alopex_db *db, struct alx_seq_cache *sc,
 	int rc = 0;
 	for (int i = 0; i < MAX_RETRIES; i++) {
 		struct alx_kv_txn *t = NULL;
-		rc = alx_kv_txn_begin(db, 0, &t, d);
+		rc = alx_kv_txn_begin(db, ALX_KV_TXN_UNVERSIONED, &t, d);
 		if (rc != 0)
 			break;
 		uint8_t key[5], val[9];
