@@ -297,6 +297,7 @@ int alx_wt_ckpt_replay(struct alx_wt_engine *eng, alopex_diag *diag)
 		return rc;
 	r.txn.eng = eng;
 	r.txn.ses = r.ses;
+	r.txn.began = 1; /* replay_batch runs the transactions */
 	rc = alx_wt_session_log_cursor(eng, r.ses, diag);
 	uint64_t next = p0 + 1;
 	while (rc == 0 && next <= last)

@@ -142,6 +142,9 @@ struct alx_wt_txn {
 	unsigned flags;
 	int wrote;
 	int failed; /* the error that left the transaction rollback-only */
+	/* The WiredTiger transaction runs: from begin, or with READ
+	 * COMMITTED from the first write (alx_wt_txn_began). */
+	int began;
 	struct alx_wt_cursor *cursors;
 };
 
@@ -171,6 +174,8 @@ int alx_wt_session_log_cursor(struct alx_wt_engine *eng,
 void alx_wt_pool_destroy(struct alx_wt_engine *eng);
 
 int alx_wt_txn_snapshot(void *txn, alopex_diag *diag);
+/* Before a write: start the WiredTiger transaction if it is not running. */
+int alx_wt_txn_began(struct alx_wt_txn *txn, alopex_diag *diag);
 /* txn_commit without the durability wait, and that wait (group commit). */
 int alx_wt_txn_commit_nosync(void *txn, alopex_slice log_record,
 			     uint64_t *position, alopex_diag *diag);

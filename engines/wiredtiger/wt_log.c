@@ -205,13 +205,11 @@ int alx_wt_log_read(void *instance, uint64_t after, alopex_engine_log_fn fn,
 	if (after + 1 < oldest)
 		return not_retained(eng, diag, after + 1, oldest);
 
+	/* Counted live, as a transaction is: close must wait for us. */
 	struct alx_wt_session *ses = NULL;
-	int rc = alx_wt_session_get(eng, &ses, diag);
+	int rc = alx_wt_session_get_live(eng, &ses, diag);
 	if (rc != 0)
 		return rc;
-	pthread_mutex_lock(&eng->pool_mu);
-	eng->live_txns++; /* close must wait for us */
-	pthread_mutex_unlock(&eng->pool_mu);
 	rc = alx_wt_session_log_cursor(eng, ses, diag);
 	if (rc == 0) {
 		WT_SESSION *s = ses->session;
@@ -223,10 +221,7 @@ int alx_wt_log_read(void *instance, uint64_t after, alopex_engine_log_fn fn,
 			s->rollback_transaction(s, NULL);
 		}
 	}
-	alx_wt_session_put(eng, ses);
-	pthread_mutex_lock(&eng->pool_mu);
-	eng->live_txns--;
-	pthread_mutex_unlock(&eng->pool_mu);
+	alx_wt_session_put_live(eng, ses);
 	return rc;
 }
 

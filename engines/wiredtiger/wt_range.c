@@ -60,6 +60,9 @@ int alx_wt_del_range(void *t, alopex_slice lower, alopex_slice upper,
 					   "range bound longer than the "
 					   "%u-byte key limit",
 					   ALOPEX_KV_MAX_KEY);
+	int rc = alx_wt_txn_began(txn, diag);
+	if (rc != 0)
+		return rc;
 	WT_SESSION *s = txn->ses->session;
 	WT_CURSOR *start = NULL, *stop = NULL;
 	const char *what = "opening a cursor";
@@ -95,7 +98,7 @@ int alx_wt_del_range(void *t, alopex_slice lower, alopex_slice upper,
 	 * transaction as it was; one from truncate may leave part done. */
 	ret = s->truncate(s, NULL, start, stop, NULL);
 	if (ret != 0) {
-		int rc = alx_wt_error(eng, diag, ret, what);
+		rc = alx_wt_error(eng, diag, ret, what);
 		txn->failed = rc;
 		if (start != NULL)
 			start->close(start);
@@ -108,8 +111,8 @@ empty:
 	stop->close(stop);
 	txn->wrote = 1;
 	return 0;
-fail:;
-	int rc = alx_wt_error(eng, diag, ret, what);
+fail:
+	rc = alx_wt_error(eng, diag, ret, what);
 	/* A conflict while positioning: WiredTiger wants a rollback. */
 	if (ret == WT_ROLLBACK)
 		txn->failed = rc;
