@@ -37,6 +37,9 @@ struct alopex_db {
 
 	pthread_mutex_t err_mu;
 	alopex_diag err;
+	/* err holds something (set under err_mu): clearing a clear handle,
+	 * once per API call, then costs one load instead of the mutex. */
+	atomic_bool err_set;
 
 	/* Subscribers are read on every commit, changed rarely. */
 	pthread_rwlock_t sub_lock;

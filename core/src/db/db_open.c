@@ -377,6 +377,7 @@ int alopex_open_ex(const char *dir, const char *config_path,
 	pthread_mutex_init(&db->sql_mu, NULL);
 	pthread_rwlock_init(&db->sub_lock, NULL);
 	alx_diag_clear(&db->err);
+	atomic_init(&db->err_set, false);
 	atomic_init(&db->open_txns, 0);
 
 	if (alx_kv_locks_create(rt, &db->locks) != 0) {
@@ -468,6 +469,7 @@ int alx_db_fail(alopex_db *db, const alopex_diag *diag)
 {
 	pthread_mutex_lock(&db->err_mu);
 	db->err = *diag;
+	atomic_store_explicit(&db->err_set, true, memory_order_relaxed);
 	pthread_mutex_unlock(&db->err_mu);
 	return diag->code;
 }
@@ -488,8 +490,13 @@ int alx_db_failf(alopex_db *db, int code, const char *sqlstate, const char *fmt,
 
 void alx_db_clear_error(alopex_db *db)
 {
+	/* A failure racing with this clear may win either way, as with the
+	 * mutex alone. */
+	if (!atomic_load_explicit(&db->err_set, memory_order_relaxed))
+		return;
 	pthread_mutex_lock(&db->err_mu);
 	alx_diag_clear(&db->err);
+	atomic_store_explicit(&db->err_set, false, memory_order_relaxed);
 	pthread_mutex_unlock(&db->err_mu);
 }
 

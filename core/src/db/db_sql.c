@@ -21,10 +21,15 @@ struct alopex_stmt {
 	struct alx_prep *prep;
 	uint32_t nparams;
 	struct alx_param *params;
-	void **owned; /* per parameter: our copy of text/blob/vector */
+	/* Per parameter: our copy of text/blob/vector, kept and reused by
+	 * the next bind of the slot (a bulk load binds a value per row). */
+	void **owned;
+	size_t *owned_cap;
 	struct alx_portal *pt;
 	const struct alx_value *row;
 	bool done;
+	/* pt was recycled by alopex_reset: the next step only rebinds. */
+	bool recycled;
 };
 
 int alx_db_sql_busy(alopex_db *db)
@@ -128,9 +133,11 @@ int alopex_prepare(alopex_db *db, const char *sql, alopex_stmt **out)
 	st->nparams = n;
 	st->params = alx_calloc(db->rt, n + 1, sizeof(*st->params));
 	st->owned = alx_calloc(db->rt, n + 1, sizeof(*st->owned));
-	if (st->params == NULL || st->owned == NULL) {
+	st->owned_cap = alx_calloc(db->rt, n + 1, sizeof(*st->owned_cap));
+	if (st->params == NULL || st->owned == NULL || st->owned_cap == NULL) {
 		alx_free(db->rt, st->params);
 		alx_free(db->rt, st->owned);
+		alx_free(db->rt, st->owned_cap);
 		alx_prep_destroy(st->prep);
 		alx_free(db->rt, st);
 		return alx_db_failf(db, ALOPEX_ENOMEM, "53200",
@@ -156,8 +163,6 @@ static int bind_slot(alopex_stmt *st, int idx, struct alx_param **out)
 		return alx_db_failf(st->db, ALOPEX_ERANGE, NULL,
 				    "bind index %d out of range (1..%u)", idx,
 				    st->nparams);
-	alx_free(st->db->rt, st->owned[idx - 1]);
-	st->owned[idx - 1] = NULL;
 	memset(&st->params[idx - 1], 0, sizeof(st->params[idx - 1]));
 	*out = &st->params[idx - 1];
 	return 0;
@@ -204,13 +209,25 @@ static int bind_bytes(alopex_stmt *stmt, int idx, int kind, const void *data,
 	if (len > 0 && data == NULL)
 		return alx_db_failf(stmt->db, ALOPEX_EINVAL, NULL,
 				    "bind: NULL data with a length");
-	void *copy = alx_malloc(stmt->db->rt, len ? len : 1);
-	if (copy == NULL)
-		return alx_db_failf(stmt->db, ALOPEX_ENOMEM, "53200",
-				    "out of memory");
+	/* Portals copy parameters when they convert them, so the slot's
+	 * buffer is free for reuse by the next bind. A big one is not kept
+	 * for small values. */
+	size_t cap = stmt->owned_cap[idx - 1];
+	if (cap < len || cap == 0 || (cap > 65536 && len < cap / 4)) {
+		size_t want = len < 64 ? 64 : len;
+		void *nb = alx_malloc(stmt->db->rt, want);
+		if (nb == NULL) {
+			p->kind = ALX_PARAM_NULL;
+			return alx_db_failf(stmt->db, ALOPEX_ENOMEM, "53200",
+					    "out of memory");
+		}
+		alx_free(stmt->db->rt, stmt->owned[idx - 1]);
+		stmt->owned[idx - 1] = nb;
+		stmt->owned_cap[idx - 1] = want;
+	}
+	void *copy = stmt->owned[idx - 1];
 	if (len > 0)
 		memcpy(copy, data, len);
-	stmt->owned[idx - 1] = copy;
 	p->kind = (uint8_t)kind;
 	p->ptr = copy;
 	p->len = kind == ALX_PARAM_VECTOR ? len / sizeof(float) : len;
@@ -266,7 +283,9 @@ int alopex_step(alopex_stmt *stmt)
 		 * portal, its memory kept, when its kind allows. */
 		stmt->done = false;
 		stmt->row = NULL;
-		if (alx_portal_recycle(stmt->pt)) {
+		bool kept = stmt->recycled || alx_portal_recycle(stmt->pt);
+		stmt->recycled = false;
+		if (kept) {
 			rc = alx_portal_rebind(stmt->pt, stmt->params,
 					       stmt->nparams);
 			if (rc != 0) {
@@ -323,12 +342,15 @@ int alopex_reset(alopex_stmt *stmt)
 		return ALOPEX_EMISUSE;
 	pthread_mutex_lock(&stmt->db->sql->def_mu);
 	/* A kept portal counts as finished: the next step runs it again. */
-	if (stmt->pt != NULL && alx_portal_recycle(stmt->pt)) {
+	if (stmt->pt != NULL &&
+	    (stmt->recycled || alx_portal_recycle(stmt->pt))) {
 		stmt->done = true;
+		stmt->recycled = true;
 	} else {
 		alx_portal_destroy(stmt->pt);
 		stmt->pt = NULL;
 		stmt->done = false;
+		stmt->recycled = false;
 	}
 	stmt->row = NULL;
 	pthread_mutex_unlock(&stmt->db->sql->def_mu);
@@ -347,6 +369,7 @@ int alopex_finalize(alopex_stmt *stmt)
 	for (uint32_t i = 0; i < stmt->nparams; i++)
 		alx_free(db->rt, stmt->owned[i]);
 	alx_free(db->rt, stmt->owned);
+	alx_free(db->rt, stmt->owned_cap);
 	alx_free(db->rt, stmt->params);
 	atomic_fetch_sub(&db->sql->nstmts, 1);
 	alx_free(db->rt, stmt);

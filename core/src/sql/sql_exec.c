@@ -261,8 +261,13 @@ static int scan_bounds(struct alx_node *n)
 	alx_buf_init(&n->lo, &n->rowa);
 	alx_buf_init(&n->hi, &n->rowa);
 	n->empty = false;
-	if (alx_buf_append(&n->lo, pre, sizeof(pre)) != 0)
+	/* The room alx_buf_append would give, without its first call. */
+	n->lo.ptr = alx_arena_alloc(&n->rowa, 64);
+	if (n->lo.ptr == NULL)
 		return alx_exec_oom(ex);
+	n->lo.cap = 64;
+	memcpy(n->lo.ptr, pre, sizeof(pre));
+	n->lo.len = sizeof(pre);
 	struct alx_ev ev = n->ev;
 	ev.row = n->param;
 	for (uint32_t i = 0; i < p->neq; i++) {
@@ -328,9 +333,10 @@ int alx_exec_scan_open(struct alx_node *n)
 	n->point_done = false;
 	if (n->p->key_only && n->p->access == ALX_ACCESS_PK) {
 		/* A point lookup: no cursor, and next builds the key itself
-		 * (in rowa, which it resets): building it here was waste. */
+		 * (in rowa, which it resets): building it here was waste.
+		 * The decoder's types are made once, as for other scans. */
 		n->empty = false;
-		return 0;
+		return scan_types(n);
 	}
 	int rc = scan_bounds(n);
 	if (rc != 0 || n->empty)

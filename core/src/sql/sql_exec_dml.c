@@ -35,11 +35,15 @@ int alx_table_row_key(struct alx_arena *a, const struct alx_cat_table *t,
 		      const struct alx_value *row, int64_t rowid,
 		      struct alx_buf *out, alopex_diag *d)
 {
-	uint8_t pre[ALX_TABLE_PREFIX_LEN];
-	alx_table_prefix(pre, t->id, 0);
+	/* Room for the prefix and a usual key at once, as alx_buf_append
+	 * would size it: one allocation instead of a first append's. */
 	alx_buf_init(out, a);
-	if (alx_buf_append(out, pre, sizeof(pre)) != 0)
+	out->ptr = alx_arena_alloc(a, 64);
+	if (out->ptr == NULL)
 		return alx_diag_set(d, ALOPEX_ENOMEM, "53200", "out of memory");
+	out->cap = 64;
+	alx_table_prefix(out->ptr, t->id, 0);
+	out->len = ALX_TABLE_PREFIX_LEN;
 	if (!t->has_pk) {
 		struct alx_value v = alx_value_int(ALX_T_INT8, rowid);
 		return alx_key_encode(out, &v, 0, d);
@@ -624,10 +628,16 @@ static int insert_one(struct dml_run *r, struct alx_arena *a,
 	struct alx_exec *ex = r->ex;
 	const struct alx_bdml *m = r->m;
 	const struct alx_cat_table *t = m->table;
-	struct alx_value *row = alx_arena_calloc(a, t->ncols + 1, sizeof(*row));
-	uint8_t *given = alx_arena_calloc(a, t->ncols + 1, 1);
+	/* Every column of row is set below; given is zeroed. */
+	struct alx_value *row =
+		alx_arena_alloc(a, (t->ncols + 1) * sizeof(*row));
+	uint8_t given_small[64];
+	uint8_t *given = t->ncols < sizeof(given_small)
+				 ? given_small
+				 : alx_arena_alloc(a, t->ncols + 1);
 	if (row == NULL || given == NULL)
 		return alx_exec_oom(ex);
+	memset(given, 0, t->ncols + 1);
 	for (uint32_t i = 0; i < m->ninsert; i++) {
 		row[m->insert_cols[i]] = src[i];
 		given[m->insert_cols[i]] = 1;
@@ -689,6 +699,24 @@ static bool one_values_row(const struct alx_exec *ex,
 	       fs->right == NULL && fs->nchildren == 0;
 }
 
+/* alx_eval, with its two plainest cases (a parameter, a column of the
+ * row) done here: a prepared INSERT's VALUES and projection are those. */
+static inline int eval_plain(struct alx_ev *ev, const struct alx_bx *e,
+			     struct alx_value *out)
+{
+	if (e->kind == ALX_BX_PARAM && e->u.param < ev->ex->nparams) {
+		*out = ev->ex->params[e->u.param];
+		return 0;
+	}
+	if (e->kind == ALX_BX_VAR && e->u.var.level == 0 && ev->row != NULL) {
+		*out = ev->row[e->u.var.slot];
+		if (out->null)
+			out->type = e->type.id;
+		return 0;
+	}
+	return alx_eval(ev, e, out);
+}
+
 static int insert_values_row(struct dml_run *r, const struct alx_plan *source)
 {
 	struct alx_exec *ex = r->ex;
@@ -705,13 +733,13 @@ static int insert_values_row(struct dml_run *r, const struct alx_plan *source)
 		in[i] = alx_value_null(ALX_T_UNKNOWN);
 	struct alx_ev ev = {ex, a, NULL, NULL};
 	for (uint32_t c = 0; c < rte->ncols; c++) {
-		int rc = alx_eval(&ev, rte->rows[0][c], &in[rte->off + c]);
+		int rc = eval_plain(&ev, rte->rows[0][c], &in[rte->off + c]);
 		if (rc != 0)
 			return rc;
 	}
 	ev.row = in;
 	for (uint32_t i = 0; i < source->nexprs; i++) {
-		int rc = alx_eval(&ev, source->exprs[i], &out[i]);
+		int rc = eval_plain(&ev, source->exprs[i], &out[i]);
 		if (rc != 0)
 			return rc;
 	}

@@ -180,10 +180,21 @@ static int put_escaped(struct alx_buf *b, const uint8_t *p, size_t n)
 	return 0;
 }
 
-static int put_int_key(struct alx_buf *b, int64_t v)
+/* An integer's key bytes into tmp (9 bytes written, the rest after the
+ * key are junk); returns the key's length. */
+static size_t int_key(uint8_t tmp[9], int64_t v)
 {
-	uint8_t tmp[9];
 	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Every point lookup and insert encodes one: no byte loops. */
+	int nb = mag == 0 ? 0 : (71 - __builtin_clzll(mag)) / 8;
+	uint64_t body = v >= 0 ? mag : ~mag;
+	tmp[0] = (uint8_t)(v >= 0 ? 0x80 + nb : 0x80 - nb);
+	uint64_t be = nb == 0 ? 0 : __builtin_bswap64(body << (64 - 8 * nb));
+	memcpy(tmp + 1, &be, 8);
+	return (size_t)nb + 1;
+#else
 	int n = 0;
 	for (uint64_t m = mag; m != 0; m >>= 8)
 		n++;
@@ -194,7 +205,14 @@ static int put_int_key(struct alx_buf *b, int64_t v)
 		tmp[0] = (uint8_t)(0x80 - n);
 		put_be(tmp + 1, ~mag, n);
 	}
-	return alx_buf_append(b, tmp, (size_t)n + 1);
+	return (size_t)n + 1;
+#endif
+}
+
+static int put_int_key(struct alx_buf *b, int64_t v)
+{
+	uint8_t tmp[9];
+	return alx_buf_append(b, tmp, int_key(tmp, v));
 }
 
 static int put_numeric_key(struct alx_buf *b, const struct alx_value *v)
@@ -304,7 +322,20 @@ int alx_key_encode(struct alx_buf *b, const struct alx_value *v, unsigned flags,
 	size_t start = b->len;
 	uint8_t m;
 	int rc;
-	if (v->null) {
+	if (!v->null && (v->type == ALX_T_INT8 || v->type == ALX_T_INT4 ||
+			 v->type == ALX_T_INT2)) {
+		/* The usual key column: marker and value at once, straight
+		 * into the buffer when it has room (a point lookup's key). */
+		uint8_t tmp[10] = {MARK_VALUE};
+		size_t n = 1 + int_key(tmp + 1, v->u.i);
+		if (b->ptr != NULL && b->cap - b->len >= sizeof(tmp)) {
+			memcpy(b->ptr + b->len, tmp, sizeof(tmp));
+			b->len += n;
+			rc = 0;
+		} else {
+			rc = alx_buf_append(b, tmp, n);
+		}
+	} else if (v->null) {
 		m = (flags & ALX_KEY_NULLS_FIRST) ? MARK_NULL_FIRST
 						  : MARK_NULL_LAST;
 		rc = alx_buf_append(b, &m, 1);
@@ -658,6 +689,19 @@ static bool get_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
 
 static void put_le(uint8_t *p, uint64_t v, int n)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Row encoding writes every fixed-width value through here: whole
+	 * stores for the usual widths, as get_le loads them. */
+	if (n == 8) {
+		memcpy(p, &v, 8);
+		return;
+	}
+	if (n == 4) {
+		uint32_t u = (uint32_t)v;
+		memcpy(p, &u, 4);
+		return;
+	}
+#endif
 	for (int i = 0; i < n; i++) {
 		p[i] = (uint8_t)v;
 		v >>= 8;
@@ -879,7 +923,11 @@ int alx_row_encode(struct alx_buf *b, const struct alx_value *cols,
 	uint8_t *p = row;
 	*p++ = ROW_VERSION;
 	p = put_varint_at(p, ncols);
-	memset(p, 0, nbytes);
+	/* a row of up to 8 columns: no memset call for its bitmap */
+	if (nbytes == 1)
+		p[0] = 0;
+	else
+		memset(p, 0, nbytes);
 	for (size_t i = 0; i < ncols; i++)
 		if (cols[i].null)
 			p[i / 8] |= (uint8_t)(1u << (i % 8));

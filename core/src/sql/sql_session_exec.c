@@ -685,7 +685,7 @@ int alx_portal_next(struct alx_portal *pt, const struct alx_value **row)
 	int rc;
 	alx_arena_reset(&pt->texta);
 	if (pt->state == ALX_PT_NEW) {
-		alx_diag_clear(&s->diag);
+		alx_session_diag_reset(s);
 		s->blocked = false;
 		rc = run_first(pt);
 		if (rc != 0 && s->noblock && s->txn != NULL &&

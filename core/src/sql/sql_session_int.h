@@ -4,8 +4,10 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include "kv/kv_txn.h"
+#include "runtime/alx_diag.h"
 #include "sql/sql_ast.h"
 #include "sql/sql_bind.h"
 #include "sql/sql_catalog.h"
@@ -188,8 +190,12 @@ struct alx_portal {
 	struct alx_bound *bd;
 	struct alx_arena a; /* params, exec, kept rows */
 	struct alx_arena texta;
-	struct alx_value *params;
+	struct alx_value *params; /* in pbuf (in a when none) */
 	uint32_t nparams;
+	/* The converted parameters' array, kept across rebinds (pcap
+	 * entries); their payloads are in a. */
+	struct alx_value *pbuf;
+	uint32_t pcap;
 	struct alx_exec ex;
 	struct alx_node *root;
 	int state;
@@ -213,6 +219,18 @@ struct alx_portal {
 	struct alx_node *kept;
 	const struct alx_plan *kept_plan;
 };
+
+/*
+ * alx_diag_clear unless the session's diag is clear already: statements
+ * clear it at every Bind and Execute, and most find nothing to clear.
+ */
+static inline void alx_session_diag_reset(struct alx_session *s)
+{
+	const alopex_diag *d = &s->diag;
+	if (d->code != 0 || d->message[0] != '\0' || d->file[0] != '\0' ||
+	    d->line != 0 || d->col != 0 || memcmp(d->sqlstate, "00000", 6) != 0)
+		alx_diag_clear(&s->diag);
+}
 
 /* sql_session.c */
 int alx_session_err(struct alx_session *s, const char *sqlstate,

@@ -408,6 +408,23 @@ static int convert_param(struct alx_session *s, struct alx_arena *a,
 			 struct alx_value *out)
 {
 	struct alx_value v;
+	if (in->kind == ALX_PARAM_TEXT &&
+	    (t.id == ALX_T_TEXT || (t.id == ALX_T_VARCHAR && t.mod < 0))) {
+		/* alx_value_in's string input without its dispatch (a bulk
+		 * load's text columns): checked, copied NUL-terminated. */
+		const uint8_t *src = in->ptr ? in->ptr : (const void *)"";
+		int rc = alx_utf8_check(src, in->len, &s->diag);
+		if (rc != 0)
+			return rc;
+		char *q = alx_arena_alloc(a, in->len + 1);
+		if (q == NULL)
+			return oom(s);
+		if (in->len > 0)
+			memcpy(q, src, in->len);
+		q[in->len] = '\0';
+		*out = alx_value_bytes(t.id, q, in->len);
+		return 0;
+	}
 	switch (in->kind) {
 	case ALX_PARAM_NULL:
 		*out = alx_value_null(t.id);
@@ -479,11 +496,29 @@ static int convert_param(struct alx_session *s, struct alx_arena *a,
 
 /* ---- portals ------------------------------------------------------------------------ */
 
+/* Room for n converted parameters, reusing the last run's array. */
+static struct alx_value *portal_params(struct alx_portal *pt, uint32_t n)
+{
+	/* none (a simple query's statement): no allocation of its own */
+	if (n == 0)
+		return alx_arena_calloc(&pt->a, 1, sizeof(struct alx_value));
+	if (pt->pcap < n + 1) {
+		struct alx_runtime *rt = pt->s->db->rt;
+		struct alx_value *v = alx_calloc(rt, n + 1, sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		alx_free(rt, pt->pbuf);
+		pt->pbuf = v;
+		pt->pcap = n + 1;
+	}
+	return pt->pbuf;
+}
+
 int alx_portal_create(struct alx_prep *p, const struct alx_param *params,
 		      uint32_t nparams, struct alx_portal **out)
 {
 	struct alx_session *s = p->s;
-	alx_diag_clear(&s->diag);
+	alx_session_diag_reset(s);
 	if (nparams != p->nparams)
 		return alx_session_err(s, "08P01",
 				       "bind message supplies %u parameters, "
@@ -502,7 +537,7 @@ int alx_portal_create(struct alx_prep *p, const struct alx_param *params,
 	p->nportals++;
 	int rc = 0;
 	pt->nparams = nparams;
-	pt->params = alx_arena_calloc(&pt->a, nparams + 1, sizeof(*pt->params));
+	pt->params = portal_params(pt, nparams);
 	if (pt->params == NULL)
 		rc = oom(s);
 	for (uint32_t i = 0; rc == 0 && i < nparams; i++)
@@ -606,6 +641,7 @@ void alx_portal_destroy(struct alx_portal *pt)
 	alx_arena_fini(&pt->a);
 	alx_arena_fini(&pt->texta);
 	alx_arena_fini(&pt->na);
+	alx_free(s->db->rt, pt->pbuf);
 	alx_free(s->db->rt, pt);
 }
 
@@ -644,7 +680,7 @@ int alx_portal_rebind(struct alx_portal *pt, const struct alx_param *params,
 {
 	struct alx_session *s = pt->s;
 	struct alx_prep *p = pt->prep;
-	alx_diag_clear(&s->diag);
+	alx_session_diag_reset(s);
 	if (nparams != p->nparams)
 		return alx_session_err(s, "08P01",
 				       "bind message supplies %u parameters, "
@@ -652,7 +688,7 @@ int alx_portal_rebind(struct alx_portal *pt, const struct alx_param *params,
 				       nparams, p->nparams);
 	alx_arena_reset(&pt->a);
 	pt->nparams = nparams;
-	pt->params = alx_arena_calloc(&pt->a, nparams + 1, sizeof(*pt->params));
+	pt->params = portal_params(pt, nparams);
 	if (pt->params == NULL)
 		return oom(s);
 	for (uint32_t i = 0; i < nparams; i++) {

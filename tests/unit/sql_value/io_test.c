@@ -383,6 +383,51 @@ static void test_utf8(void)
 	}
 }
 
+/*
+ * The check reads ASCII eight bytes at a time: a bad byte or a NUL at any
+ * position of a word, in the first or a later word or in the tail after
+ * them, is still found and shown as alone.
+ */
+static void test_utf8_words(void)
+{
+	for (size_t len = 8; len <= 19; len++) {
+		for (size_t pos = 0; pos < len; pos++) {
+			static const uint8_t bad[] = {0x00, 0x80, 0xff};
+			for (size_t b = 0; b < sizeof(bad); b++) {
+				uint8_t buf[32];
+				memset(buf, 'a' + (int)(pos % 26), len);
+				buf[pos] = bad[b];
+				alopex_diag d;
+				int rc = alx_utf8_check(buf, len, &d);
+				CU_ASSERT_EQUAL(rc, ALOPEX_ESQL);
+				char want[128];
+				snprintf(want, sizeof(want),
+					 "invalid byte sequence for encoding "
+					 "\"UTF8\": 0x%02x",
+					 bad[b]);
+				CU_ASSERT_STRING_EQUAL(d.message, want);
+			}
+			/* A valid two-byte character at pos, and 0x7f. */
+			uint8_t ok[32];
+			memset(ok, 0x7f, len + 1);
+			if (pos + 1 < len) {
+				ok[pos] = 0xc3;
+				ok[pos + 1] = 0xa9;
+			}
+			alopex_diag d;
+			CU_ASSERT_EQUAL(alx_utf8_check(ok, len, &d), 0);
+		}
+	}
+	/* A sequence cut by the end, after whole ASCII words. */
+	alopex_diag d;
+	CU_ASSERT_EQUAL(alx_utf8_check((const uint8_t *)"abcdefghijklmnop"
+							"\xe2\x82",
+				       18, &d),
+			ALOPEX_ESQL);
+	CU_ASSERT_STRING_EQUAL(d.message, "invalid byte sequence for encoding "
+					  "\"UTF8\": 0xe2 0x82");
+}
+
 /* The other modules' types go through alx_value_in/out too. */
 static void test_delegated_types(void)
 {
@@ -421,6 +466,7 @@ static const struct alx_test_case io_cases[] = {
 	{"float_shortest", test_float_shortest},
 	{"type_names", test_type_names},
 	{"utf8", test_utf8},
+	{"utf8_words", test_utf8_words},
 	{"delegated_types", test_delegated_types},
 	{NULL, NULL},
 };
