@@ -10,16 +10,20 @@
  *   sql_regress --print SCRIPT.sql        print the output
  *
  * Statements are split where psql splits them: at a ';' outside quotes,
- * comments and parentheses (and at the end of the file).
+ * comments and parentheses (and at the end of the file). COPY ... TO STDOUT
+ * prints its lines; COPY ... FROM STDIN reads the lines that follow it, up
+ * to "\.", as psql does.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alopex.h"
 #include "alx_test.h"
 #include "alx_test_db.h"
 #include "sql/sql_session.h"
+#include "sql/sql_session_int.h" /* a portal's COPY_OUT state */
 
 struct out {
 	char *buf;
@@ -223,6 +227,8 @@ static int on_row(void *arg, struct alx_portal *pt, const struct alx_value *row)
 	return 0;
 }
 
+static void print_error(struct alx_session *s, struct out *o);
+
 static void run_stmt(struct alx_session *s, struct out *o, const char *sql,
 		     size_t len)
 {
@@ -232,6 +238,93 @@ static void run_stmt(struct alx_session *s, struct out *o, const char *sql,
 		print_notice(&r, s);
 	if (rc == 0)
 		return;
+	print_error(s, o);
+}
+
+/* Whether a statement is COPY ... FROM STDIN / TO STDOUT: psql runs
+ * those through the COPY sub-protocol. */
+static bool is_copy(const char *p, size_t n, bool *from)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (p[i] == '-' && i + 1 < n && p[i + 1] == '-') {
+			while (i < n && p[i] != '\n')
+				i++;
+		} else if (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
+			   p[i] == '\r') {
+			i++;
+		} else {
+			break;
+		}
+	}
+	if (n - i < 5 || strncasecmp(p + i, "copy", 4) != 0 ||
+	    !(p[i + 4] == ' ' || p[i + 4] == '\t' || p[i + 4] == '\n'))
+		return false;
+	for (size_t j = i; j + 5 <= n; j++) {
+		if (strncasecmp(p + j, "stdin", 5) == 0) {
+			*from = true;
+			return true;
+		}
+		if (j + 6 <= n && strncasecmp(p + j, "stdout", 6) == 0) {
+			*from = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* COPY as psql drives it: FROM STDIN is fed the data lines that followed
+ * the statement (up to "\."), TO STDOUT prints its lines and no tag. */
+static void run_copy(struct alx_session *s, struct out *o, const char *sql,
+		     size_t len, const char *data, size_t dlen)
+{
+	struct alx_prep *p = NULL;
+	struct alx_portal *pt = NULL;
+	const struct alx_value *row;
+	struct alx_copy_info ci;
+	int rc = alx_session_prepare(s, sql, len, NULL, 0, &p);
+	if (rc == 0)
+		rc = alx_portal_create(p, NULL, 0, &pt);
+	if (rc == 0)
+		rc = alx_portal_next(pt, &row);
+	/* the first call starts the COPY: FROM then wants data (AGAIN), TO
+	 * is read with alx_portal_copy_out (next refuses, as the server's
+	 * portal_next knows) */
+	bool out = rc < 0 && pt != NULL && pt->state == ALX_PT_COPY_OUT;
+	if ((rc == ALOPEX_AGAIN && alx_portal_copy_info(pt, &ci) == 0 &&
+	     ci.from) ||
+	    out) {
+		rc = 0;
+		if (!out) {
+			rc = alx_portal_copy_in(pt, data, dlen);
+			if (rc == 0)
+				rc = alx_portal_copy_done(pt);
+			if (rc == 0) {
+				emits(o, alx_portal_tag(pt));
+				emits(o, "\n");
+			}
+		} else {
+			const void *line;
+			size_t n;
+			while ((rc = alx_portal_copy_out(pt, &line, &n)) ==
+			       ALOPEX_ROW)
+				emit(o, line, n);
+			if (rc == ALOPEX_DONE)
+				rc = 0;
+		}
+	} else if (rc == ALOPEX_DONE || rc == ALOPEX_ROW) {
+		rc = 0; /* not a COPY after all */
+	}
+	if (rc != 0)
+		print_error(s, o);
+	if (pt != NULL)
+		alx_portal_destroy(pt);
+	if (p != NULL)
+		alx_prep_destroy(p);
+}
+
+static void print_error(struct alx_session *s, struct out *o)
+{
 	const alopex_diag *d = alx_session_diag(s);
 	const char *msg = d->message;
 	const char *nl = strchr(msg, '\n');
@@ -239,7 +332,8 @@ static void run_stmt(struct alx_session *s, struct out *o, const char *sql,
 	snprintf(line, sizeof(line), "ERROR:  %s: %.*s\n", d->sqlstate,
 		 nl ? (int)(nl - msg) : (int)strlen(msg), msg);
 	emits(o, line);
-	if (nl != NULL) {
+	/* regen-expected.sh drops PostgreSQL's CONTEXT lines */
+	if (nl != NULL && strncmp(nl + 1, "CONTEXT:", 8) != 0) {
 		snprintf(line, sizeof(line), "DETAIL:  %s\n", nl + 1);
 		emits(o, line);
 	}
@@ -331,9 +425,37 @@ static int run_script(const char *path, struct out *o)
 				emits(o, "\n");
 				line_start = eol + 1;
 			}
-			if (!blank(text + stmt_start, stop - stmt_start))
+			bool from = false;
+			if (is_copy(text + stmt_start, stop - stmt_start,
+				    &from)) {
+				/* FROM STDIN: the lines up to "\." are data,
+				 * not echoed (as psql) */
+				size_t d0 = line_start, d1 = d0, next = d0;
+				while (from && next < len) {
+					size_t e = next;
+					while (e < len && text[e] != '\n')
+						e++;
+					if (e - next == 2 &&
+					    memcmp(text + next, "\\.", 2) ==
+						    0) {
+						next = e < len ? e + 1 : e;
+						break;
+					}
+					next = e < len ? e + 1 : e;
+					d1 = next;
+				}
+				run_copy(s, o, text + stmt_start,
+					 stop - stmt_start, text + d0, d1 - d0);
+				if (from) {
+					line_start = next;
+					stop = next;
+					i = next - 1;
+				}
+			} else if (!blank(text + stmt_start,
+					  stop - stmt_start)) {
 				run_stmt(s, o, text + stmt_start,
 					 stop - stmt_start);
+			}
 			stmt_start = stop;
 			continue;
 		}
@@ -347,8 +469,13 @@ static int run_script(const char *path, struct out *o)
 		emit(o, text + line_start, len - line_start);
 		emits(o, "\n");
 	}
-	if (stmt_start < len && !blank(text + stmt_start, len - stmt_start))
-		run_stmt(s, o, text + stmt_start, len - stmt_start);
+	if (stmt_start < len && !blank(text + stmt_start, len - stmt_start)) {
+		/* psql sends its buffer without the last line's newline */
+		size_t end = len;
+		if (end > stmt_start && text[end - 1] == '\n')
+			end--;
+		run_stmt(s, o, text + stmt_start, end - stmt_start);
+	}
 	alx_session_destroy(s);
 	rc = alopex_close(db);
 	if (rc != 0)

@@ -139,6 +139,11 @@ struct alx_agg {
 	struct alx_bx *arg2;   /* string_agg delimiter */
 	struct alx_bx *filter; /* FILTER (WHERE ...) */
 	struct alx_type type;  /* result */
+	/* string_agg(x, d ORDER BY k, ...): the keys, over the FROM row */
+	uint32_t norder;
+	struct alx_bx **order;
+	bool *order_desc;
+	bool *nulls_first;
 };
 
 enum alx_rte_kind {

@@ -910,6 +910,10 @@ static int bind_like(struct alx_bind_ctx *b, struct alx_scope *sc,
 				tname(e->args[0]->type, b1),
 				x->u.like.kind == ALX_SQL_LIKE ? "~~" : "~~*",
 				tname(e->args[1]->type, b2));
+		/* PostgreSQL's bpchar ~~ text matches the padded value: only
+		 * the pattern and escape lose CHAR(n)'s trailing spaces. */
+		if (i == 0 && t == ALX_T_BPCHAR)
+			continue;
 		rc = alx_bind_coerce(b, &e->args[i], alx_type_make(ALX_T_TEXT),
 				     ALX_CAST_IMPLICIT, NULL);
 		if (rc != 0)

@@ -328,19 +328,28 @@ int alx_bind_agg(struct alx_bind_ctx *b, struct alx_scope *sc,
 	uint32_t n = x->u.func.args.n;
 	int rc = 0;
 	if (x->u.func.star) {
-		if (kind != ALX_AGG_COUNT)
+		if (kind != ALX_AGG_COUNT) /* PostgreSQL's words for f(*) */
 			return alx_bind_err(b, "42883",
-					    "function %s(*) does not exist",
+					    "function %s() does not exist",
 					    name);
 		ag->kind = ALX_AGG_COUNT_STAR;
 		ag->type = alx_type_make(ALX_T_INT8);
 	} else {
 		uint32_t want = kind == ALX_AGG_STRING_AGG ? 2 : 1;
-		if (n != want)
-			return alx_bind_err(b, "42883",
-					    "function %s with %u arguments "
-					    "does not exist",
-					    name, n);
+		if (n != want) {
+			/* PostgreSQL names the argument types */
+			struct alx_bx **args =
+				alx_arena_calloc(b->a, n + 1, sizeof(*args));
+			if (args == NULL)
+				return alx_bind_oom(b);
+			for (uint32_t i = 0; i < n; i++) {
+				rc = alx_bind_expr(b, sc, x->u.func.args.v[i],
+						   ALX_ECTX_AGG_ARG, &args[i]);
+				if (rc != 0)
+					return rc;
+			}
+			return alx_func_no_match(b, name, args, n);
+		}
 		rc = alx_bind_expr(b, sc, x->u.func.args.v[0], ALX_ECTX_AGG_ARG,
 				   &ag->arg);
 		if (rc == 0 && n == 2)
@@ -355,13 +364,11 @@ int alx_bind_agg(struct alx_bind_ctx *b, struct alx_scope *sc,
 			break;
 		case ALX_AGG_SUM:
 		case ALX_AGG_AVG:
-			if (t == ALX_T_UNKNOWN) {
-				rc = alx_bind_coerce(
-					b, &ag->arg,
-					alx_type_make(ALX_T_NUMERIC),
-					ALX_CAST_IMPLICIT, NULL);
-				t = ALX_T_NUMERIC;
-			}
+			if (t == ALX_T_UNKNOWN) /* as PostgreSQL: no guess */
+				return alx_bind_err(b, "42725",
+						    "function %s(unknown) is "
+						    "not unique",
+						    name);
 			if (t == ALX_T_INT2 || t == ALX_T_INT4)
 				ag->type = alx_type_make(
 					kind == ALX_AGG_SUM ? ALX_T_INT8
@@ -423,6 +430,32 @@ int alx_bind_agg(struct alx_bind_ctx *b, struct alx_scope *sc,
 		}
 		if (rc != 0)
 			return rc;
+	}
+	if (x->u.func.norder > 0) {
+		uint32_t k = x->u.func.norder;
+		ag->order = alx_arena_calloc(b->a, k, sizeof(*ag->order));
+		ag->order_desc = alx_arena_calloc(b->a, k, sizeof(bool));
+		ag->nulls_first = alx_arena_calloc(b->a, k, sizeof(bool));
+		if (ag->order == NULL || ag->order_desc == NULL ||
+		    ag->nulls_first == NULL)
+			return alx_bind_oom(b);
+		for (uint32_t i = 0; i < k; i++) {
+			const struct alx_sql_sortby *o = &x->u.func.order_by[i];
+			if (o->using_op.len > 0)
+				return alx_bind_err(b, "0A000",
+						    "ORDER BY ... USING is not "
+						    "supported yet");
+			rc = alx_bind_expr(b, sc, o->expr, ALX_ECTX_AGG_ARG,
+					   &ag->order[i]);
+			if (rc != 0)
+				return rc;
+			bool desc = o->dir == ALX_SQL_SORT_DESC;
+			ag->order_desc[i] = desc;
+			ag->nulls_first[i] =
+				o->nulls == ALX_SQL_NULLS_FIRST ||
+				(o->nulls == ALX_SQL_NULLS_DEFAULT && desc);
+		}
+		ag->norder = k;
 	}
 	if (x->u.func.filter != NULL) {
 		rc = alx_bind_expr(b, sc, x->u.func.filter, ALX_ECTX_AGG_ARG,
@@ -985,10 +1018,14 @@ bool alx_bq_references_outer(const struct alx_bq *q, uint32_t level)
 	for (uint32_t i = 0; i < q->ngroup; i++)
 		if (bx_refs(q->group[i], level))
 			return true;
-	for (uint32_t i = 0; i < q->naggs; i++)
+	for (uint32_t i = 0; i < q->naggs; i++) {
 		if (bx_refs(q->aggs[i]->arg, level) ||
 		    bx_refs(q->aggs[i]->arg2, level) ||
 		    bx_refs(q->aggs[i]->filter, level))
 			return true;
+		for (uint32_t k = 0; k < q->aggs[i]->norder; k++)
+			if (bx_refs(q->aggs[i]->order[k], level))
+				return true;
+	}
 	return from_refs(q->from, level);
 }

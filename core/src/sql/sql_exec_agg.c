@@ -171,6 +171,11 @@ void alx_exec_node_free_rows(struct alx_node *n)
 
 /* ---- aggregation ---------------------------------------------------------------- */
 
+struct sagg_item {
+	struct alx_value val, delim;
+	struct alx_value *keys; /* the aggregate's norder keys */
+};
+
 struct agg_state {
 	int64_t count;
 	bool has;
@@ -178,10 +183,116 @@ struct agg_state {
 	double f;
 	struct alx_value v;
 	struct alx_buf str;
+	/* string_agg with ORDER BY: the rows, sorted when the group ends */
+	struct sagg_item *items;
+	uint32_t nitems, capitems;
 	struct alx_htab *seen; /* DISTINCT */
 	float *vec;
 	uint32_t dim;
 };
+
+/* One row of an ordered string_agg: value, delimiter and keys copied into
+ * the group's memory. */
+static int sagg_add(struct alx_node *n, struct alx_ev *ev,
+		    const struct alx_agg *ag, struct agg_state *st,
+		    const struct alx_value *v)
+{
+	if (st->nitems == st->capitems) {
+		uint32_t cap = st->capitems ? st->capitems * 2 : 16;
+		struct sagg_item *p =
+			alx_arena_alloc(&n->keep, cap * sizeof(*p));
+		if (p == NULL)
+			return alx_exec_oom(n->ex);
+		if (st->nitems > 0)
+			memcpy(p, st->items, st->nitems * sizeof(*p));
+		st->items = p;
+		st->capitems = cap;
+	}
+	struct sagg_item *it = &st->items[st->nitems];
+	struct alx_value x;
+	int rc = alx_value_copy(&n->keep, v, &it->val);
+	if (rc == 0)
+		rc = alx_eval(ev, ag->arg2, &x);
+	if (rc == 0)
+		rc = alx_value_copy(&n->keep, &x, &it->delim);
+	if (rc != 0)
+		return rc;
+	it->keys = alx_arena_alloc(&n->keep, ag->norder * sizeof(*it->keys));
+	if (it->keys == NULL)
+		return alx_exec_oom(n->ex);
+	for (uint32_t k = 0; k < ag->norder; k++) {
+		rc = alx_eval(ev, ag->order[k], &x);
+		if (rc == 0)
+			rc = alx_value_copy(&n->keep, &x, &it->keys[k]);
+		if (rc != 0)
+			return rc;
+	}
+	st->nitems++;
+	st->has = true;
+	return 0;
+}
+
+static int sagg_cmp(const struct alx_agg *ag, const struct sagg_item *x,
+		    const struct sagg_item *y)
+{
+	for (uint32_t k = 0; k < ag->norder; k++) {
+		const struct alx_value *a = &x->keys[k], *b = &y->keys[k];
+		int c;
+		if (a->null || b->null)
+			c = a->null == b->null		    ? 0
+			    : a->null == ag->nulls_first[k] ? -1
+							    : 1;
+		else
+			c = ag->order_desc[k] ? -alx_value_cmp(a, b)
+					      : alx_value_cmp(a, b);
+		if (c != 0)
+			return c;
+	}
+	return 0;
+}
+
+/* Stable merge sort, then the values joined as unordered string_agg does
+ * (each value after the first preceded by its row's delimiter). */
+static int sagg_final(struct alx_node *n, const struct alx_agg *ag,
+		      struct agg_state *st, struct alx_value *out)
+{
+	uint32_t m = st->nitems;
+	struct sagg_item *a = st->items, *t = NULL;
+	if (m > 1) {
+		t = alx_arena_alloc(&n->rowa, m * sizeof(*t));
+		if (t == NULL)
+			return alx_exec_oom(n->ex);
+	}
+	for (uint32_t w = 1; w < m; w *= 2) {
+		for (uint32_t lo = 0; lo < m; lo += 2 * w) {
+			uint32_t mid = lo + w < m ? lo + w : m;
+			uint32_t hi = lo + 2 * w < m ? lo + 2 * w : m;
+			uint32_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				t[k++] = sagg_cmp(ag, &a[j], &a[i]) < 0
+						 ? a[j++]
+						 : a[i++];
+			while (i < mid)
+				t[k++] = a[i++];
+			while (j < hi)
+				t[k++] = a[j++];
+		}
+		memcpy(a, t, m * sizeof(*a));
+	}
+	struct alx_buf b;
+	alx_buf_init(&b, &n->rowa);
+	for (uint32_t i = 0; i < m; i++) {
+		const struct alx_value *d = &a[i].delim;
+		if (i > 0 && !d->null &&
+		    alx_buf_append(&b, d->u.s.ptr, d->u.s.len) != 0)
+			return alx_exec_oom(n->ex);
+		if (alx_buf_append(&b, a[i].val.u.s.ptr, a[i].val.u.s.len) != 0)
+			return alx_exec_oom(n->ex);
+	}
+	*out = alx_value_bytes(ALX_T_TEXT, b.ptr ? b.ptr : (const uint8_t *)"",
+			       b.len);
+	return 0;
+}
 
 static int agg_update(struct alx_node *n, const struct alx_agg *ag,
 		      struct agg_state *st, const struct alx_value *row)
@@ -285,6 +396,8 @@ static int agg_update(struct alx_node *n, const struct alx_agg *ag,
 		st->has = true;
 		return 0;
 	case ALX_AGG_STRING_AGG: {
+		if (ag->norder > 0)
+			return sagg_add(n, &ev, ag, st, &v);
 		if (!st->has) {
 			alx_buf_init(&st->str, &n->keep);
 		} else {
@@ -409,6 +522,8 @@ static int agg_final(struct alx_node *n, const struct alx_agg *ag,
 		return rc;
 	}
 	case ALX_AGG_STRING_AGG:
+		if (ag->norder > 0)
+			return sagg_final(n, ag, st, out);
 		*out = alx_value_bytes(ALX_T_TEXT,
 				       st->str.ptr ? st->str.ptr
 						   : (const uint8_t *)"",

@@ -91,10 +91,15 @@ static int options(struct alx_portal *pt, const struct alx_sql_copy *cp,
 		if (strcmp(n, "format") == 0) {
 			if (strcmp(v, "csv") == 0)
 				c->csv = true;
-			else if (strcmp(v, "text") != 0)
+			else if (strcmp(v, "binary") == 0)
 				return alx_session_err(s, "0A000",
 						       "COPY format \"%s\" is "
 						       "not supported",
+						       v);
+			else if (strcmp(v, "text") != 0) /* PostgreSQL's */
+				return alx_session_err(s, "22023",
+						       "COPY format \"%s\" not "
+						       "recognized",
 						       v);
 		} else if (strcmp(n, "header") == 0) {
 			c->header = d->val.kind == ALX_SQL_VAL_NONE ||
@@ -894,6 +899,8 @@ int alx_portal_copy_info(const struct alx_portal *pt, struct alx_copy_info *out)
 		uint32_t np;
 		const struct alx_type *pts;
 		const struct alx_sql_col *cols;
+		if (c->qprep == NULL) /* its start failed */
+			return ALOPEX_EMISUSE;
 		if (alx_prep_describe(c->qprep, &np, &pts, &out->ncols,
 				      &cols) != 0)
 			return ALOPEX_ESQL;

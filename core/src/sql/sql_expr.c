@@ -115,7 +115,7 @@ static int eval_like(struct alx_ev *ev, const struct alx_bx *e,
 		else if (v[2].u.s.len == 1)
 			esc = v[2].u.s.ptr[0];
 		else
-			return alx_exec_err(ev->ex, "22019",
+			return alx_exec_err(ev->ex, "22025",
 					    "invalid escape string");
 	}
 	int r = like_match(v[0].u.s.ptr, v[0].u.s.len, v[1].u.s.ptr,

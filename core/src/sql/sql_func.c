@@ -260,14 +260,19 @@ static int round_common(struct alx_ev *ev, const struct alx_bx *c,
 			int mode)
 {
 	if (a[0].type == ALX_T_NUMERIC) {
-		int scale = c->nargs > 1 ? (int)a[1].u.i : 0;
-		if (scale < -1000 || scale > 1000)
-			scale = scale < 0 ? -1000 : 1000;
-		if (scale < 0)
-			return alx_exec_err(ev->ex, "0A000",
-					    "negative scales are not "
-					    "supported");
-		return numeric_text_op(ev, &a[0], scale, mode, out);
+		int64_t scale = c->nargs > 1 ? a[1].u.i : 0;
+		if (scale < -100000 || scale > 100000) /* clamped further on */
+			scale = scale < 0 ? -100000 : 100000;
+		if (mode <= 1) {
+			struct alx_num_ref n = {a[0].u.s.ptr, a[0].u.s.len}, r;
+			int rc = alx_numeric_round(ev->a, n, (int)scale,
+						   mode == 1, &r, ev->ex->d);
+			if (rc != 0)
+				return rc;
+			*out = alx_value_bytes(ALX_T_NUMERIC, r.ptr, r.len);
+			return 0;
+		}
+		return numeric_text_op(ev, &a[0], (int)scale, mode, out);
 	}
 	double f = a[0].u.f, r;
 	switch (mode) {
@@ -321,10 +326,79 @@ static int float_result(struct alx_ev *ev, double r, struct alx_value *out)
 	return 0;
 }
 
+/* sqrt, exp, ln, log, log10, power: numeric when an argument is numeric
+ * and none is a float, else float8 (PostgreSQL's preferred type, which
+ * integers and unknowns resolve to). log(b, x) exists for numerics only. */
+static int r_fmath(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	bool fl = false, nu = false;
+	for (uint32_t i = 0; i < c->nargs; i++) {
+		int t = c->args[i]->type.id;
+		fl = fl || t == ALX_T_FLOAT4 || t == ALX_T_FLOAT8;
+		nu = nu || t == ALX_T_NUMERIC;
+	}
+	int want = nu && !fl ? ALX_T_NUMERIC : ALX_T_FLOAT8;
+	if (c->nargs == 2 && strcmp(c->u.func.def->name, "log") == 0)
+		want = ALX_T_NUMERIC;
+	c->type = alx_type_make(want);
+	int rc = 0;
+	for (uint32_t i = 0; rc == 0 && i < c->nargs; i++)
+		rc = alx_func_arg(b, c, i, want);
+	return rc;
+}
+
+static int numeric_fn(struct alx_ev *ev, int fn, const struct alx_value *x,
+		      const struct alx_value *y, struct alx_value *out)
+{
+	struct alx_num_ref nx = {x->u.s.ptr, x->u.s.len}, ny = nx, r;
+	if (y != NULL)
+		ny = (struct alx_num_ref){y->u.s.ptr, y->u.s.len};
+	int rc = alx_numeric_fn(ev->a, fn, nx, ny, &r, ev->ex->d);
+	if (rc != 0)
+		return rc;
+	*out = alx_value_bytes(ALX_T_NUMERIC, r.ptr, r.len);
+	return 0;
+}
+
+/* log(x) and log10(x) of a numeric: PostgreSQL's log(10, x). */
+static int numeric_log10(struct alx_ev *ev, const struct alx_value *x,
+			 struct alx_value *out)
+{
+	uint8_t buf[ALX_NUMERIC_INT_BUFSZ];
+	struct alx_num_ref ten;
+	alx_numeric_from_int_buf(10, buf, &ten);
+	struct alx_value t = alx_value_bytes(ALX_T_NUMERIC, ten.ptr, ten.len);
+	return numeric_fn(ev, ALX_NUMFN_LOG, &t, x, out);
+}
+
+static int f_div(struct alx_ev *ev, const struct alx_bx *c,
+		 const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	return numeric_fn(ev, ALX_NUMFN_DIV, &a[0], &a[1], out);
+}
+
+/* scale(numeric): the display scale; NULL for NaN and infinities. */
+static int f_scale(struct alx_ev *ev, const struct alx_bx *c,
+		   const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	(void)c;
+	struct alx_num_parts p;
+	alx_numeric_parts((struct alx_num_ref){a[0].u.s.ptr, a[0].u.s.len}, &p);
+	if (p.kind >= ALX_NUM_NAN)
+		*out = alx_value_null(ALX_T_INT4);
+	else
+		*out = alx_value_int(ALX_T_INT4, p.dscale);
+	return 0;
+}
+
 static int f_sqrt(struct alx_ev *ev, const struct alx_bx *c,
 		  const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
+	if (a[0].type == ALX_T_NUMERIC)
+		return numeric_fn(ev, ALX_NUMFN_SQRT, &a[0], NULL, out);
 	if (a[0].u.f < 0)
 		return alx_exec_err(ev->ex, "2201F",
 				    "cannot take square root of a negative "
@@ -343,6 +417,8 @@ static int f_exp(struct alx_ev *ev, const struct alx_bx *c,
 		 const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
+	if (a[0].type == ALX_T_NUMERIC)
+		return numeric_fn(ev, ALX_NUMFN_EXP, &a[0], NULL, out);
 	return float_result(ev, exp(a[0].u.f), out);
 }
 
@@ -362,6 +438,8 @@ static int f_ln(struct alx_ev *ev, const struct alx_bx *c,
 		const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
+	if (a[0].type == ALX_T_NUMERIC)
+		return numeric_fn(ev, ALX_NUMFN_LN, &a[0], NULL, out);
 	int rc = log_check(ev, a[0].u.f);
 	return rc ? rc : float_result(ev, log(a[0].u.f), out);
 }
@@ -370,6 +448,10 @@ static int f_log10(struct alx_ev *ev, const struct alx_bx *c,
 		   const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
+	if (c->nargs == 2)
+		return numeric_fn(ev, ALX_NUMFN_LOG, &a[0], &a[1], out);
+	if (a[0].type == ALX_T_NUMERIC)
+		return numeric_log10(ev, &a[0], out);
 	int rc = log_check(ev, a[0].u.f);
 	return rc ? rc : float_result(ev, log10(a[0].u.f), out);
 }
@@ -378,6 +460,9 @@ static int f_power(struct alx_ev *ev, const struct alx_bx *c,
 		   const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
+	if (a[0].type == ALX_T_NUMERIC)
+		return alx_value_binop(ev->a, ALX_OP_POW, &a[0], &a[1], out,
+				       ev->ex->d);
 	double x = a[0].u.f, y = a[1].u.f;
 	if (x == 0 && y < 0)
 		return alx_exec_err(ev->ex, "2201F",
@@ -842,6 +927,30 @@ static int f_current_schema(struct alx_ev *ev, const struct alx_bx *c,
 	return 0;
 }
 
+/* current_setting(name [, missing_ok]): what SHOW name prints. */
+static int f_current_setting(struct alx_ev *ev, const struct alx_bx *c,
+			     const struct alx_value *a, struct alx_value *out)
+{
+	char name[128];
+	size_t n = a[0].u.s.len < sizeof(name) - 1 ? a[0].u.s.len
+						   : sizeof(name) - 1;
+	memcpy(name, a[0].u.s.ptr, n);
+	name[n] = '\0';
+	const char *v = alx_session_setting(ev->ex->s, name);
+	if (v == NULL && c->nargs > 1 && a[1].u.b) {
+		*out = alx_value_null(ALX_T_TEXT);
+		return 0;
+	}
+	if (v == NULL)
+		return alx_exec_err(ev->ex, "42704",
+				    "unrecognized configuration parameter "
+				    "\"%.*s\"",
+				    (int)a[0].u.s.len,
+				    (const char *)a[0].u.s.ptr);
+	*out = alx_value_bytes(ALX_T_TEXT, v, strlen(v));
+	return 0;
+}
+
 static int f_current_database(struct alx_ev *ev, const struct alx_bx *c,
 			      const struct alx_value *a, struct alx_value *out)
 {
@@ -856,9 +965,12 @@ static int r_typeof(struct alx_bind_ctx *b, struct alx_bx *c)
 {
 	char buf[80];
 	struct alx_type t = c->args[0]->type;
-	if (t.id == ALX_T_INTERVAL) /* regtype shows no fields */
-		t = alx_type_make(t.id);
+	/* regtype shows no typmod: character, not character(3) (nor the
+	 * bpchar of a typmod-less column) */
+	t = alx_type_make(t.id);
 	alx_type_sqlname(t, buf, sizeof(buf));
+	if (t.id == ALX_T_BPCHAR)
+		snprintf(buf, sizeof(buf), "character");
 	char *s = alx_arena_strdup(b->a, buf);
 	if (s == NULL)
 		return alx_bind_oom(b);
@@ -923,16 +1035,17 @@ const struct alx_func_def alx_funcs_core[] = {
 	F("ceil", 1, 1, S, ANY, ANY, ANY, ANY, r_round, f_ceil),
 	F("ceiling", 1, 1, S, ANY, ANY, ANY, ANY, r_round, f_ceil),
 	F("floor", 1, 1, S, ANY, ANY, ANY, ANY, r_round, f_floor),
-	F("sqrt", 1, 1, S, ALX_T_FLOAT8, ALX_T_FLOAT8, 0, 0, NULL, f_sqrt),
+	F("sqrt", 1, 1, S, ANY, ANY, 0, 0, r_fmath, f_sqrt),
 	F("cbrt", 1, 1, S, ALX_T_FLOAT8, ALX_T_FLOAT8, 0, 0, NULL, f_cbrt),
-	F("exp", 1, 1, S, ALX_T_FLOAT8, ALX_T_FLOAT8, 0, 0, NULL, f_exp),
-	F("ln", 1, 1, S, ALX_T_FLOAT8, ALX_T_FLOAT8, 0, 0, NULL, f_ln),
-	F("log", 1, 1, S, ALX_T_FLOAT8, ALX_T_FLOAT8, 0, 0, NULL, f_log10),
-	F("log10", 1, 1, S, ALX_T_FLOAT8, ALX_T_FLOAT8, 0, 0, NULL, f_log10),
-	F("power", 2, 2, S, ALX_T_FLOAT8, ALX_T_FLOAT8, ALX_T_FLOAT8, 0, NULL,
-	  f_power),
-	F("pow", 2, 2, S, ALX_T_FLOAT8, ALX_T_FLOAT8, ALX_T_FLOAT8, 0, NULL,
-	  f_power),
+	F("exp", 1, 1, S, ANY, ANY, 0, 0, r_fmath, f_exp),
+	F("ln", 1, 1, S, ANY, ANY, 0, 0, r_fmath, f_ln),
+	F("log", 1, 2, S, ANY, ANY, ANY, 0, r_fmath, f_log10),
+	F("log10", 1, 1, S, ANY, ANY, 0, 0, r_fmath, f_log10),
+	F("power", 2, 2, S, ANY, ANY, ANY, 0, r_fmath, f_power),
+	F("pow", 2, 2, S, ANY, ANY, ANY, 0, r_fmath, f_power),
+	F("div", 2, 2, S, ALX_T_NUMERIC, ALX_T_NUMERIC, ALX_T_NUMERIC, 0, NULL,
+	  f_div),
+	F("scale", 1, 1, S, ALX_T_INT4, ALX_T_NUMERIC, 0, 0, NULL, f_scale),
 	F("pi", 0, 0, 0, ALX_T_FLOAT8, 0, 0, 0, NULL, f_pi),
 	F("random", 0, 0, ALX_FN_VOLATILE, ALX_T_FLOAT8, 0, 0, 0, NULL,
 	  f_random),
@@ -971,6 +1084,8 @@ const struct alx_func_def alx_funcs_core[] = {
 	  f_current_schema),
 	F("current_database", 0, 0, 0, ALX_T_TEXT, 0, 0, 0, NULL,
 	  f_current_database),
+	F("current_setting", 1, 2, S | ALX_FN_STABLE, ALX_T_TEXT, ALX_T_TEXT,
+	  ALX_T_BOOL, 0, NULL, f_current_setting),
 	F("pg_typeof", 1, 1, 0, ALX_T_TEXT, ANY, 0, 0, r_typeof, f_typeof),
 	F("generate_series", 2, 3, ALX_FN_VOLATILE, ANY, ANY, ANY, ANY,
 	  r_series, f_series),

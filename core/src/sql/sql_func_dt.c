@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "sql/sql_datetime.h"
+#include "sql/sql_dt_internal.h"
 #include "sql/sql_exec_int.h"
 #include "sql/sql_func.h"
 #include "sql/sql_interval.h"
@@ -194,17 +195,125 @@ static int f_make_date(struct alx_ev *ev, const struct alx_bx *c,
 		      : snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lld BC",
 				 (long long)(y == 0 ? 0 : -y),
 				 (long long)a[1].u.i, (long long)a[2].u.i);
-	if (y == 0)
+	/* PostgreSQL's ValidateDate: errors show the internal year, where
+	 * 1 BC is 0 and 44 BC is -43. */
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
+	long long iy = y < 0 ? y + 1 : y, m = a[1].u.i, dd = a[2].u.i;
+	bool leap = iy % 4 == 0 && (iy % 100 != 0 || iy % 400 == 0);
+	if (y == 0 || m < 1 || m > 12 || dd < 1 ||
+	    dd > mdays[m - 1] + (m == 2 && leap))
 		return alx_exec_err(ev->ex, "22008",
 				    "date field value out of range: "
 				    "%lld-%02lld-%02lld",
-				    (long long)y, (long long)a[1].u.i,
-				    (long long)a[2].u.i);
+				    iy, m, dd);
 	int32_t d;
 	int rc = alx_date_in(buf, (size_t)n, &d, ev->ex->d);
-	if (rc != 0)
+	if (rc == ALOPEX_ENOMEM)
 		return rc;
+	if (rc != 0) /* a valid date past the representable range */
+		return alx_exec_err(ev->ex, "22008",
+				    "date out of range: %lld-%02lld-%02lld", iy,
+				    m, dd);
 	*out = alx_value_date(d);
+	return 0;
+}
+
+/* isfinite(date | timestamp | timestamptz | interval) */
+static int r_isfinite(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	int t = c->args[0]->type.id;
+	if (t != ALX_T_DATE && t != ALX_T_TIMESTAMP && t != ALX_T_TIMESTAMPTZ &&
+	    t != ALX_T_INTERVAL)
+		return alx_func_no_match(b, "isfinite", c->args, c->nargs);
+	return 0;
+}
+
+static int f_isfinite(struct alx_ev *ev, const struct alx_bx *c,
+		      const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	(void)c;
+	bool fin = true; /* PostgreSQL 15's intervals are all finite */
+	if (a[0].type == ALX_T_DATE)
+		fin = a[0].u.date != ALX_DATE_NOBEGIN &&
+		      a[0].u.date != ALX_DATE_NOEND;
+	else if (a[0].type != ALX_T_INTERVAL)
+		fin = a[0].u.ts != ALX_TS_NOBEGIN && a[0].u.ts != ALX_TS_NOEND;
+	*out = alx_value_bool(fin);
+	return 0;
+}
+
+/* PostgreSQL's float_time_overflows. */
+static bool time_overflows(int64_t h, int64_t mi, double sec)
+{
+	if (h < 0 || h > 24 || mi < 0 || mi >= 60 || isnan(sec))
+		return true;
+	double us = rint(sec * 1e6);
+	if (us < 0 || us > 60e6)
+		return true;
+	return (h * 60 + mi) * 60 * INT64_C(1000000) + (int64_t)us >
+	       ALX_USECS_PER_DAY;
+}
+
+static int r_make_timestamp(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	int rc = 0;
+	for (uint32_t i = 0; rc == 0 && i < 6; i++)
+		rc = alx_func_arg(b, c, i, i < 5 ? ALX_T_INT4 : ALX_T_FLOAT8);
+	return rc;
+}
+
+/* make_timestamp(year, month, day, hour, min, sec) as PostgreSQL 15's
+ * make_timestamp_internal: negative years are BC; errors show the fields
+ * as given. */
+static int f_make_timestamp(struct alx_ev *ev, const struct alx_bx *c,
+			    const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
+	long long y = a[0].u.i, m = a[1].u.i, dd = a[2].u.i, h = a[3].u.i,
+		  mi = a[4].u.i;
+	double sec = a[5].u.f;
+	long long iy = y < 0 ? y + 1 : y;
+	bool leap = iy % 4 == 0 && (iy % 100 != 0 || iy % 400 == 0);
+	if (y == 0 || m < 1 || m > 12 || dd < 1 ||
+	    dd > mdays[m - 1] + (m == 2 && leap))
+		return alx_exec_err(ev->ex, "22008",
+				    "date field value out of range: "
+				    "%lld-%02lld-%02lld",
+				    y, m, dd);
+	if (!alx_dt_valid_julian((int)iy, (int)m, (int)dd))
+		return alx_exec_err(ev->ex, "22008",
+				    "date out of range: %lld-%02lld-%02lld", y,
+				    m, dd);
+	char st[40]; /* %02g as PostgreSQL's snprintf prints it */
+	if (isnan(sec) || isinf(sec))
+		snprintf(st, sizeof(st), "%s",
+			 isnan(sec) ? "NaN"
+			 : sec > 0  ? "Infinity"
+				    : "-Infinity");
+	else
+		snprintf(st, sizeof(st), "%02g", sec);
+	if (time_overflows(h, mi, sec))
+		return alx_exec_err(ev->ex, "22008",
+				    "time field value out of range: "
+				    "%lld:%02lld:%s",
+				    h, mi, st);
+	int64_t date = alx_dt_date2j((int)iy, (int)m, (int)dd) -
+		       ALX_POSTGRES_EPOCH_JDATE;
+	int64_t time = (h * 60 + mi) * 60 * INT64_C(1000000) +
+		       (int64_t)rint(sec * 1e6);
+	int64_t ts;
+	if (__builtin_mul_overflow(date, ALX_USECS_PER_DAY, &ts) ||
+	    __builtin_add_overflow(ts, time, &ts) || (ts < 0 && date > 0) ||
+	    (ts > 0 && date < -1) || !alx_dt_valid_ts(ts))
+		return alx_exec_err(ev->ex, "22008",
+				    "timestamp out of range: "
+				    "%lld-%02lld-%02lld %lld:%02lld:%s",
+				    y, m, dd, h, mi, st);
+	*out = alx_value_ts(ALX_T_TIMESTAMP, ts);
 	return 0;
 }
 
@@ -388,6 +497,9 @@ const struct alx_func_def alx_funcs_dt[] = {
 	  f_to_timestamp),
 	F("make_date", 3, 3, S, ALX_T_DATE, ALX_T_INT4, ALX_T_INT4, ALX_T_INT4,
 	  NULL, f_make_date),
+	F("isfinite", 1, 1, S, ALX_T_BOOL, ANY, 0, 0, r_isfinite, f_isfinite),
+	F("make_timestamp", 6, 6, S, ALX_T_TIMESTAMP, ANY, ANY, ANY,
+	  r_make_timestamp, f_make_timestamp),
 	F("timezone", 2, 2, S | ST, ANY, ANY, ANY, 0, r_timezone, f_timezone),
 	F("justify_hours", 1, 1, S, IV, IV, 0, 0, NULL, f_justify),
 	F("justify_days", 1, 1, S, IV, IV, 0, 0, NULL, f_justify),

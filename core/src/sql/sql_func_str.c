@@ -1,7 +1,9 @@
 /* String functions (UTF-8 aware where PostgreSQL counts characters). */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
+#include "crypto/alx_sha256.h"
 #include "sql/sql_exec_int.h"
 #include "sql/sql_func.h"
 #include "sql/sql_session.h"
@@ -51,14 +53,20 @@ static int f_length(struct alx_ev *ev, const struct alx_bx *c,
 		    const struct alx_value *a, struct alx_value *out)
 {
 	(void)ev;
-	size_t n =
-		a[0].type == ALX_T_BYTEA ||
-				strcmp(c->u.func.def->name, "octet_length") == 0
-			? a[0].u.s.len
-			: nchars(a[0].u.s.ptr,
-				 a[0].type == ALX_T_BPCHAR
-					 ? trimmed(a[0].u.s.ptr, a[0].u.s.len)
-					 : a[0].u.s.len);
+	const char *fn = c->u.func.def->name;
+	size_t n;
+	if (fn[0] == 'b') /* bit_length: of the text, CHAR(n)'s padding cut */
+		n = 8 * (a[0].type == ALX_T_BPCHAR
+				 ? trimmed(a[0].u.s.ptr, a[0].u.s.len)
+				 : a[0].u.s.len);
+	else
+		n = a[0].type == ALX_T_BYTEA || strcmp(fn, "octet_length") == 0
+			    ? a[0].u.s.len
+			    : nchars(a[0].u.s.ptr,
+				     a[0].type == ALX_T_BPCHAR
+					     ? trimmed(a[0].u.s.ptr,
+						       a[0].u.s.len)
+					     : a[0].u.s.len);
 	*out = alx_value_int(ALX_T_INT4, (int64_t)n);
 	return 0;
 }
@@ -89,11 +97,33 @@ static int f_case(struct alx_ev *ev, const struct alx_bx *c,
 			ch = (uint8_t)(ch - 32);
 		else if (!up && ch >= 'A' && ch <= 'Z')
 			ch = (uint8_t)(ch + 32);
-		word = alnum || ch >= 0x80;
+		/* The C locale's isalnum, as PostgreSQL's initdb --no-locale:
+		 * a non-ASCII letter ends a word (initcap('élan') = éLan). */
+		word = alnum;
 		p[i] = ch;
 	}
 	*out = text(p, a[0].u.s.len);
 	return 0;
+}
+
+/* substring(s, from[, for]): a text `from` is PostgreSQL's regular
+ * expression form, which Alopex does not have: refused rather than read
+ * as a position (substring('hello', '2') is NULL there). */
+static int r_substring(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	const struct alx_bx *f = c->args[1];
+	int t = f->type.id;
+	if (f->kind != ALX_BX_PARAM &&
+	    (t == ALX_T_UNKNOWN || t == ALX_T_TEXT || t == ALX_T_VARCHAR ||
+	     t == ALX_T_BPCHAR))
+		return alx_bind_err(b, "0A000",
+				    "substring with a regular expression is "
+				    "not supported yet");
+	/* the positions first: a mismatch names the string's own type */
+	int rc = 0;
+	for (uint32_t i = 1; rc == 0 && i < c->nargs; i++)
+		rc = alx_func_arg(b, c, i, ALX_T_INT4);
+	return rc != 0 ? rc : alx_func_arg(b, c, 0, ALX_T_TEXT);
 }
 
 static int f_substr(struct alx_ev *ev, const struct alx_bx *c,
@@ -172,6 +202,47 @@ static int f_replace(struct alx_ev *ev, const struct alx_bx *c,
 		if (alx_buf_append(&b, a[2].u.s.ptr, a[2].u.s.len) != 0)
 			return oom(ev);
 		p = f + a[1].u.s.len;
+	}
+	*out = text(b.ptr, b.len);
+	return 0;
+}
+
+/* translate(s, from, to): each character of s found in from becomes the
+ * character of to at the same place, or goes when to is shorter. */
+static int f_translate(struct alx_ev *ev, const struct alx_bx *c,
+		       const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	struct alx_buf b;
+	alx_buf_init(&b, ev->a);
+	const uint8_t *p = a[0].u.s.ptr, *fr = a[1].u.s.ptr, *to = a[2].u.s.ptr;
+	size_t len = a[0].u.s.len, fl = a[1].u.s.len, tl = a[2].u.s.len;
+	for (size_t i = 0; i < len;) {
+		size_t cl = u8len(p[i]);
+		if (cl > len - i)
+			cl = len - i;
+		size_t k = 0, j = 0;
+		bool found = false;
+		for (; j < fl; j += u8len(fr[j]), k++)
+			if (u8len(fr[j]) == cl && j + cl <= fl &&
+			    memcmp(fr + j, p + i, cl) == 0) {
+				found = true;
+				break;
+			}
+		int rc = 0;
+		if (!found) {
+			rc = alx_buf_append(&b, p + i, cl);
+		} else {
+			size_t t = char_off(to, tl, (int64_t)k);
+			if (t < tl) {
+				size_t n = u8len(to[t]);
+				rc = alx_buf_append(&b, to + t,
+						    n < tl - t ? n : tl - t);
+			}
+		}
+		if (rc != 0)
+			return oom(ev);
+		i += cl;
 	}
 	*out = text(b.ptr, b.len);
 	return 0;
@@ -503,6 +574,372 @@ static int r_to_hex(struct alx_bind_ctx *b, struct alx_bx *c)
 	return alx_func_arg(b, c, 0, t == ALX_T_INT8 ? ALX_T_INT8 : ALX_T_INT4);
 }
 
+/* quote_literal(text), quote_nullable(text): a string literal PostgreSQL
+ * reads back (E'...' when there is a backslash); quote_nullable(NULL) is
+ * the text NULL. */
+/* quote_literal(anyelement): any value through its text form. */
+static int r_quote(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	return alx_bind_coerce(b, &c->args[0], alx_type_make(ALX_T_TEXT),
+			       ALX_CAST_EXPLICIT, NULL);
+}
+
+static int f_quote_literal(struct alx_ev *ev, const struct alx_bx *c,
+			   const struct alx_value *a, struct alx_value *out)
+{
+	if (a[0].null) {
+		if (c->u.func.def->name[6] == 'n') /* quote_nullable */
+			*out = text("NULL", 4);
+		else
+			*out = alx_value_null(ALX_T_TEXT);
+		return 0;
+	}
+	const uint8_t *p = a[0].u.s.ptr;
+	size_t n = a[0].u.s.len;
+	struct alx_buf b;
+	alx_buf_init(&b, ev->a);
+	int rc = 0;
+	if (memchr(p, '\\', n) != NULL)
+		rc = alx_buf_append(&b, "E", 1);
+	if (rc == 0)
+		rc = alx_buf_append(&b, "'", 1);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (p[i] == '\'' || p[i] == '\\')
+			rc = alx_buf_append(&b, p + i, 1);
+		if (rc == 0)
+			rc = alx_buf_append(&b, p + i, 1);
+	}
+	if (rc == 0)
+		rc = alx_buf_append(&b, "'", 1);
+	if (rc != 0)
+		return oom(ev);
+	*out = text(b.ptr, b.len);
+	return 0;
+}
+
+/* ---- encode, decode ---------------------------------------------------------- */
+
+/* As PostgreSQL's encode.c: hex, base64 (a newline after each 76
+ * characters) and escape; format names in any case. */
+enum { ENC_HEX = 1, ENC_BASE64, ENC_ESCAPE };
+
+static int enc_format(struct alx_ev *ev, const struct alx_value *v)
+{
+	static const char *const names[] = {"hex", "base64", "escape"};
+	for (int i = 0; i < 3; i++)
+		if (v->u.s.len == strlen(names[i]) &&
+		    strncasecmp((const char *)v->u.s.ptr, names[i],
+				v->u.s.len) == 0)
+			return i + 1;
+	return alx_exec_err(ev->ex, "22023", "unrecognized encoding: \"%.*s\"",
+			    (int)v->u.s.len, (const char *)v->u.s.ptr);
+}
+
+static const char b64_chars[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static int f_encode(struct alx_ev *ev, const struct alx_bx *c,
+		    const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	int fmt = enc_format(ev, &a[1]);
+	if (fmt < 0)
+		return fmt;
+	const uint8_t *p = a[0].u.s.ptr;
+	size_t n = a[0].u.s.len;
+	struct alx_buf b;
+	alx_buf_init(&b, ev->a);
+	int rc = 0;
+	char q[4];
+	if (fmt == ENC_HEX) {
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			snprintf(q, sizeof(q), "%02x", p[i]);
+			rc = alx_buf_append(&b, q, 2);
+		}
+	} else if (fmt == ENC_ESCAPE) {
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			if (p[i] == 0 || p[i] >= 0x80) {
+				char o[5];
+				snprintf(o, sizeof(o), "\\%03o", p[i]);
+				rc = alx_buf_append(&b, o, 4);
+			} else if (p[i] == '\\') {
+				rc = alx_buf_append(&b, "\\\\", 2);
+			} else {
+				rc = alx_buf_append(&b, p + i, 1);
+			}
+		}
+	} else {
+		uint32_t buf = 0;
+		int pos = 2;
+		size_t line = 0;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			buf |= (uint32_t)p[i] << (pos << 3);
+			if (--pos < 0) {
+				for (int k = 0; k < 4; k++)
+					q[k] = b64_chars[(buf >> (18 - 6 * k)) &
+							 0x3f];
+				rc = alx_buf_append(&b, q, 4);
+				line += 4;
+				pos = 2;
+				buf = 0;
+			}
+			if (rc == 0 && line >= 76) {
+				rc = alx_buf_append(&b, "\n", 1);
+				line = 0;
+			}
+		}
+		if (rc == 0 && pos != 2) {
+			q[0] = b64_chars[(buf >> 18) & 0x3f];
+			q[1] = b64_chars[(buf >> 12) & 0x3f];
+			q[2] = pos == 0 ? b64_chars[(buf >> 6) & 0x3f] : '=';
+			q[3] = '=';
+			rc = alx_buf_append(&b, q, 4);
+		}
+	}
+	if (rc != 0)
+		return oom(ev);
+	*out = text(b.ptr, b.len);
+	return 0;
+}
+
+static int hex_val(uint8_t ch)
+{
+	return ch >= '0' && ch <= '9'	? ch - '0'
+	       : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+	       : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+					: -1;
+}
+
+static bool is_ws(uint8_t ch)
+{
+	return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+}
+
+static int f_decode(struct alx_ev *ev, const struct alx_bx *c,
+		    const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	int fmt = enc_format(ev, &a[1]);
+	if (fmt < 0)
+		return fmt;
+	const uint8_t *s = a[0].u.s.ptr;
+	size_t n = a[0].u.s.len, i = 0;
+	uint8_t *d = alx_arena_alloc(ev->a, n + 1);
+	if (d == NULL)
+		return oom(ev);
+	size_t len = 0;
+	if (fmt == ENC_HEX) {
+		while (i < n) {
+			if (is_ws(s[i])) {
+				i++;
+				continue;
+			}
+			int hi = hex_val(s[i]), lo;
+			if (hi < 0)
+				goto bad_hex;
+			if (++i >= n)
+				return alx_exec_err(ev->ex, "22023",
+						    "invalid hexadecimal data: "
+						    "odd number of digits");
+			if ((lo = hex_val(s[i])) < 0)
+				goto bad_hex;
+			i++;
+			d[len++] = (uint8_t)(hi << 4 | lo);
+		}
+	} else if (fmt == ENC_ESCAPE) {
+		while (i < n) {
+			if (s[i] != '\\') {
+				d[len++] = s[i++];
+			} else if (i + 3 < n && s[i + 1] >= '0' &&
+				   s[i + 1] <= '3' && s[i + 2] >= '0' &&
+				   s[i + 2] <= '7' && s[i + 3] >= '0' &&
+				   s[i + 3] <= '7') {
+				d[len++] = (uint8_t)((s[i + 1] - '0') << 6 |
+						     (s[i + 2] - '0') << 3 |
+						     (s[i + 3] - '0'));
+				i += 4;
+			} else if (i + 1 < n && s[i + 1] == '\\') {
+				d[len++] = '\\';
+				i += 2;
+			} else {
+				return alx_exec_err(ev->ex, "22P02",
+						    "invalid input syntax for "
+						    "type bytea");
+			}
+		}
+	} else {
+		uint32_t buf = 0;
+		int pos = 0, end = 0;
+		for (; i < n; i++) {
+			uint8_t ch = s[i];
+			int v = 0;
+			if (is_ws(ch))
+				continue;
+			if (ch == '=') {
+				if (end == 0) {
+					if (pos == 2)
+						end = 1;
+					else if (pos == 3)
+						end = 2;
+					else
+						return alx_exec_err(
+							ev->ex, "22023",
+							"unexpected \"=\" "
+							"while decoding base64 "
+							"sequence");
+				}
+			} else {
+				const char *f =
+					ch != 0 ? strchr(b64_chars, ch) : NULL;
+				if (f == NULL)
+					return alx_exec_err(
+						ev->ex, "22023",
+						"invalid symbol \"%.*s\" found "
+						"while decoding base64 "
+						"sequence",
+						(int)u8len(ch) <= (int)(n - i)
+							? (int)u8len(ch)
+							: (int)(n - i),
+						(const char *)s + i);
+				v = (int)(f - b64_chars);
+			}
+			buf = (buf << 6) + (uint32_t)v;
+			if (++pos == 4) {
+				d[len++] = (uint8_t)(buf >> 16);
+				if (end == 0 || end > 1)
+					d[len++] = (uint8_t)(buf >> 8);
+				if (end == 0 || end > 2)
+					d[len++] = (uint8_t)buf;
+				buf = 0;
+				pos = 0;
+			}
+		}
+		if (pos != 0)
+			return alx_exec_err(ev->ex, "22023",
+					    "invalid base64 end sequence");
+	}
+	*out = alx_value_bytes(ALX_T_BYTEA, d, len);
+	return 0;
+bad_hex:
+	return alx_exec_err(ev->ex, "22023",
+			    "invalid hexadecimal digit: \"%.*s\"",
+			    (int)u8len(s[i]) <= (int)(n - i) ? (int)u8len(s[i])
+							     : (int)(n - i),
+			    (const char *)s + i);
+}
+
+/* ---- md5, sha256 ----------------------------------------------------------- */
+
+/* MD5 (RFC 1321), written from the specification: md5() only, never for
+ * security. */
+static const uint32_t md5_k[64] = {
+	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a,
+	0xa8304613, 0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
+	0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340,
+	0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8,
+	0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
+	0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
+	0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92,
+	0xffeff47d, 0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
+	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+static const uint8_t md5_r[16] = {7, 12, 17, 22, 5, 9,	14, 20,
+				  4, 11, 16, 23, 6, 10, 15, 21};
+
+static void md5_block(uint32_t h[4], const uint8_t *p)
+{
+	uint32_t w[16];
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+		       (uint32_t)p[4 * i + 2] << 16 |
+		       (uint32_t)p[4 * i + 3] << 24;
+	uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+	for (int i = 0; i < 64; i++) {
+		uint32_t f;
+		int g;
+		if (i < 16) {
+			f = (b & c) | (~b & d);
+			g = i;
+		} else if (i < 32) {
+			f = (d & b) | (~d & c);
+			g = (5 * i + 1) % 16;
+		} else if (i < 48) {
+			f = b ^ c ^ d;
+			g = (3 * i + 5) % 16;
+		} else {
+			f = c ^ (b | ~d);
+			g = (7 * i) % 16;
+		}
+		uint32_t t = d, x = a + f + md5_k[i] + w[g];
+		int r = md5_r[(i / 16) * 4 + i % 4];
+		d = c;
+		c = b;
+		b = b + ((x << r) | (x >> (32 - r)));
+		a = t;
+	}
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+}
+
+static void md5_digest(const uint8_t *p, size_t len, uint8_t out[16])
+{
+	uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+	size_t i = 0;
+	for (; len - i >= 64; i += 64)
+		md5_block(h, p + i);
+	uint8_t tail[128] = {0};
+	size_t r = len - i, tl = r + 9 <= 64 ? 64 : 128;
+	if (r > 0)
+		memcpy(tail, p + i, r);
+	tail[r] = 0x80;
+	uint64_t bits = (uint64_t)len * 8;
+	for (int k = 0; k < 8; k++)
+		tail[tl - 8 + (size_t)k] = (uint8_t)(bits >> (8 * k));
+	md5_block(h, tail);
+	if (tl == 128)
+		md5_block(h, tail + 64);
+	for (int k = 0; k < 16; k++)
+		out[k] = (uint8_t)(h[k / 4] >> (8 * (k % 4)));
+}
+
+static int r_md5(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	if (c->args[0]->type.id == ALX_T_BYTEA)
+		return 0;
+	return alx_func_arg(b, c, 0, ALX_T_TEXT);
+}
+
+/* md5(text | bytea): the digest in lowercase hex, as text. */
+static int f_md5(struct alx_ev *ev, const struct alx_bx *c,
+		 const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	uint8_t d[16];
+	md5_digest(a[0].u.s.ptr, a[0].u.s.len, d);
+	char *hex = alx_arena_alloc(ev->a, 33);
+	if (hex == NULL)
+		return oom(ev);
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	*out = text(hex, 32);
+	return 0;
+}
+
+static int f_sha256(struct alx_ev *ev, const struct alx_bx *c,
+		    const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	uint8_t *d = alx_arena_alloc(ev->a, ALX_SHA256_LEN);
+	if (d == NULL)
+		return oom(ev);
+	alx_sha256(a[0].u.s.ptr, a[0].u.s.len, d);
+	*out = alx_value_bytes(ALX_T_BYTEA, d, ALX_SHA256_LEN);
+	return 0;
+}
+
 #define F(n, mn, mx, fl, ret, a0, a1, a2, res, ev)        \
 	{                                                 \
 		n, mn, mx, fl, ret, {a0, a1, a2}, res, ev \
@@ -516,11 +953,21 @@ const struct alx_func_def alx_funcs_str[] = {
 	F("char_length", 1, 1, S, I, T, 0, 0, r_length, f_length),
 	F("character_length", 1, 1, S, I, T, 0, 0, r_length, f_length),
 	F("octet_length", 1, 1, S, I, T, 0, 0, r_length, f_length),
+	F("bit_length", 1, 1, S, I, T, 0, 0, r_length, f_length),
+	F("translate", 3, 3, S, T, T, T, T, NULL, f_translate),
+	F("md5", 1, 1, S, T, ALX_T_ANY, 0, 0, r_md5, f_md5),
+	F("quote_literal", 1, 1, S, T, ALX_T_ANY, 0, 0, r_quote,
+	  f_quote_literal),
+	F("quote_nullable", 1, 1, 0, T, ALX_T_ANY, 0, 0, r_quote,
+	  f_quote_literal),
+	F("sha256", 1, 1, S, ALX_T_BYTEA, ALX_T_BYTEA, 0, 0, NULL, f_sha256),
+	F("encode", 2, 2, S, T, ALX_T_BYTEA, T, 0, NULL, f_encode),
+	F("decode", 2, 2, S, ALX_T_BYTEA, T, T, 0, NULL, f_decode),
 	F("lower", 1, 1, S, T, T, 0, 0, NULL, f_case),
 	F("upper", 1, 1, S, T, T, 0, 0, NULL, f_case),
 	F("initcap", 1, 1, S, T, T, 0, 0, NULL, f_case),
 	F("substr", 2, 3, S, T, T, I, I, NULL, f_substr),
-	F("substring", 2, 3, S, T, T, I, I, NULL, f_substr),
+	F("substring", 2, 3, S, T, T, I, I, r_substring, f_substr),
 	F("strpos", 2, 2, S, I, T, T, 0, NULL, f_strpos),
 	F("position", 2, 2, S, I, T, T, 0, NULL, f_strpos),
 	F("replace", 3, 3, S, T, T, T, T, NULL, f_replace),

@@ -1297,6 +1297,57 @@ int alx_numeric_arith(struct alx_arena *a, int op, struct alx_num_ref x,
 	return rc;
 }
 
+int alx_numeric_fn(struct alx_arena *a, int fn, struct alx_num_ref x,
+		   struct alx_num_ref y, struct alx_num_ref *out,
+		   alopex_diag *diag)
+{
+	struct nctx c = {a, diag};
+	struct nvar vx, vy, r;
+	int rc = nv_unpack(&c, x, &vx);
+	if (rc == 0 && (fn == ALX_NUMFN_LOG || fn == ALX_NUMFN_DIV))
+		rc = nv_unpack(&c, y, &vy);
+	else
+		vy = vx;
+	if (rc != 0)
+		return rc;
+	/* ln/exp's working memory stays out of the caller's arena, as for
+	 * powers. */
+	struct alx_arena tmp;
+	alx_arena_init(&tmp, a->rt, 0);
+	struct nctx tc = {&tmp, diag};
+	rc = nv_fn(&tc, fn, &vx, &vy, &r);
+	if (rc == 0)
+		rc = nv_pack(&c, &r, out);
+	alx_arena_fini(&tmp);
+	return rc;
+}
+
+int alx_numeric_round(struct alx_arena *a, struct alx_num_ref x, int scale,
+		      bool trunc, struct alx_num_ref *out, alopex_diag *diag)
+{
+	struct nctx c = {a, diag};
+	struct nvar v;
+	int rc = nv_unpack(&c, x, &v);
+	if (rc != 0)
+		return rc;
+	if (v.sign >= ALX_NUM_NAN)
+		return nv_pack(&c, &v, out);
+	/* PostgreSQL's bounds, which keep the digit arithmetic in range */
+	if (scale < -MAX_RESULT_SCALE)
+		scale = -MAX_RESULT_SCALE;
+	if (scale > MAX_RESULT_SCALE)
+		scale = MAX_RESULT_SCALE;
+	if (trunc)
+		nv_trunc(&v, scale); /* v's digits are nv_unpack's copy */
+	else
+		rc = nv_round(&c, &v, scale);
+	if (rc != 0)
+		return rc;
+	if (scale < 0)
+		v.dscale = 0;
+	return nv_pack(&c, &v, out);
+}
+
 int alx_numeric_neg(struct alx_arena *a, struct alx_num_ref x,
 		    struct alx_num_ref *out)
 {

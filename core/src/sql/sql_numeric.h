@@ -74,6 +74,25 @@ int alx_numeric_arith(struct alx_arena *a, int op, struct alx_num_ref x,
 int alx_numeric_neg(struct alx_arena *a, struct alx_num_ref x,
 		    struct alx_num_ref *out);
 
+/* PostgreSQL 15's numeric sqrt(x), exp(x), ln(x), log(x, y) (x the base)
+ * and div(x, y): the same special values, result scales and errors
+ * (2201F, 2201E, 22012). y is read by LOG and DIV only. */
+enum alx_numeric_fn {
+	ALX_NUMFN_SQRT,
+	ALX_NUMFN_EXP,
+	ALX_NUMFN_LN,
+	ALX_NUMFN_LOG,
+	ALX_NUMFN_DIV,
+};
+int alx_numeric_fn(struct alx_arena *a, int fn, struct alx_num_ref x,
+		   struct alx_num_ref y, struct alx_num_ref *out,
+		   alopex_diag *diag);
+/* round(x, scale) or trunc(x, scale) as numeric_round/numeric_trunc: the
+ * result has scale `scale` (0 when negative: round(1234.5, -2) = 1200);
+ * NaN and infinities are returned unchanged. */
+int alx_numeric_round(struct alx_arena *a, struct alx_num_ref x, int scale,
+		      bool trunc, struct alx_num_ref *out, alopex_diag *diag);
+
 /* Conversions. To integers rounds half away from zero; out of the range
  * [min, max] is 22003 `<tname> out of range`; NaN/Infinity 0A000. */
 int alx_numeric_from_int(struct alx_arena *a, int64_t v,

@@ -66,5 +66,9 @@ double nv_to_double(const struct nvar *v);
 int nv_sqrt(struct nctx *c, const struct nvar *x, struct nvar *res, int rscale);
 int nv_power(struct nctx *c, const struct nvar *base, const struct nvar *exp,
 	     struct nvar *res);
+/* fn: enum alx_numeric_fn; y is read by ALX_NUMFN_LOG (x the base) and
+ * ALX_NUMFN_DIV only. */
+int nv_fn(struct nctx *c, int fn, const struct nvar *x, const struct nvar *y,
+	  struct nvar *res);
 
 #endif

@@ -640,3 +640,156 @@ int nv_power(struct nctx *c, const struct nvar *x, const struct nvar *y,
 		*res = r;
 	return rc;
 }
+
+static int log_error(struct nctx *c, int sign)
+{
+	return alx_sql_error(c->diag, "2201E",
+			     sign < 0 ? "cannot take logarithm of a negative "
+					"number"
+				      : "cannot take logarithm of zero");
+}
+
+/* numeric_log(base, x): ln(x) / ln(base), each ln with more digits than
+ * the result needs. */
+static int log_var(struct nctx *c, const struct nvar *base,
+		   const struct nvar *num, struct nvar *res)
+{
+	if (base->sign == ALX_NUM_NAN || num->sign == ALX_NUM_NAN)
+		return special(res, ALX_NUM_NAN);
+	int s1 = sign_of(base), s2 = sign_of(num);
+	if (base->sign >= ALX_NUM_NAN || num->sign >= ALX_NUM_NAN) {
+		if (s1 <= 0 || s2 <= 0)
+			return log_error(c, s1 < 0 || s2 < 0 ? -1 : 0);
+		if (base->sign == ALX_NUM_PINF) {
+			if (num->sign == ALX_NUM_PINF)
+				return special(res, ALX_NUM_NAN);
+			nv_zero(res);
+			res->dscale = 0;
+			return 0;
+		}
+		return special(res, ALX_NUM_PINF);
+	}
+	int bdw, ndw;
+	int rc = estimate_ln_dweight(c, base, &bdw);
+	if (rc == 0)
+		rc = estimate_ln_dweight(c, num, &ndw);
+	if (rc != 0)
+		return rc;
+	int result_dw = ndw - bdw;
+	int rscale = MIN_SIG_DIGITS - result_dw;
+	if (rscale < base->dscale)
+		rscale = base->dscale;
+	if (rscale < num->dscale)
+		rscale = num->dscale;
+	if (rscale < MIN_DISPLAY_SCALE)
+		rscale = MIN_DISPLAY_SCALE;
+	if (rscale > MAX_DISPLAY_SCALE)
+		rscale = MAX_DISPLAY_SCALE;
+	int brs = rscale + result_dw - bdw + 8;
+	int nrs = rscale + result_dw - ndw + 8;
+	struct nvar lb, ln;
+	rc = ln_var(c, base, &lb, brs > MIN_DISPLAY_SCALE ? brs : 0);
+	if (rc == 0)
+		rc = ln_var(c, num, &ln, nrs > MIN_DISPLAY_SCALE ? nrs : 0);
+	if (rc == 0)
+		rc = nv_div(c, &ln, &lb, res, rscale, true);
+	return rc;
+}
+
+/* numeric_div_trunc: the quotient truncated to an integer. */
+static int div_trunc(struct nctx *c, const struct nvar *x, const struct nvar *y,
+		     struct nvar *res)
+{
+	if (x->sign == ALX_NUM_NAN || y->sign == ALX_NUM_NAN)
+		return special(res, ALX_NUM_NAN);
+	if (x->sign >= ALX_NUM_NAN) {
+		int s2 = sign_of(y);
+		if (y->sign >= ALX_NUM_NAN)
+			return special(res, ALX_NUM_NAN);
+		if (s2 == 0)
+			return alx_sql_error(c->diag, "22012",
+					     "division by zero");
+		bool pos = (x->sign == ALX_NUM_PINF) == (s2 > 0);
+		return special(res, pos ? ALX_NUM_PINF : ALX_NUM_NINF);
+	}
+	if (y->sign >= ALX_NUM_NAN) {
+		nv_zero(res);
+		res->dscale = 0;
+		return 0;
+	}
+	return nv_div(c, x, y, res, 0, false);
+}
+
+/* numeric_sqrt, numeric_exp, numeric_ln, numeric_log and
+ * numeric_div_trunc: the special values first, then PostgreSQL's result
+ * scales. */
+int nv_fn(struct nctx *c, int fn, const struct nvar *x, const struct nvar *y,
+	  struct nvar *res)
+{
+	struct nvar r;
+	int rscale, rc;
+	bool xs = x->sign >= ALX_NUM_NAN;
+	switch (fn) {
+	case ALX_NUMFN_SQRT: {
+		if (x->sign == ALX_NUM_NINF)
+			return power_error(c, "cannot take square root of a "
+					      "negative number");
+		if (xs)
+			return special(res, x->sign);
+		int sweight = (x->weight + 1) * DEC_DIGITS / 2 - 1;
+		rscale = MIN_SIG_DIGITS - sweight;
+		break;
+	}
+	case ALX_NUMFN_EXP: {
+		if (x->sign == ALX_NUM_NINF) {
+			nv_zero(res);
+			res->dscale = 0;
+			return 0;
+		}
+		if (xs)
+			return special(res, x->sign);
+		double val = nv_to_double(x) * 0.434294481903252;
+		if (val < -MAX_RESULT_SCALE)
+			val = -MAX_RESULT_SCALE;
+		if (val > MAX_RESULT_SCALE)
+			val = MAX_RESULT_SCALE;
+		rscale = MIN_SIG_DIGITS - (int)val;
+		break;
+	}
+	case ALX_NUMFN_LN: {
+		if (x->sign == ALX_NUM_NINF)
+			return alx_sql_error(c->diag, "2201E",
+					     "cannot take logarithm of a "
+					     "negative number");
+		if (xs)
+			return special(res, x->sign);
+		int dw;
+		rc = estimate_ln_dweight(c, x, &dw);
+		if (rc != 0)
+			return rc;
+		rscale = MIN_SIG_DIGITS - dw;
+		break;
+	}
+	case ALX_NUMFN_LOG:
+		return log_var(c, x, y, res);
+	case ALX_NUMFN_DIV:
+		return div_trunc(c, x, y, res);
+	default:
+		return internal_error(c, "function");
+	}
+	if (rscale < x->dscale)
+		rscale = x->dscale;
+	if (rscale < MIN_DISPLAY_SCALE)
+		rscale = MIN_DISPLAY_SCALE;
+	if (rscale > MAX_DISPLAY_SCALE)
+		rscale = MAX_DISPLAY_SCALE;
+	if (fn == ALX_NUMFN_SQRT)
+		rc = nv_sqrt(c, x, &r, rscale);
+	else if (fn == ALX_NUMFN_EXP)
+		rc = exp_var(c, x, &r, rscale);
+	else
+		rc = ln_var(c, x, &r, rscale);
+	if (rc == 0)
+		*res = r;
+	return rc;
+}

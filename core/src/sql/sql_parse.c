@@ -687,7 +687,8 @@ int alx_sql_parse_next(struct alx_arena *a, const char *sql, size_t len,
 	if (p.err.failed)
 		return fail_diag(&p.err, sql, len, err, diag);
 	s->end = p.pos > 0 ? p.toks[p.pos - 1].end : s->start;
-	s->max_param = max_param;
+	/* PREPARE's $n belong to the statement it names, not to PREPARE */
+	s->max_param = s->kind == ALX_SQL_STMT_PREPARE ? 0 : max_param;
 	*out = s;
 	if (next != NULL)
 		*next = pp_kind(&p) == ';' ? pp_cur(&p)->end : len;

@@ -894,6 +894,8 @@ static int plan_sublinks(struct alx_bind_ctx *b, struct alx_bq *q)
 		rc = sub_bx(b, q->aggs[i]->arg);
 		if (rc == 0)
 			rc = sub_bx(b, q->aggs[i]->filter);
+		for (uint32_t k = 0; rc == 0 && k < q->aggs[i]->norder; k++)
+			rc = sub_bx(b, q->aggs[i]->order[k]);
 	}
 	for (uint32_t i = 0; rc == 0 && i < q->nrte; i++) {
 		const struct alx_rte *r = q->rtes[i];

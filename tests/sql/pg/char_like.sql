@@ -1,0 +1,34 @@
+-- CHAR(n) and VARCHAR(n): padding, comparison, length errors, LIKE on
+-- padded values, C-locale case mapping (initdb --no-locale).
+SELECT 'ab'::char(4), length('ab'::char(4)), octet_length('ab'::char(4)), 'ab'::char(4) || 'x', ('ab'::char(4))::text || 'x', 'ab  '::varchar(4) || 'x';
+SELECT 'ab'::char(4) = 'ab'::char(2), 'ab '::char(4) = 'ab'::char(4), 'ab'::char(4) < 'ab '::char(5), 'a'::char(3) = 'a  '::text, 'a'::char(3) = 'a  '::varchar;
+SELECT 'abc   '::char(3), 'abc   '::varchar(3), 'abcd'::char(3), 'abcd'::varchar(3), 'héllo'::char(3), 'héllo'::varchar(2);
+SELECT 'x'::char, 'xyz'::char, 'x'::character(2), 'x'::bpchar, pg_typeof('x'::char(2)), pg_typeof('x'::varchar(2)), pg_typeof('x'::bpchar || 'y');
+CREATE TABLE cv (c char(4), v varchar(4), t text);
+INSERT INTO cv VALUES ('ab', 'ab', 'ab'), ('ab  ', 'ab  ', 'ab  '), (NULL, NULL, NULL), ('', '', '');
+INSERT INTO cv VALUES ('abcde', 'a', 'a');
+INSERT INTO cv VALUES ('a', 'abcde', 'a');
+INSERT INTO cv VALUES ('abcd    ', 'abcd    ', 'x');
+SELECT c || '|', v || '|', t || '|', length(c), length(v) FROM cv ORDER BY t NULLS FIRST, v;
+SELECT count(DISTINCT c), count(DISTINCT v) FROM cv;
+SELECT c FROM cv WHERE c = 'ab' ORDER BY c;
+SELECT v FROM cv WHERE v = 'ab' ORDER BY v;
+SELECT upper('ab'::char(4)) || '|', lower('AB'::char(4)) || '|', trim('ab'::char(4)) || '|', 'ab'::char(4) LIKE 'ab', 'ab'::char(4) LIKE 'ab  ';
+UPDATE cv SET v = 'toolong' WHERE t = 'ab';
+UPDATE cv SET c = 'x' WHERE t = 'ab';
+SELECT c, v FROM cv ORDER BY t;
+CREATE TABLE cv2 (c char(0));
+CREATE TABLE cv3 (c varchar(10485761));
+SELECT 12345::varchar(3), 12345::char(3), true::varchar(2);
+SELECT initcap('ÉCOLE élan'), initcap('hello_world foo-bar 1st'), initcap('aBC dEF');
+SELECT 'abc'::char(4) LIKE 'abc', 'abc'::char(4) LIKE 'abc%', 'abc'::char(4) ILIKE 'ABC_', 'abc'::char(4) NOT LIKE 'abc', 'abc'::varchar(4) LIKE 'abc';
+CREATE TABLE lk (c char(5), v varchar(5));
+INSERT INTO lk VALUES ('ab', 'ab'), ('abc', 'abc  '), (NULL, NULL);
+SELECT c || '|', v || '|', c LIKE 'ab', c LIKE 'ab%', v LIKE 'abc', c LIKE v FROM lk ORDER BY v;
+SELECT 'a' LIKE 'a' ESCAPE 'xy';
+SELECT 'a' LIKE 'a' ESCAPE '';
+SELECT upper('héllo'), lower('HÉLLO'), initcap('ÉCOLE élan'), initcap('élan'), initcap('aé b'), upper('straße'), lower('İ');
+SELECT 'é' > 'z', 'É' < 'é', 'a' < 'B', 'Z' < 'a';
+SELECT 'ÉCOLE' ILIKE 'école', 'É' ILIKE 'é';
+SELECT bit_length('é'), bit_length(''), bit_length('ab'::char(4)), bit_length('\x0102'::bytea), bit_length('abc'::varchar);
+SELECT initcap('ÉCOLE élan'), initcap('hello_world foo-bar 1st'), initcap('aBC dEF'), initcap('o''neil');

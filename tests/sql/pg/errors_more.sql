@@ -1,0 +1,42 @@
+-- Errors: syntax errors at or near the right token, unknown names, wrong
+-- argument types and counts for functions and aggregates, E'' escapes.
+SELECT 1 +;
+SELEC 1;
+SELECT * FORM t;
+SELECT 1 2;
+SELECT (1;
+SELECT 1);
+SELECT 1 FROM;
+CREATE TABLE (a int);
+INSERT INTO VALUES (1);
+SELECT * FROM t WHERE;
+SELECT a,, b;
+SELECT 1e;
+SELECT 0x1G;
+SELECT 'a' 'b';
+SELECT 'a'
+'b';
+SELECT 1::nosuchtype;
+SELECT nosuch.col;
+SELECT * FROM nosuch;
+SELECT abs('x');
+SELECT abs(1, 2);
+SELECT upper(1, 2);
+SELECT NOT 1;
+SELECT 1 AND true;
+SELECT CASE WHEN 1 THEN 1 END;
+SELECT count(*), 1 FROM (SELECT 1) s GROUP BY 2;
+SELECT max(*) FROM (SELECT 1) s;
+SELECT count(1, 2);
+SELECT sum('a');
+SELECT avg(true);
+SELECT "";
+SELECT 1 WHERE 1 = ANY ('{1,2}');
+SELECT 1 LIMIT 1 LIMIT 2;
+ROLLBACK TO nosuch;
+RELEASE nosuch;
+SELECT E'\xZZ', E'\x41\n', E'\u00e9', e'it\'s', E'\101\t|', E'\U0001F600';
+SELECT E'\u12';
+SELECT E'\ud800';
+SELECT 'a' LIKE 'a' ESCAPE 'xy';
+SELECT "unterminated;

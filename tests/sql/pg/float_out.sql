@@ -1,0 +1,38 @@
+-- float4/float8 output with extra_float_digits, special values, overflow,
+-- rounding and casts.
+SET extra_float_digits = 1;
+SELECT 0.1::float8, 1.0/3::float8, 1e15::float8, 1e16::float8, 1e17::float8, 123456789012345678::float8, 1e-4::float8, 1e-5::float8, 0.0001234::float8;
+SELECT 0.1::float4, 1.0/3::float4, 1e7::float4, 1e6::float4, 16777217::float4, 3.4e38::float4, 1.4e-45::float4;
+SELECT -0.0::float8, 'NaN'::float8, 'inf'::float8, '-Infinity'::float4, 'nan'::float4;
+SELECT 1e308::float8 * 10;
+SELECT 1e-308::float8 / 1e10;
+SELECT 'x'::float8;
+SELECT '1e400'::float8;
+SELECT '1e-400'::float8;
+SELECT 3.4e39::float4;
+SELECT '3.4e39'::float4;
+SELECT 1::float8 / 0;
+SELECT 0::float8 / 0;
+SELECT 'NaN'::float8 = 'NaN'::float8, 'NaN'::float8 > 'inf'::float8, -0.0::float8 = 0.0::float8;
+SET extra_float_digits = 0;
+SELECT 0.1::float8, 1.0/3::float8, 1e15::float8, 1e16::float8, 0.1::float4, 1.0/3::float4, 123456.789::float4, 2.5e-7::float8;
+SET extra_float_digits = 3;
+SELECT 0.1::float8, 1.0/3::float8, 0.1::float4, 1e16::float8;
+SET extra_float_digits = -3;
+SELECT 0.1::float8, 1.0/3::float8, pi()::float8, 0.1::float4, 123456789::float8;
+SET extra_float_digits = -15;
+SELECT pi()::float8, 123.456::float8, 1e100::float8;
+SET extra_float_digits = 4;
+SET extra_float_digits = -16;
+RESET extra_float_digits;
+SELECT round(2.5::float8), round(-2.5::float8), round(3.5::float8), trunc(-2.7::float8), ceil(2.1::float8), floor(-2.1::float8);
+SELECT 2.7::float8::int, -2.5::float8::int, 2.5::float8::int, 3.5::float4::int, 1e10::float8::int8;
+SELECT 1e10::float8::int;
+SELECT 'NaN'::float8::int;
+SELECT 1.5::float8::numeric, 0.1::float4::numeric, 1e20::float8::numeric, 1.0/3::float8::numeric;
+SELECT 'inf'::float8::numeric;
+SELECT 1.1::float4::float8, 1.1::float8::float4;
+SELECT sqrt(2::float8), cbrt(27::float8), exp(1::float8), ln(10::float8), power(2::float8, 0.5), 10::float8 ^ 20;
+SELECT 123.456::float8::text, 1e100::float8::text, 0.1::float4::text;
+SELECT avg(x), sum(x) FROM (VALUES (0.1::float8), (0.2::float8)) v(x);
+SELECT 0.1::float8 + 0.2::float8, 0.1::float8 + 0.2::float8 = 0.3::float8;

@@ -1,0 +1,34 @@
+-- String functions: edge cases of substr, position, replace, translate,
+-- split_part, pads, initcap, concat_ws, LIKE/ILIKE escapes, COALESCE/NULLIF.
+SELECT substr('hello', 0), substr('hello', 0, 2), substr('hello', 3, 100), substr('hello', 10), substr('héllo', 2, 2), substring('hello', 2), substring('hello' FROM 2 FOR 0);
+SELECT substr('hello', 1, -1);
+SELECT position('' IN 'abc'), position('c' IN 'abc'), position('é' IN 'héllo'), strpos('abcabc', 'c'), position('x' IN NULL);
+SELECT replace('aaa', 'a', 'bb'), replace('abc', '', 'x'), replace('abc', 'b', ''), replace(NULL, 'a', 'b'), translate('12345', '143', 'ax');
+SELECT split_part('a,b,c', ',', 3), split_part('a,b,c', ',', 4), split_part('a,b,c', ',', -1), split_part('abc', '', 1), split_part('', ',', 1), split_part('a,,b', ',', 2) IS NULL;
+SELECT lpad('ab', 5, 'xy'), rpad('ab', 5, 'xy'), lpad('ab', 5, ''), lpad('héllo', 7, 'é'), lpad('abc', 0), rpad('abc', 2);
+SELECT initcap('hELLO wORLD'), initcap('o''neil mc-donald 3rd'), initcap('ÉCOLE élan'), initcap('');
+SELECT concat_ws(',', 1, 2.5, NULL, 'x'), concat_ws(NULL, 'a', 'b'), concat(), concat(NULL), concat_ws(',');
+SELECT repeat('ab', 0), repeat('', 5), repeat('é', 3), reverse('héllo'), reverse('');
+SELECT upper('héllo'), lower('HÉLLO'), length(''), length(NULL), char_length('héllo'), bit_length('é');
+SELECT left('héllo', 2), right('héllo', -2), left('abc', 10), right('abc', 0);
+SELECT trim('  x y  ') || '|', ltrim('  x') || '|', rtrim('x  ') || '|', btrim('xyxhixyx', 'xy'), trim(trailing 'x' FROM 'axxx'), trim(both FROM '  z  ') || '|';
+SELECT 'abc' || 1 || true, 1 || 'a', NULL || 'a', 'a' || NULL::int;
+SELECT 'ab' < 'abc', 'B' < 'a', 'a' < 'B', 'é' > 'z', '' < 'a', 'abc' = 'abc ';
+SELECT ascii(''), ascii('é'), chr(233), chr(0);
+SELECT 'abc' LIKE 'ABC', 'abc' ILIKE 'A_C', 'abc' NOT ILIKE 'x%', 'ab' LIKE 'a', '' LIKE '%', NULL LIKE 'a', 'a' LIKE NULL;
+SELECT 'a_b' LIKE 'a!_b' ESCAPE '!', 'axb' LIKE 'a!_b' ESCAPE '!', 'a!b' LIKE 'a!!b' ESCAPE '!', 'abc' LIKE 'abc' ESCAPE '';
+SELECT 'x' LIKE 'x' ESCAPE 'ab';
+SELECT 'aXb' LIKE 'a_b', 'aéb' LIKE 'a_b', 'ÉCOLE' ILIKE 'école', 'abc' ~~ 'a%', 'abc' ~~* 'A%', 'abc' !~~ 'a%';
+SELECT 1 IN (1, 2) AS a, 'x' IN ('x', NULL), 'y' NOT IN ('x', NULL), 'y' IN (SELECT 'y');
+SELECT coalesce(NULL, 'a', 'b'), coalesce(NULL, NULL), nullif('a', 'b'), nullif(NULL, 'a'), nullif(1, 1.0), coalesce(1, 'x');
+SELECT coalesce('x', 1);
+SELECT greatest('a', NULL, 'c'), least(1, 2.5, -1), greatest(NULL, NULL), least('b'::varchar, 'a');
+SELECT translate('12345', '143', 'ax'), translate('héllo', 'él', 'EL'), translate('abc', '', 'x'), translate('aaa', 'aa', 'bc'), translate('abc', 'abc', ''), translate(NULL, 'a', 'b');
+SELECT md5(''), md5('abc'), md5('abc'::bytea), md5('\x00ff'::bytea), md5('héllo'), md5(repeat('x', 55)), md5(repeat('x', 56)), md5(repeat('x', 63)), md5(repeat('x', 64)), md5(repeat('y', 1000));
+SELECT sha256(''::bytea), sha256('abc'), sha256('\x00'::bytea), md5(NULL), md5('a'::char(3)), md5(123::text), length(md5('q'));
+SELECT sha256('abc'::text);
+SELECT md5(1);
+SELECT quote_literal('it''s'), quote_literal('a\b'), quote_literal(''), quote_literal(NULL) IS NULL, quote_nullable(NULL), quote_nullable('x'), quote_nullable('o''k\'), quote_literal('héllo');
+SELECT quote_literal(42), quote_literal(1.50), quote_literal(true), quote_literal('2024-01-01'::date), quote_nullable(NULL::int), quote_literal('ab'::char(4));
+SELECT substring('hello', 2), substring('hello' FROM 2 FOR 3), substring('hello', 2, '2'), substring('hello', 2::int8), substring('hello'::varchar(9) FROM 2), substring('ab'::char(4), 1, 4) || '|';
+SELECT substring('hello', 2.5);
