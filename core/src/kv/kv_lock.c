@@ -197,6 +197,22 @@ static struct slot *probe(struct shard *sh, uint64_t h)
 	}
 }
 
+void alx_kv_locks_prefetch(struct alx_kv_locks *l, uint64_t h)
+{
+#if defined(__GNUC__)
+	/* Without the shard mutex: a table being regrown gives a stale
+	 * address, which a prefetch may touch harmlessly (it never faults). */
+	struct shard *sh = shard_of(l, h);
+	size_t cap = __atomic_load_n(&sh->cap, __ATOMIC_RELAXED);
+	struct slot *slots = __atomic_load_n(&sh->slots, __ATOMIC_RELAXED);
+	if (cap != 0 && slots != NULL)
+		__builtin_prefetch(&slots[(size_t)h & (cap - 1)], 1);
+#else
+	(void)l;
+	(void)h;
+#endif
+}
+
 static int grow(struct alx_runtime *rt, struct shard *sh)
 {
 	size_t cap = sh->cap ? sh->cap * 2 : 64;

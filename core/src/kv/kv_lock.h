@@ -110,5 +110,11 @@ uint64_t alx_kv_locks_version(struct alx_kv_locks *l, uint64_t h);
  * while no commit was numbered after seq (a lone writer's bulk load).
  */
 bool alx_kv_locks_newer(struct alx_kv_locks *l, uint64_t h, uint64_t seq);
+/*
+ * Ask the cache for h's slot in the lock table ahead of alx_kv_lock: a
+ * big transaction's table outgrows the cache and every new key's probe
+ * was a miss.
+ */
+void alx_kv_locks_prefetch(struct alx_kv_locks *l, uint64_t h);
 
 #endif

@@ -937,8 +937,9 @@ int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
 {
 	uint64_t h = alx_kv_lock_hash(key);
 #if defined(__GNUC__)
-	/* The pending set's slot for h, looked up and filled below: its
-	 * cache miss overlaps the row lock's. */
+	/* The lock table's and the pending set's slots for h, looked up
+	 * and filled below: their cache misses overlap. */
+	alx_kv_locks_prefetch(t->db->locks, h);
 	if (t->pend_slots_cap > 0)
 		__builtin_prefetch(
 			&t->pend_slots[(size_t)h & (t->pend_slots_cap - 1)], 1);
