@@ -183,14 +183,27 @@ void alx_test_db_close(struct alx_test_db *f)
 	memset(f, 0, sizeof(*f));
 }
 
-void alx_test_exec_at(alopex_db *db, const char *sql, const char *file,
-		      int line)
+/* alopex_exec, a failure printed with the caller's place. */
+static int exec_printed(alopex_db *db, const char *sql, const char *file,
+			int line)
 {
 	int rc = alopex_exec(db, sql);
 	if (rc != 0)
 		fprintf(stderr, "%s:%d: %s\n  -> %s %s\n", file, line, sql,
 			alopex_sqlstate(db), alopex_errmsg(db));
-	CU_ASSERT_EQUAL(rc, 0);
+	return rc;
+}
+
+void alx_test_exec_at(alopex_db *db, const char *sql, const char *file,
+		      int line)
+{
+	CU_ASSERT_EQUAL(exec_printed(db, sql, file, line), 0);
+}
+
+void alx_test_exec_fatal_at(alopex_db *db, const char *sql, const char *file,
+			    int line)
+{
+	CU_ASSERT_EQUAL_FATAL(exec_printed(db, sql, file, line), 0);
 }
 
 int alx_test_expect_error_at(alopex_db *db, const char *sql,
@@ -207,6 +220,109 @@ int alx_test_expect_error_at(alopex_db *db, const char *sql,
 	CU_ASSERT(rc < 0);
 	CU_ASSERT_STRING_EQUAL(st, sqlstate);
 	CU_ASSERT(msg_ok);
+	return rc;
+}
+
+alopex_stmt *alx_test_prepare_at(alopex_db *db, const char *sql,
+				 const char *file, int line)
+{
+	alopex_stmt *st = NULL;
+	int rc = alopex_prepare(db, sql, &st);
+	if (rc != 0)
+		fprintf(stderr, "%s:%d: prepare %s\n  -> %s %s\n", file, line,
+			sql, alopex_sqlstate(db), alopex_errmsg(db));
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	return st;
+}
+
+/* Appends a and b to buf at *n, cut at cap (*n stops at cap - 1). */
+static void text_add(char *buf, size_t cap, size_t *n, const char *a,
+		     const char *b)
+{
+	if (*n >= cap - 1)
+		return;
+	int w = snprintf(buf + *n, cap - *n, "%s%s", a, b);
+	*n = w < 0 || (size_t)w >= cap - *n ? cap - 1 : *n + (size_t)w;
+}
+
+/*
+ * The rows st has left (at most max) into buf as lines "a|b\n", NULL as
+ * "<null>", cut at cap; *len is the text's length. alopex_step's last
+ * code: ALOPEX_DONE when every row was read.
+ */
+static int rows_text(alopex_stmt *st, int max, char *buf, size_t cap,
+		     size_t *len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	int rc = ALOPEX_DONE;
+	for (int rows = 0; rows < max; rows++) {
+		rc = alopex_step(st);
+		if (rc != ALOPEX_ROW)
+			break;
+		for (int c = 0; c < alopex_column_count(st); c++) {
+			const char *t = alopex_column_text(st, c);
+			text_add(buf, cap, &n, c ? "|" : "", t ? t : "<null>");
+		}
+		text_add(buf, cap, &n, "\n", "");
+	}
+	*len = n;
+	return rc;
+}
+
+/* The buffer alx_test_stmt_lines and alx_test_query_lines fill (per
+ * thread: tests query from several threads at once). */
+static _Thread_local char lines_buf[8192];
+
+static const char *lines_error(alopex_db *db)
+{
+	snprintf(lines_buf, sizeof(lines_buf), "error %s: %s",
+		 alopex_sqlstate(db), alopex_errmsg(db));
+	return lines_buf;
+}
+
+const char *alx_test_stmt_lines(alopex_db *db, alopex_stmt *st)
+{
+	size_t n;
+	int rc = rows_text(st, 10000, lines_buf, sizeof(lines_buf), &n);
+	if (rc != ALOPEX_DONE && rc != ALOPEX_ROW)
+		return lines_error(db);
+	return lines_buf;
+}
+
+const char *alx_test_query_lines(alopex_db *db, const char *sql)
+{
+	alopex_stmt *st = NULL;
+	if (alopex_prepare(db, sql, &st) != 0)
+		return lines_error(db);
+	const char *out = alx_test_stmt_lines(db, st);
+	alopex_finalize(st);
+	return out;
+}
+
+int alx_test_suite_open(const char *tag, alopex_db **db, char **dir)
+{
+	char *d = alx_test_tmpdir(tag);
+	if (d == NULL)
+		return -1;
+	alopex_db *h = NULL;
+	alopex_diag diag = {0};
+	if (alopex_open_ex(d, NULL, &alx_test_quiet_open, &h, &diag) != 0) {
+		fprintf(stderr, "open %s: %s\n", d, diag.message);
+		alx_test_rmdir(d);
+		free(d);
+		return -1;
+	}
+	*db = h;
+	*dir = d;
+	return 0;
+}
+
+int alx_test_suite_close(alopex_db *db, char *dir)
+{
+	int rc = alopex_close(db);
+	alx_test_rmdir(dir);
+	free(dir);
 	return rc;
 }
 
@@ -246,23 +362,10 @@ const char *alx_test_query_rows(alopex_db *db, const char *sql, char *buf,
 			alopex_sqlstate(db), alopex_errmsg(db), sql);
 		return NULL;
 	}
-	size_t n = 0;
-	buf[0] = '\0';
-	int rc = ALOPEX_DONE;
-	for (int rows = 0; rows < 100000; rows++) {
-		rc = alopex_step(st);
-		if (rc != ALOPEX_ROW)
-			break;
-		if (n > 0 && n < cap - 1)
-			buf[n++] = '\n';
-		for (int c = 0; c < alopex_column_count(st); c++) {
-			const char *t = alopex_column_text(st, c);
-			n += (size_t)snprintf(buf + n, cap - n, "%s%s",
-					      c ? "|" : "", t ? t : "<null>");
-			if (n >= cap)
-				n = cap - 1;
-		}
-	}
+	size_t n;
+	int rc = rows_text(st, 100000, buf, cap, &n);
+	if (n > 0 && buf[n - 1] == '\n') /* rows joined, not ended */
+		buf[n - 1] = '\0';
 	if (rc != ALOPEX_DONE)
 		fprintf(stderr, "step failed: %s %s\n%s\n", alopex_sqlstate(db),
 			alopex_errmsg(db), sql);

@@ -122,6 +122,39 @@ const char *alx_test_query_text(alopex_db *db, const char *sql);
 const char *alx_test_query_rows(alopex_db *db, const char *sql, char *buf,
 				size_t cap);
 
+/* alopex_exec must succeed, or the test ends (FATAL): for statements the
+ * rest of the test builds on. */
+void alx_test_exec_fatal_at(alopex_db *db, const char *sql, const char *file,
+			    int line);
+#define ALX_TEST_EXEC_FATAL(db, sql) \
+	alx_test_exec_fatal_at(db, sql, __FILE__, __LINE__)
+
+/* alopex_prepare must succeed (FATAL; the SQL and error printed). */
+alopex_stmt *alx_test_prepare_at(alopex_db *db, const char *sql,
+				 const char *file, int line);
+#define ALX_TEST_PREPARE(db, sql) \
+	alx_test_prepare_at(db, sql, __FILE__, __LINE__)
+
+/*
+ * The rows st (of db) has left as lines "a|b\n" (NULL as "<null>"), at most 10000;
+ * a failed step gives "error <SQLSTATE>: <message>" instead. Into a
+ * per-thread buffer of 8 KiB (longer output is cut), valid until the next
+ * call of this or alx_test_query_lines.
+ */
+const char *alx_test_stmt_lines(alopex_db *db, alopex_stmt *st);
+/* The same for sql, prepared and finalized here; a failed prepare gives
+ * the same "error ..." text. */
+const char *alx_test_query_lines(alopex_db *db, const char *sql);
+
+/*
+ * For a suite's setup, where no CUnit assertion may run: a fresh database
+ * on the default engine in a new temporary directory named after tag. 0
+ * with both set, or -1 (the error printed) with nothing left behind.
+ */
+int alx_test_suite_open(const char *tag, alopex_db **db, char **dir);
+/* For its teardown: alopex_close's code; dir removed and freed. */
+int alx_test_suite_close(alopex_db *db, char *dir);
+
 /* Sessions (sql_session.h). */
 struct alx_session *alx_test_session(alopex_db *db); /* FATAL on failure */
 /* alx_session_execute; rows (and the end, row NULL) go to fn if not NULL. */

@@ -183,6 +183,18 @@ static int f_to_timestamp(struct alx_ev *ev, const struct alx_bx *c,
 	return 0;
 }
 
+/* PostgreSQL's ValidateDate for year y as given (negative: BC; there is
+ * no year 0), month m and day dd. */
+static bool date_fields_valid(long long y, long long m, long long dd)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31};
+	long long iy = y < 0 ? y + 1 : y;
+	bool leap = iy % 4 == 0 && (iy % 100 != 0 || iy % 400 == 0);
+	return y != 0 && m >= 1 && m <= 12 && dd >= 1 &&
+	       dd <= mdays[m - 1] + (m == 2 && leap);
+}
+
 static int f_make_date(struct alx_ev *ev, const struct alx_bx *c,
 		       const struct alx_value *a, struct alx_value *out)
 {
@@ -195,14 +207,9 @@ static int f_make_date(struct alx_ev *ev, const struct alx_bx *c,
 		      : snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lld BC",
 				 (long long)(y == 0 ? 0 : -y),
 				 (long long)a[1].u.i, (long long)a[2].u.i);
-	/* PostgreSQL's ValidateDate: errors show the internal year, where
-	 * 1 BC is 0 and 44 BC is -43. */
-	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31};
+	/* Errors show the internal year, where 1 BC is 0 and 44 BC is -43. */
 	long long iy = y < 0 ? y + 1 : y, m = a[1].u.i, dd = a[2].u.i;
-	bool leap = iy % 4 == 0 && (iy % 100 != 0 || iy % 400 == 0);
-	if (y == 0 || m < 1 || m > 12 || dd < 1 ||
-	    dd > mdays[m - 1] + (m == 2 && leap))
+	if (!date_fields_valid(y, m, dd))
 		return alx_exec_err(ev->ex, "22008",
 				    "date field value out of range: "
 				    "%lld-%02lld-%02lld",
@@ -271,15 +278,11 @@ static int f_make_timestamp(struct alx_ev *ev, const struct alx_bx *c,
 			    const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
-	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31};
 	long long y = a[0].u.i, m = a[1].u.i, dd = a[2].u.i, h = a[3].u.i,
 		  mi = a[4].u.i;
 	double sec = a[5].u.f;
 	long long iy = y < 0 ? y + 1 : y;
-	bool leap = iy % 4 == 0 && (iy % 100 != 0 || iy % 400 == 0);
-	if (y == 0 || m < 1 || m > 12 || dd < 1 ||
-	    dd > mdays[m - 1] + (m == 2 && leap))
+	if (!date_fields_valid(y, m, dd))
 		return alx_exec_err(ev->ex, "22008",
 				    "date field value out of range: "
 				    "%lld-%02lld-%02lld",

@@ -15,14 +15,14 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 
 static alopex_db *db;
 static char *dir;
 
 static int setup(void)
 {
-	dir = alx_test_tmpdir("copy_api");
-	if (dir == NULL || alopex_open(dir, NULL, &db) != 0)
+	if (alx_test_suite_open("copy_api", &db, &dir) != 0)
 		return -1;
 	return alopex_exec(db, "CREATE TABLE t (id int PRIMARY KEY, name "
 			       "text, n int DEFAULT 7, f float8, d date)");
@@ -30,42 +30,7 @@ static int setup(void)
 
 static int teardown(void)
 {
-	int rc = alopex_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
-	return rc;
-}
-
-static void exec_ok(const char *sql)
-{
-	int rc = alopex_exec(db, sql);
-	if (rc != 0)
-		fprintf(stderr, "%s: %s\n", sql, alopex_errmsg(db));
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
-/* Rows as "a|b\n" lines; NULL prints as "<null>". */
-static const char *query(const char *sql)
-{
-	static char out[8192];
-	size_t n = 0;
-	out[0] = '\0';
-	alopex_stmt *st = NULL;
-	if (alopex_prepare(db, sql, &st) != 0)
-		return alopex_errmsg(db);
-	for (int guard = 0; guard < 10000 && alopex_step(st) == ALOPEX_ROW;
-	     guard++) {
-		for (int i = 0; i < alopex_column_count(st); i++) {
-			const char *v = alopex_column_text(st, i);
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s",
-					      i ? "|" : "", v ? v : "<null>");
-		}
-		n += (size_t)snprintf(out + n, sizeof(out) - n, "\n");
-		if (n >= sizeof(out) - 1)
-			break;
-	}
-	alopex_finalize(st);
-	return out;
+	return alx_test_suite_close(db, dir);
 }
 
 /*
@@ -162,17 +127,19 @@ static void test_text_chunks(void)
 		CU_ASSERT_STRING_EQUAL(out, text_out);
 		CU_ASSERT_EQUAL(rows, 4);
 		CU_ASSERT_STRING_EQUAL(
-			query("SELECT name, n FROM t WHERE id IN (2, 4) "
-			      "ORDER BY id"),
+			alx_test_query_lines(
+				db, "SELECT name, n FROM t WHERE id IN (2, 4) "
+				    "ORDER BY id"),
 			"tab\there|<null>\nAA\\N|4\n");
-		exec_ok("TRUNCATE t");
+		ALX_TEST_EXEC_FATAL(db, "TRUNCATE t");
 	}
 	/* "\." ends the data; what follows is ignored */
 	const char ended[] = "5\tfive\t5\t5\t2005-05-05\n\\.\nnot a row\n";
 	CU_ASSERT_EQUAL(
 		copy_in("COPY t FROM STDIN", ended, strlen(ended), 4, NULL), 0);
-	CU_ASSERT_STRING_EQUAL(query("SELECT id, name FROM t"), "5|five\n");
-	exec_ok("TRUNCATE t");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT id, name FROM t"), "5|five\n");
+	ALX_TEST_EXEC_FATAL(db, "TRUNCATE t");
 }
 
 static const char csv_data[] = "id,name\n"
@@ -205,7 +172,7 @@ static void test_csv_chunks(void)
 			"id,name,n\n10,\"a,b\",7\n11,\"multi\nline\",7\n"
 			"12,\"q\"\"uote\",7\n13,,7\n14,\"\",7\n15,\\N,7\n");
 		CU_ASSERT_EQUAL(rows, 6);
-		exec_ok("TRUNCATE t");
+		ALX_TEST_EXEC_FATAL(db, "TRUNCATE t");
 	}
 }
 
@@ -244,8 +211,9 @@ static void test_out_formats(void)
 	CU_ASSERT_EQUAL(alopex_copy_read(cp, &data, &len), ALOPEX_ROW);
 	CU_ASSERT_EQUAL(alopex_copy_rows(cp), 1);
 	CU_ASSERT_EQUAL(alopex_copy_end(cp), 0);
-	CU_ASSERT_STRING_EQUAL(query("SELECT count(*) FROM t"), "10\n");
-	exec_ok("TRUNCATE t");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT count(*) FROM t"), "10\n");
+	ALX_TEST_EXEC_FATAL(db, "TRUNCATE t");
 }
 
 struct bad_case {
@@ -307,7 +275,8 @@ static const struct bad_case bad_cases[] = {
 
 static void test_bad_rows(void)
 {
-	exec_ok("INSERT INTO t (id, name) VALUES (1, 'one'), (2, 'two')");
+	ALX_TEST_EXEC_FATAL(
+		db, "INSERT INTO t (id, name) VALUES (1, 'one'), (2, 'two')");
 	const char *before = "1|one\n2|two\n";
 	for (const struct bad_case *b = bad_cases; b->sql != NULL; b++) {
 		size_t len = strlen(b->data);
@@ -323,18 +292,21 @@ static void test_bad_rows(void)
 				fprintf(stderr, "expected: %s\nactual:   %s\n",
 					b->message, alopex_errmsg(db));
 			CU_ASSERT_STRING_EQUAL(
-				query("SELECT id, name FROM t ORDER BY id"),
+				alx_test_query_lines(
+					db,
+					"SELECT id, name FROM t ORDER BY id"),
 				before);
 		}
 	}
 	/* a good row before the bad one is not kept either */
-	CU_ASSERT_STRING_EQUAL(query("SELECT count(*) FROM t"), "2\n");
-	exec_ok("TRUNCATE t");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT count(*) FROM t"), "2\n");
+	ALX_TEST_EXEC_FATAL(db, "TRUNCATE t");
 }
 
 static void test_abort(void)
 {
-	exec_ok("INSERT INTO t (id, name) VALUES (1, 'one')");
+	ALX_TEST_EXEC_FATAL(db, "INSERT INTO t (id, name) VALUES (1, 'one')");
 	alopex_copy *cp = NULL;
 	CU_ASSERT_EQUAL_FATAL(alopex_copy_begin(db, "COPY t FROM STDIN", &cp),
 			      0);
@@ -345,7 +317,9 @@ static void test_abort(void)
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "57014");
 	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db),
 			       "COPY from stdin failed: client gave up");
-	CU_ASSERT_STRING_EQUAL(query("SELECT id FROM t ORDER BY id"), "1\n");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT id FROM t ORDER BY id"),
+		"1\n");
 	alopex_copy_abort(NULL, "no-op");
 	/* aborting a COPY TO just closes it */
 	CU_ASSERT_EQUAL_FATAL(alopex_copy_begin(db, "COPY t TO STDOUT", &cp),
@@ -354,22 +328,26 @@ static void test_abort(void)
 	/* the handle works again */
 	CU_ASSERT_EQUAL(copy_in("COPY t (id) FROM STDIN", "2\n", 2, 0, NULL),
 			0);
-	CU_ASSERT_STRING_EQUAL(query("SELECT id FROM t ORDER BY id"), "1\n2\n");
-	exec_ok("TRUNCATE t");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT id FROM t ORDER BY id"),
+		"1\n2\n");
+	ALX_TEST_EXEC_FATAL(db, "TRUNCATE t");
 }
 
 static void test_block(void)
 {
 	/* rolled back with its block */
-	exec_ok("BEGIN");
+	ALX_TEST_EXEC_FATAL(db, "BEGIN");
 	CU_ASSERT_EQUAL(copy_in("COPY t (id) FROM STDIN", "1\n2\n", 4, 0, NULL),
 			0);
-	CU_ASSERT_STRING_EQUAL(query("SELECT count(*) FROM t"), "2\n");
-	exec_ok("ROLLBACK");
-	CU_ASSERT_STRING_EQUAL(query("SELECT count(*) FROM t"), "0\n");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT count(*) FROM t"), "2\n");
+	ALX_TEST_EXEC_FATAL(db, "ROLLBACK");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT count(*) FROM t"), "0\n");
 	/* a failed COPY fails the block */
-	exec_ok("BEGIN");
-	exec_ok("INSERT INTO t (id) VALUES (5)");
+	ALX_TEST_EXEC_FATAL(db, "BEGIN");
+	ALX_TEST_EXEC_FATAL(db, "INSERT INTO t (id) VALUES (5)");
 	CU_ASSERT_EQUAL(copy_in("COPY t (id) FROM STDIN", "6\nx\n", 4, 0, NULL),
 			ALOPEX_ESQL);
 	CU_ASSERT_EQUAL(alopex_exec(db, "SELECT 1"), ALOPEX_ESQL);
@@ -379,35 +357,38 @@ static void test_block(void)
 			ALOPEX_ESQL);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "25P02");
 	CU_ASSERT_PTR_NULL(cp);
-	exec_ok("ROLLBACK");
+	ALX_TEST_EXEC_FATAL(db, "ROLLBACK");
 	/* an aborted one too */
-	exec_ok("BEGIN");
+	ALX_TEST_EXEC_FATAL(db, "BEGIN");
 	CU_ASSERT_EQUAL_FATAL(
 		alopex_copy_begin(db, "COPY t (id) FROM STDIN", &cp), 0);
 	CU_ASSERT_EQUAL(alopex_copy_write(cp, "7\n", 2), 0);
 	alopex_copy_abort(cp, "stop");
 	CU_ASSERT_EQUAL(alopex_exec(db, "SELECT 1"), ALOPEX_ESQL);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "25P02");
-	exec_ok("ROLLBACK");
+	ALX_TEST_EXEC_FATAL(db, "ROLLBACK");
 	/* committed with its block */
-	exec_ok("BEGIN");
+	ALX_TEST_EXEC_FATAL(db, "BEGIN");
 	CU_ASSERT_EQUAL(copy_in("COPY t (id) FROM STDIN", "8\n9", 3, 0, NULL),
 			0);
-	exec_ok("COMMIT");
-	CU_ASSERT_STRING_EQUAL(query("SELECT id FROM t ORDER BY id"), "8\n9\n");
-	exec_ok("TRUNCATE t");
+	ALX_TEST_EXEC_FATAL(db, "COMMIT");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT id FROM t ORDER BY id"),
+		"8\n9\n");
+	ALX_TEST_EXEC_FATAL(db, "TRUNCATE t");
 }
 
 static void test_misuse(void)
 {
-	exec_ok("INSERT INTO t (id) VALUES (1)");
+	ALX_TEST_EXEC_FATAL(db, "INSERT INTO t (id) VALUES (1)");
 	alopex_copy *cp = NULL;
 	/* not a COPY: runs nothing */
 	CU_ASSERT_EQUAL(alopex_copy_begin(db, "DELETE FROM t", &cp),
 			ALOPEX_EINVAL);
 	CU_ASSERT_EQUAL(alopex_copy_begin(db, "SELECT 1", &cp), ALOPEX_EINVAL);
 	CU_ASSERT_PTR_NULL(cp);
-	CU_ASSERT_STRING_EQUAL(query("SELECT count(*) FROM t"), "1\n");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT count(*) FROM t"), "1\n");
 	CU_ASSERT_EQUAL(alopex_copy_begin(db, NULL, &cp), ALOPEX_EINVAL);
 	CU_ASSERT_EQUAL(alopex_copy_begin(db, "COPY nosuch FROM STDIN", &cp),
 			ALOPEX_ESQL);
@@ -443,8 +424,9 @@ static void test_misuse(void)
 	CU_ASSERT_EQUAL(alopex_copy_write(cp, NULL, 3), ALOPEX_EINVAL);
 	CU_ASSERT_EQUAL(alopex_copy_write(cp, "2\n3", 3), 0);
 	CU_ASSERT_EQUAL(alopex_copy_end(cp), 0);
-	CU_ASSERT_STRING_EQUAL(query("SELECT id FROM t ORDER BY id"),
-			       "1\n2\n3\n");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT id FROM t ORDER BY id"),
+		"1\n2\n3\n");
 
 	CU_ASSERT_EQUAL_FATAL(alopex_copy_begin(db,
 						"COPY t (id) TO STDOUT "
@@ -456,7 +438,7 @@ static void test_misuse(void)
 	CU_ASSERT_EQUAL(alopex_copy_end(cp), 0);
 	CU_ASSERT_EQUAL(alopex_copy_end(NULL), ALOPEX_EMISUSE);
 	CU_ASSERT_EQUAL(alopex_copy_write(NULL, "1", 1), ALOPEX_EMISUSE);
-	exec_ok("TRUNCATE t");
+	ALX_TEST_EXEC_FATAL(db, "TRUNCATE t");
 }
 
 /* Many rows in pseudo-random chunks, read back whole. */
@@ -487,9 +469,10 @@ static void test_many_rows(void)
 	CU_ASSERT_EQUAL(alopex_copy_rows(cp), N);
 	CU_ASSERT_EQUAL(alopex_copy_end(cp), 0);
 	free(buf);
-	CU_ASSERT_STRING_EQUAL(query("SELECT count(*), sum(n), min(name), "
-				     "max(id) FROM t"),
-			       "5000|22500|row\t0|4999\n");
+	CU_ASSERT_STRING_EQUAL(
+		alx_test_query_lines(db, "SELECT count(*), sum(n), min(name), "
+					 "max(id) FROM t"),
+		"5000|22500|row\t0|4999\n");
 	uint64_t rows = 0;
 	CU_ASSERT_EQUAL_FATAL(alopex_copy_begin(db, "COPY t TO STDOUT", &cp),
 			      0);
@@ -502,7 +485,7 @@ static void test_many_rows(void)
 	CU_ASSERT_EQUAL(alopex_copy_end(cp), 0);
 	CU_ASSERT_EQUAL(lines, N);
 	CU_ASSERT_EQUAL(rows, N);
-	exec_ok("TRUNCATE t");
+	ALX_TEST_EXEC_FATAL(db, "TRUNCATE t");
 }
 
 static const struct alx_test_case cases[] = {{"text_chunks", test_text_chunks},

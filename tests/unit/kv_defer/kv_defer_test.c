@@ -19,20 +19,6 @@
 #include "alx_test_kv.h"
 #include "kv/kv_txn.h"
 
-/* The number in a key made by knum, -1 for anything else. */
-static int key_num(alopex_slice k)
-{
-	if (k.len != 8 || k.ptr[0] != ALOPEX_SPACE_KV || k.ptr[1] != 'k')
-		return -1;
-	int n = 0;
-	for (size_t i = 2; i < 8; i++) {
-		if (k.ptr[i] < '0' || k.ptr[i] > '9')
-			return -1;
-		n = n * 10 + (k.ptr[i] - '0');
-	}
-	return n;
-}
-
 /* Gaps learnt from the first insert (gap_min 0). */
 static struct alx_kv_txn *begin_flags(alopex_db *db, unsigned flags)
 {
@@ -44,49 +30,6 @@ static struct alx_kv_txn *begin_flags(alopex_db *db, unsigned flags)
 static struct alx_kv_txn *begin(alopex_db *db)
 {
 	return begin_flags(db, 0);
-}
-
-/* Value of key n: "v<n>" plus a tag, so rewrites are told apart. */
-static alopex_slice val(char buf[32], int n, char tag)
-{
-	int len = snprintf(buf, 32, "v%d%c", n, tag);
-	alopex_slice s = {(const uint8_t *)buf, (size_t)len};
-	return s;
-}
-
-static void insert_ok(struct alx_kv_txn *t, int n, char tag)
-{
-	struct alx_test_key k;
-	char b[32];
-	int rc = alx_kv_txn_insert(t, alx_test_knum(&k, n), val(b, n, tag));
-	if (rc != 0)
-		fprintf(stderr, "insert %d: %s\n", n, t->diag.message);
-	CU_ASSERT_EQUAL(rc, 0);
-}
-
-/* Key n must read as value tag (0: absent) in t. */
-static void expect(struct alx_kv_txn *t, int n, char tag)
-{
-	struct alx_test_key k;
-	char b[32];
-	alopex_slice v;
-	int rc = alx_kv_txn_get(t, alx_test_knum(&k, n), &v);
-	if (tag == 0) {
-		CU_ASSERT_EQUAL(rc, ALOPEX_ENOTFOUND);
-		return;
-	}
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	alopex_slice want = val(b, n, tag);
-	CU_ASSERT_EQUAL(v.len, want.len);
-	CU_ASSERT(v.len == want.len && memcmp(v.ptr, want.ptr, v.len) == 0);
-}
-
-/* Committed state of key n, in a transaction of its own. */
-static void expect_db(alopex_db *db, int n, char tag)
-{
-	struct alx_kv_txn *t = begin_flags(db, ALX_KV_TXN_READONLY);
-	expect(t, n, tag);
-	alx_kv_txn_rollback(t);
 }
 
 /*
@@ -106,7 +49,7 @@ static int scan(struct alx_kv_txn *t, int lo, int hi, unsigned flags, int *out,
 	alopex_slice k, v;
 	int rc;
 	while ((rc = alx_kv_cursor_next(c, &k, &v)) == ALOPEX_ROW && n < cap) {
-		int num = key_num(k);
+		int num = alx_test_key_num(k);
 		char want[16];
 		int wl = snprintf(want, sizeof(want), "v%d", num);
 		CU_ASSERT(v.len == (size_t)wl + 1 &&
@@ -118,27 +61,12 @@ static int scan(struct alx_kv_txn *t, int lo, int hi, unsigned flags, int *out,
 	return n;
 }
 
-/* A permutation of 0..n-1 (an LCG shuffle: the same every run). */
-static void shuffle(int *a, int n)
-{
-	uint64_t r = 12345;
-	for (int i = 0; i < n; i++)
-		a[i] = i;
-	for (int i = n - 1; i > 0; i--) {
-		r = r * 6364136223846793005ull + 1442695040888963407ull;
-		int j = (int)((r >> 33) % (uint64_t)(i + 1));
-		int x = a[i];
-		a[i] = a[j];
-		a[j] = x;
-	}
-}
-
 /* Even keys 0..2n-2 committed with tag 'c'. */
 static void fill_even(alopex_db *db, int n)
 {
 	struct alx_kv_txn *t = begin(db);
 	for (int i = 0; i < n; i++)
-		insert_ok(t, 2 * i, 'c');
+		alx_test_kv_insert(t, 2 * i, 'c');
 	alx_test_kv_commit(t);
 }
 
@@ -151,13 +79,13 @@ static void test_read_own_writes(void)
 	fill_even(db, 50); /* 0, 2, .. 98 */
 	struct alx_kv_txn *t = begin(db);
 	int order[50];
-	shuffle(order, 50);
+	alx_test_shuffle(order, 50, 12345);
 	for (int i = 0; i < 50; i++)
-		insert_ok(t, 2 * order[i] + 1, 'p'); /* 1, 3, .. 99 */
+		alx_test_kv_insert(t, 2 * order[i] + 1, 'p'); /* 1, 3, .. 99 */
 	CU_ASSERT_EQUAL(t->npend, 50); /* none in the engine yet */
 	for (int n = 0; n < 100; n++)
-		expect(t, n, n % 2 ? 'p' : 'c');
-	expect(t, 100, 0);
+		alx_test_kv_expect(t, n, n % 2 ? 'p' : 'c');
+	alx_test_kv_expect(t, 100, 0);
 	/* the values' tags are not part of scan's check */
 	int got[128];
 	int m = scan(t, 11, 20, 0, got, 128);
@@ -165,8 +93,8 @@ static void test_read_own_writes(void)
 	for (int i = 0; i < m; i++)
 		CU_ASSERT_EQUAL(got[i], 11 + i);
 	/* more pending after the first flush */
-	insert_ok(t, 1001, 'p');
-	insert_ok(t, 1000 + 3, 'p');
+	alx_test_kv_insert(t, 1001, 'p');
+	alx_test_kv_insert(t, 1000 + 3, 'p');
 	m = scan(t, 0, 2000, ALOPEX_CURSOR_REVERSE, got, 128);
 	CU_ASSERT_EQUAL(m, 102);
 	CU_ASSERT(m > 2 && got[0] == 1003 && got[1] == 1001 && got[2] == 99);
@@ -179,16 +107,16 @@ static void test_read_own_writes(void)
 						 alx_test_knum(&b, 3000), 0,
 						 &c),
 			      0);
-	insert_ok(t, 2500, 'p');
+	alx_test_kv_insert(t, 2500, 'p');
 	alopex_slice k, v;
 	CU_ASSERT_EQUAL(alx_kv_cursor_next(c, &k, &v), ALOPEX_ROW);
-	CU_ASSERT_EQUAL(key_num(k), 2500);
+	CU_ASSERT_EQUAL(alx_test_key_num(k), 2500);
 	CU_ASSERT_EQUAL(alx_kv_cursor_next(c, &k, &v), ALOPEX_DONE);
 	alx_kv_cursor_close(c);
 	alx_test_kv_commit(t);
 	for (int n = 0; n < 100; n++)
-		expect_db(db, n, n % 2 ? 'p' : 'c');
-	expect_db(db, 2500, 'p');
+		alx_test_kv_expect_db(db, n, n % 2 ? 'p' : 'c');
+	alx_test_kv_expect_db(db, 2500, 'p');
 	alx_test_close_dir(db, dir);
 }
 
@@ -200,23 +128,19 @@ static void test_duplicates(void)
 	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	fill_even(db, 5);
 	struct alx_kv_txn *t = begin(db);
-	insert_ok(t, 7, 'a');
-	struct alx_test_key k;
-	char b[32];
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_insert(t, alx_test_knum(&k, 7), val(b, 7, 'b')),
-		ALOPEX_EEXIST);
+	alx_test_kv_insert(t, 7, 'a');
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_insert, 7, 'b'),
+			ALOPEX_EEXIST);
 	CU_ASSERT_STRING_EQUAL(t->diag.message, "key exists");
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_insert(t, alx_test_knum(&k, 4), val(b, 4, 'b')),
-		ALOPEX_EEXIST);
-	insert_ok(t, 9, 'a');
-	expect(t, 7, 'a');
-	expect(t, 4, 'c');
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_insert, 4, 'b'),
+			ALOPEX_EEXIST);
+	alx_test_kv_insert(t, 9, 'a');
+	alx_test_kv_expect(t, 7, 'a');
+	alx_test_kv_expect(t, 4, 'c');
 	alx_test_kv_commit(t);
-	expect_db(db, 7, 'a');
-	expect_db(db, 9, 'a');
-	expect_db(db, 4, 'c');
+	alx_test_kv_expect_db(db, 7, 'a');
+	alx_test_kv_expect_db(db, 9, 'a');
+	alx_test_kv_expect_db(db, 4, 'c');
 	alx_test_close_dir(db, dir);
 }
 
@@ -227,36 +151,36 @@ static void test_savepoint(void)
 	char *dir;
 	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	struct alx_kv_txn *t = begin(db);
-	insert_ok(t, 1, 'a');
-	insert_ok(t, 2, 'a');
+	alx_test_kv_insert(t, 1, 'a');
+	alx_test_kv_insert(t, 2, 'a');
 	struct alx_kv_savepoint sp;
 	CU_ASSERT_EQUAL_FATAL(alx_kv_txn_savepoint(t, &sp), 0);
-	insert_ok(t, 3, 'a');
-	insert_ok(t, 0, 'a');
-	expect(t, 3, 'a');
+	alx_test_kv_insert(t, 3, 'a');
+	alx_test_kv_insert(t, 0, 'a');
+	alx_test_kv_expect(t, 3, 'a');
 	CU_ASSERT_EQUAL(alx_kv_txn_rollback_to(t, &sp), 0);
-	expect(t, 3, 0);
-	expect(t, 0, 0);
-	expect(t, 1, 'a');
+	alx_test_kv_expect(t, 3, 0);
+	alx_test_kv_expect(t, 0, 0);
+	alx_test_kv_expect(t, 1, 'a');
 	/* the same keys again, with other values, and a flush in between */
-	insert_ok(t, 3, 'b');
+	alx_test_kv_insert(t, 3, 'b');
 	int got[8];
 	CU_ASSERT_EQUAL(scan(t, 0, 10, 0, got, 8), 3);
-	insert_ok(t, 4, 'b');
+	alx_test_kv_insert(t, 4, 'b');
 	CU_ASSERT_EQUAL(t->npend, 1);
 	CU_ASSERT_EQUAL(alx_kv_txn_rollback_to(t, &sp), 0);
 	CU_ASSERT_EQUAL(t->npend, 0);
-	expect(t, 3, 0);
-	expect(t, 4, 0);
-	insert_ok(t, 5, 'b');
+	alx_test_kv_expect(t, 3, 0);
+	alx_test_kv_expect(t, 4, 0);
+	alx_test_kv_insert(t, 5, 'b');
 	alx_kv_txn_release(t);
 	alx_test_kv_commit(t);
-	expect_db(db, 1, 'a');
-	expect_db(db, 2, 'a');
-	expect_db(db, 0, 0);
-	expect_db(db, 3, 0);
-	expect_db(db, 4, 0);
-	expect_db(db, 5, 'b');
+	alx_test_kv_expect_db(db, 1, 'a');
+	alx_test_kv_expect_db(db, 2, 'a');
+	alx_test_kv_expect_db(db, 0, 0);
+	alx_test_kv_expect_db(db, 3, 0);
+	alx_test_kv_expect_db(db, 4, 0);
+	alx_test_kv_expect_db(db, 5, 'b');
 	alx_test_close_dir(db, dir);
 }
 
@@ -267,33 +191,26 @@ static void test_put_del_pending(void)
 	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	struct alx_kv_txn *t = begin(db);
 	struct alx_test_key k;
-	char b[32];
-	insert_ok(t, 1, 'a');
-	insert_ok(t, 2, 'a');
-	insert_ok(t, 3, 'a');
-	CU_ASSERT_EQUAL(alx_kv_txn_put(t, alx_test_knum(&k, 1), val(b, 1, 'b')),
-			0);
-	expect(t, 1, 'b');
+	alx_test_kv_insert(t, 1, 'a');
+	alx_test_kv_insert(t, 2, 'a');
+	alx_test_kv_insert(t, 3, 'a');
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_put, 1, 'b'), 0);
+	alx_test_kv_expect(t, 1, 'b');
 	CU_ASSERT_EQUAL(alx_kv_txn_del(t, alx_test_knum(&k, 2)), 0);
-	expect(t, 2, 0);
+	alx_test_kv_expect(t, 2, 0);
 	CU_ASSERT_EQUAL(alx_kv_txn_del(t, alx_test_knum(&k, 2)),
 			ALOPEX_ENOTFOUND);
 	/* a fresh put waits too; a second one rewrites it */
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_put_fresh(t, alx_test_knum(&k, 4), val(b, 4, 'a')),
-		0);
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_put_fresh(t, alx_test_knum(&k, 4), val(b, 4, 'b')),
-		0);
-	expect(t, 4, 'b');
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_insert(t, alx_test_knum(&k, 4), val(b, 4, 'c')),
-		ALOPEX_EEXIST);
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_put_fresh, 4, 'a'), 0);
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_put_fresh, 4, 'b'), 0);
+	alx_test_kv_expect(t, 4, 'b');
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_insert, 4, 'c'),
+			ALOPEX_EEXIST);
 	alx_test_kv_commit(t);
-	expect_db(db, 1, 'b');
-	expect_db(db, 2, 0);
-	expect_db(db, 3, 'a');
-	expect_db(db, 4, 'b');
+	alx_test_kv_expect_db(db, 1, 'b');
+	alx_test_kv_expect_db(db, 2, 0);
+	alx_test_kv_expect_db(db, 3, 'a');
+	alx_test_kv_expect_db(db, 4, 'b');
 	alx_test_close_dir(db, dir);
 }
 
@@ -307,26 +224,29 @@ static void test_del_range(void)
 	     flags += ALX_KV_RANGE_KEYWISE) {
 		struct alx_kv_txn *t = begin(db);
 		for (int n = 1; n < 20; n += 2)
-			insert_ok(t, n, 'p');
+			alx_test_kv_insert(t, n, 'p');
 		struct alx_test_key a, b;
 		CU_ASSERT_EQUAL(alx_kv_txn_del_range(t, alx_test_knum(&a, 5),
 						     alx_test_knum(&b, 15),
 						     flags),
 				0);
 		for (int n = 0; n < 20; n++)
-			expect(t, n, n >= 5 && n < 15 ? 0 : n % 2 ? 'p' : 'c');
+			alx_test_kv_expect(t, n,
+					   n >= 5 && n < 15 ? 0
+					   : n % 2	    ? 'p'
+							    : 'c');
 		alx_kv_txn_rollback(t);
 	}
 	struct alx_kv_txn *t = begin(db);
-	insert_ok(t, 7, 'p');
+	alx_test_kv_insert(t, 7, 'p');
 	struct alx_test_key a, b;
 	CU_ASSERT_EQUAL(alx_kv_txn_del_range(t, alx_test_knum(&a, 0),
 					     alx_test_knum(&b, 100), 0),
 			0);
-	insert_ok(t, 8, 'p');
+	alx_test_kv_insert(t, 8, 'p');
 	alx_test_kv_commit(t);
 	for (int n = 0; n < 20; n++)
-		expect_db(db, n, n == 8 ? 'p' : 0);
+		alx_test_kv_expect_db(db, n, n == 8 ? 'p' : 0);
 	alx_test_close_dir(db, dir);
 }
 
@@ -350,7 +270,7 @@ static int see(void *arg, const alopex_batch *b)
 		const alopex_mutation *m = &b->mutations[i];
 		alopex_slice k = {m->key, m->klen};
 		s->op[i] = m->op;
-		s->num[i] = key_num(k);
+		s->num[i] = alx_test_key_num(k);
 		s->tag[i] = m->op == ALOPEX_MUT_PUT && m->vlen > 0
 				    ? (char)m->val[m->vlen - 1]
 				    : 0;
@@ -370,16 +290,12 @@ static void test_change_stream(void)
 	CU_ASSERT_EQUAL_FATAL(alopex_subscribe(db, see, &live, &sub), 0);
 	struct alx_kv_txn *t = begin(db);
 	struct alx_test_key k;
-	char b[32];
-	insert_ok(t, 9, 'a');
-	insert_ok(t, 5, 'a');
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_put_fresh(t, alx_test_knum(&k, 7), val(b, 7, 'f')),
-		0);
+	alx_test_kv_insert(t, 9, 'a');
+	alx_test_kv_insert(t, 5, 'a');
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_put_fresh, 7, 'f'), 0);
 	CU_ASSERT_EQUAL(alx_kv_txn_del(t, alx_test_knum(&k, 2)), 0);
-	insert_ok(t, 1, 'a');
-	CU_ASSERT_EQUAL(alx_kv_txn_put(t, alx_test_knum(&k, 5), val(b, 5, 'b')),
-			0);
+	alx_test_kv_insert(t, 1, 'a');
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_put, 5, 'b'), 0);
 	uint64_t pos = alx_test_kv_commit(t);
 	alopex_unsubscribe(db, sub);
 	CU_ASSERT_EQUAL(live.batches, 1);
@@ -417,21 +333,19 @@ static void test_concurrent_duplicate(void)
 {
 	char *dir;
 	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
-	struct alx_test_key k;
-	char b[32];
 	for (int rc_mode = 0; rc_mode < 2; rc_mode++) {
 		unsigned fl = rc_mode ? ALX_KV_TXN_READ_COMMITTED : 0;
 		int base = rc_mode ? 100 : 0;
 		struct alx_kv_txn *t1 = begin_flags(db, fl);
 		CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t1), 0);
-		expect(t1, base + 1, 0); /* the snapshot is taken */
-		insert_ok(t1, base + 2, 'x');
+		alx_test_kv_expect(t1, base + 1, 0); /* the snapshot is taken */
+		alx_test_kv_insert(t1, base + 2, 'x');
 		struct alx_kv_txn *t2 = begin(db);
-		insert_ok(t2, base + 1, 'o');
+		alx_test_kv_insert(t2, base + 1, 'o');
 		alx_test_kv_commit(t2);
 		CU_ASSERT_EQUAL(t1->npend, 1);
-		int rc = alx_kv_txn_insert(t1, alx_test_knum(&k, base + 1),
-					   val(b, base + 1, 'x'));
+		int rc =
+			alx_test_kv_write(t1, alx_kv_txn_insert, base + 1, 'x');
 		CU_ASSERT_EQUAL(t1->npend, 1); /* not deferred */
 		if (!rc_mode) {
 			CU_ASSERT_EQUAL(rc, ALOPEX_EEXIST);
@@ -439,33 +353,31 @@ static void test_concurrent_duplicate(void)
 			CU_ASSERT_EQUAL(alx_kv_txn_commit(t1, NULL, &d),
 					ALOPEX_ECONFLICT);
 			CU_ASSERT_STRING_EQUAL(d.sqlstate, "40001");
-			expect_db(db, base + 2, 0);
+			alx_test_kv_expect_db(db, base + 2, 0);
 		} else {
 			CU_ASSERT_EQUAL(rc, ALOPEX_ECONFLICT);
 			CU_ASSERT(alx_kv_txn_must_restart(t1));
 			CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t1), 0);
-			CU_ASSERT_EQUAL(alx_kv_txn_insert(
-						t1, alx_test_knum(&k, base + 1),
-						val(b, base + 1, 'x')),
+			CU_ASSERT_EQUAL(alx_test_kv_write(t1, alx_kv_txn_insert,
+							  base + 1, 'x'),
 					ALOPEX_EEXIST);
-			insert_ok(t1, base + 3, 'x');
+			alx_test_kv_insert(t1, base + 3, 'x');
 			alx_test_kv_commit(t1);
-			expect_db(db, base + 2, 'x');
-			expect_db(db, base + 3, 'x');
+			alx_test_kv_expect_db(db, base + 2, 'x');
+			alx_test_kv_expect_db(db, base + 3, 'x');
 		}
-		expect_db(db, base + 1, 'o');
+		alx_test_kv_expect_db(db, base + 1, 'o');
 	}
 	/* a pending insert holds its row lock: a second inserter of the
 	 * key conflicts at once (no wait given) */
 	struct alx_kv_txn *t1 = begin(db);
-	insert_ok(t1, 300, 'a');
+	alx_test_kv_insert(t1, 300, 'a');
 	struct alx_kv_txn *t2 = begin(db);
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_insert(t2, alx_test_knum(&k, 300), val(b, 300, 'b')),
-		ALOPEX_ECONFLICT);
+	CU_ASSERT_EQUAL(alx_test_kv_write(t2, alx_kv_txn_insert, 300, 'b'),
+			ALOPEX_ECONFLICT);
 	alx_kv_txn_rollback(t2);
 	alx_test_kv_commit(t1);
-	expect_db(db, 300, 'a');
+	alx_test_kv_expect_db(db, 300, 'a');
 	alx_test_close_dir(db, dir);
 }
 
@@ -480,15 +392,15 @@ static void test_many(void)
 	int *got = malloc(sizeof(int) * M);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(order);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
-	shuffle(order, M);
+	alx_test_shuffle(order, M, 12345);
 	struct alx_kv_txn *t = begin(db);
 	for (int i = 0; i < M; i++)
-		insert_ok(t, order[i], 'm');
+		alx_test_kv_insert(t, order[i], 'm');
 	alx_kv_txn_rollback(t);
 	t = begin(db);
 	CU_ASSERT_EQUAL(scan(t, 0, M, 0, got, M), 0);
 	for (int i = 0; i < M; i++)
-		insert_ok(t, order[i], 'm');
+		alx_test_kv_insert(t, order[i], 'm');
 	alx_test_kv_commit(t);
 	t = begin_flags(db, ALX_KV_TXN_READONLY);
 	int n = scan(t, 0, M, 0, got, M);
@@ -513,56 +425,49 @@ static void test_gap(void)
 {
 	char *dir;
 	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
-	struct alx_test_key k;
-	char b[32];
 	struct alx_kv_txn *t0 = begin(db);
-	insert_ok(t0, 0, 'c');
-	insert_ok(t0, 100, 'c');
+	alx_test_kv_insert(t0, 0, 'c');
+	alx_test_kv_insert(t0, 100, 'c');
 	alx_test_kv_commit(t0);
 	struct alx_kv_txn *t = begin(db);
-	insert_ok(t, 50, 'a'); /* learns (0, 100) */
+	alx_test_kv_insert(t, 50, 'a'); /* learns (0, 100) */
 	CU_ASSERT(t->gap_valid);
-	insert_ok(t, 99, 'a');
-	insert_ok(t, 1, 'a');
+	alx_test_kv_insert(t, 99, 'a');
+	alx_test_kv_insert(t, 1, 'a');
 	CU_ASSERT(t->gap_hits >= 2);
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_insert(t, alx_test_knum(&k, 0), val(b, 0, 'x')),
-		ALOPEX_EEXIST);
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_insert(t, alx_test_knum(&k, 100), val(b, 100, 'x')),
-		ALOPEX_EEXIST);
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_insert, 0, 'x'),
+			ALOPEX_EEXIST);
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_insert, 100, 'x'),
+			ALOPEX_EEXIST);
 	/* an engine write of our own inside the gap */
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_put(t, alx_test_knum(&k, 60), val(b, 60, 'p')), 0);
-	CU_ASSERT_EQUAL(
-		alx_kv_txn_insert(t, alx_test_knum(&k, 60), val(b, 60, 'x')),
-		ALOPEX_EEXIST);
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_put, 60, 'p'), 0);
+	CU_ASSERT_EQUAL(alx_test_kv_write(t, alx_kv_txn_insert, 60, 'x'),
+			ALOPEX_EEXIST);
 	alx_test_kv_commit(t);
-	expect_db(db, 60, 'p');
-	expect_db(db, 99, 'a');
+	alx_test_kv_expect_db(db, 60, 'p');
+	alx_test_kv_expect_db(db, 99, 'a');
 	for (int rc_mode = 0; rc_mode < 2; rc_mode++) {
 		int base = 200 + 100 * rc_mode;
 		t = begin_flags(db, rc_mode ? ALX_KV_TXN_READ_COMMITTED : 0);
 		CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t), 0);
-		insert_ok(t, base + 50, 'a');
+		alx_test_kv_insert(t, base + 50, 'a');
 		CU_ASSERT(t->gap_valid);
 		struct alx_kv_txn *o = begin(db);
-		insert_ok(o, base + 60, 'o');
+		alx_test_kv_insert(o, base + 60, 'o');
 		alx_test_kv_commit(o);
 		if (rc_mode)
 			CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t), 0);
-		CU_ASSERT_EQUAL(alx_kv_txn_insert(t,
-						  alx_test_knum(&k, base + 60),
-						  val(b, base + 60, 'x')),
-				ALOPEX_EEXIST);
+		CU_ASSERT_EQUAL(
+			alx_test_kv_write(t, alx_kv_txn_insert, base + 60, 'x'),
+			ALOPEX_EEXIST);
 		if (rc_mode) {
-			insert_ok(t, base + 70, 'a');
+			alx_test_kv_insert(t, base + 70, 'a');
 			alx_test_kv_commit(t);
-			expect_db(db, base + 70, 'a');
+			alx_test_kv_expect_db(db, base + 70, 'a');
 		} else {
 			alx_kv_txn_rollback(t);
 		}
-		expect_db(db, base + 60, 'o');
+		alx_test_kv_expect_db(db, base + 60, 'o');
 	}
 	alx_test_close_dir(db, dir);
 }
@@ -576,24 +481,21 @@ static void test_early_flush(void)
 	enum { M = 3000 };
 	int *order = malloc(sizeof(int) * M);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(order);
-	shuffle(order, M);
+	alx_test_shuffle(order, M, 12345);
 	struct alx_kv_txn *t = begin(db);
 	t->pend_max = 8192;
 	size_t most = 0;
 	for (int i = 0; i < M; i++) {
-		insert_ok(t, order[i], 'e');
+		alx_test_kv_insert(t, order[i], 'e');
 		most = t->npend > most ? t->npend : most;
 	}
 	CU_ASSERT(most > 10);
 	CU_ASSERT(most < M / 4);
-	struct alx_test_key k;
-	char b[32];
 	for (int i = 0; i < M; i += 97) {
-		expect(t, order[i], 'e');
-		CU_ASSERT_EQUAL(alx_kv_txn_insert(t,
-						  alx_test_knum(&k, order[i]),
-						  val(b, order[i], 'x')),
-				ALOPEX_EEXIST);
+		alx_test_kv_expect(t, order[i], 'e');
+		CU_ASSERT_EQUAL(
+			alx_test_kv_write(t, alx_kv_txn_insert, order[i], 'x'),
+			ALOPEX_EEXIST);
 	}
 	alx_test_kv_commit(t);
 	t = begin_flags(db, ALX_KV_TXN_READONLY);
@@ -618,7 +520,7 @@ static void test_sort_ties(void)
 	alopex_db *db = alx_test_engine_open("kvdefer", &dir);
 	enum { M = 600 };
 	int order[M];
-	shuffle(order, M);
+	alx_test_shuffle(order, M, 12345);
 	struct alx_kv_txn *t = begin(db);
 	for (int i = 0; i < M; i++) {
 		int n = order[i];
@@ -644,30 +546,9 @@ static void test_sort_ties(void)
 	}
 	CU_ASSERT_EQUAL(t->npend, M);
 	alx_test_kv_commit(t);
-	t = begin_flags(db, ALX_KV_TXN_READONLY);
-	struct alx_kv_cursor *c;
 	uint8_t lo[2] = {ALOPEX_SPACE_KV, 's'}, hi[2] = {ALOPEX_SPACE_KV, 't'};
 	alopex_slice los = {lo, 2}, his = {hi, 2};
-	CU_ASSERT_EQUAL_FATAL(alx_kv_cursor_open(t, los, his, 0, &c), 0);
-	uint8_t prev[32];
-	size_t prev_len = 0;
-	int n = 0, bad = 0;
-	alopex_slice k, v;
-	while (n <= M && alx_kv_cursor_next(c, &k, &v) == ALOPEX_ROW) {
-		if (n > 0) {
-			size_t m = k.len < prev_len ? k.len : prev_len;
-			int cmp = memcmp(prev, k.ptr, m);
-			bad += cmp > 0 || (cmp == 0 && prev_len >= k.len);
-		}
-		bad += v.len != k.len || memcmp(v.ptr, k.ptr, k.len) != 0;
-		memcpy(prev, k.ptr, k.len < 32 ? k.len : 32);
-		prev_len = k.len;
-		n++;
-	}
-	alx_kv_cursor_close(c);
-	alx_kv_txn_rollback(t);
-	CU_ASSERT_EQUAL(n, M);
-	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(alx_test_kv_scan_sorted(db, los, his, M), M);
 	alx_test_close_dir(db, dir);
 }
 
@@ -758,13 +639,10 @@ static void test_crash(void)
 		if (alx_kv_txn_begin(cdb, 0, &t, &d) != 0)
 			_exit(3);
 		int order[5000];
-		shuffle(order, 5000);
+		alx_test_shuffle(order, 5000, 12345);
 		for (int i = 0; i < 5000; i++) {
-			struct alx_test_key k;
-			char b[32];
 			int n = 1000 + order[i];
-			if (alx_kv_txn_insert(t, alx_test_knum(&k, n),
-					      val(b, n, 'z')))
+			if (alx_test_kv_write(t, alx_kv_txn_insert, n, 'z'))
 				_exit(4);
 		}
 		if (alx_kv_txn_commit(t, NULL, &d) != 0)

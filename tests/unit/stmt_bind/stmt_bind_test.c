@@ -16,42 +16,19 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 
 static alopex_db *db;
 static char *dir;
 
 static int setup(void)
 {
-	dir = alx_test_tmpdir("stmt_bind");
-	if (dir == NULL || alopex_open(dir, NULL, &db) != 0)
-		return -1;
-	return 0;
+	return alx_test_suite_open("stmt_bind", &db, &dir);
 }
 
 static int teardown(void)
 {
-	int rc = alopex_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
-	return rc;
-}
-
-static void exec_ok(const char *sql)
-{
-	int rc = alopex_exec(db, sql);
-	if (rc != 0)
-		fprintf(stderr, "%s: %s\n", sql, alopex_errmsg(db));
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
-static alopex_stmt *prep(const char *sql)
-{
-	alopex_stmt *st = NULL;
-	int rc = alopex_prepare(db, sql, &st);
-	if (rc != 0)
-		fprintf(stderr, "%s: %s\n", sql, alopex_errmsg(db));
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	return st;
+	return alx_test_suite_close(db, dir);
 }
 
 /* The length of row i's text: short, long, very long, empty, in turn. */
@@ -72,8 +49,10 @@ static void text_of(int64_t i, char *buf)
 
 static void test_text_sizes(void)
 {
-	exec_ok("CREATE TABLE t (id bigint PRIMARY KEY, v text, b bytea)");
-	alopex_stmt *ins = prep("INSERT INTO t VALUES ($1, $2, $3)");
+	ALX_TEST_EXEC_FATAL(
+		db, "CREATE TABLE t (id bigint PRIMARY KEY, v text, b bytea)");
+	alopex_stmt *ins =
+		ALX_TEST_PREPARE(db, "INSERT INTO t VALUES ($1, $2, $3)");
 	char *buf = malloc(100001);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	for (int64_t i = 0; i < 60; i++) {
@@ -91,7 +70,8 @@ static void test_text_sizes(void)
 	}
 	alopex_finalize(ins);
 
-	alopex_stmt *sel = prep("SELECT v, b FROM t WHERE id = $1");
+	alopex_stmt *sel =
+		ALX_TEST_PREPARE(db, "SELECT v, b FROM t WHERE id = $1");
 	char *want = malloc(100001);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
 	for (int64_t i = 59; i >= 0; i--) {
@@ -113,15 +93,17 @@ static void test_text_sizes(void)
 	alopex_finalize(sel);
 	free(want);
 	free(buf);
-	exec_ok("DROP TABLE t");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE t");
 }
 
 /* Binding a slot again before stepping: the last value counts, whatever
  * the sizes; NULL and a number replace a text. */
 static void test_rebind_before_step(void)
 {
-	exec_ok("CREATE TABLE r (id bigint PRIMARY KEY, v text)");
-	alopex_stmt *ins = prep("INSERT INTO r VALUES ($1, $2)");
+	ALX_TEST_EXEC_FATAL(db,
+			    "CREATE TABLE r (id bigint PRIMARY KEY, v text)");
+	alopex_stmt *ins =
+		ALX_TEST_PREPARE(db, "INSERT INTO r VALUES ($1, $2)");
 	char big[5000];
 	memset(big, 'x', sizeof(big));
 	CU_ASSERT_EQUAL(alopex_bind_int64(ins, 1, 1), 0);
@@ -145,8 +127,9 @@ static void test_rebind_before_step(void)
 	CU_ASSERT_EQUAL(alopex_step(ins), ALOPEX_DONE);
 	alopex_finalize(ins);
 
-	alopex_stmt *sel = prep("SELECT id, coalesce(v, '<null>') FROM r "
-				"ORDER BY id");
+	alopex_stmt *sel =
+		ALX_TEST_PREPARE(db, "SELECT id, coalesce(v, '<null>') FROM r "
+				     "ORDER BY id");
 	const char *want[] = {"1:short", "2:<null>", "3:42", "4:"};
 	for (int i = 0; i < 4; i++) {
 		CU_ASSERT_EQUAL_FATAL(alopex_step(sel), ALOPEX_ROW);
@@ -158,15 +141,18 @@ static void test_rebind_before_step(void)
 	}
 	CU_ASSERT_EQUAL(alopex_step(sel), ALOPEX_DONE);
 	alopex_finalize(sel);
-	exec_ok("DROP TABLE r");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE r");
 }
 
 /* Bad UTF-8 in a text parameter, before and after whole ASCII words, in
  * text and varchar columns: 22021 naming the bytes, nothing inserted. */
 static void test_bad_utf8(void)
 {
-	exec_ok("CREATE TABLE u (id bigint PRIMARY KEY, v text, w varchar)");
-	alopex_stmt *ins = prep("INSERT INTO u VALUES ($1, $2, $3)");
+	ALX_TEST_EXEC_FATAL(
+		db,
+		"CREATE TABLE u (id bigint PRIMARY KEY, v text, w varchar)");
+	alopex_stmt *ins =
+		ALX_TEST_PREPARE(db, "INSERT INTO u VALUES ($1, $2, $3)");
 	static const struct {
 		const char *bytes;
 		int col; /* 2: v, 3: w */
@@ -209,20 +195,21 @@ static void test_bad_utf8(void)
 	CU_ASSERT_EQUAL(alopex_bind_text(ins, 3, good, -1), 0);
 	CU_ASSERT_EQUAL(alopex_step(ins), ALOPEX_DONE);
 	alopex_finalize(ins);
-	alopex_stmt *sel = prep("SELECT count(*), min(v), min(w) FROM u");
+	alopex_stmt *sel =
+		ALX_TEST_PREPARE(db, "SELECT count(*), min(v), min(w) FROM u");
 	CU_ASSERT_EQUAL_FATAL(alopex_step(sel), ALOPEX_ROW);
 	CU_ASSERT_EQUAL(alopex_column_int64(sel, 0), 1);
 	CU_ASSERT_STRING_EQUAL(alopex_column_text(sel, 1), good);
 	CU_ASSERT_STRING_EQUAL(alopex_column_text(sel, 2), good);
 	alopex_finalize(sel);
-	exec_ok("DROP TABLE u");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE u");
 }
 
 /* The handle's error stays until the next call that succeeds. */
 static void test_error_cleared(void)
 {
-	exec_ok("CREATE TABLE e (id bigint PRIMARY KEY)");
-	alopex_stmt *ins = prep("INSERT INTO e VALUES ($1)");
+	ALX_TEST_EXEC_FATAL(db, "CREATE TABLE e (id bigint PRIMARY KEY)");
+	alopex_stmt *ins = ALX_TEST_PREPARE(db, "INSERT INTO e VALUES ($1)");
 	for (int round = 0; round < 3; round++) {
 		CU_ASSERT_EQUAL(alopex_bind_int64(ins, 1, 7), 0);
 		int rc = alopex_step(ins);
@@ -244,10 +231,10 @@ static void test_error_cleared(void)
 	/* A failed alopex_exec, then a successful one. */
 	CU_ASSERT_NOT_EQUAL(alopex_exec(db, "SELECT * FROM nope"), 0);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "42P01");
-	exec_ok("SELECT 1");
+	ALX_TEST_EXEC_FATAL(db, "SELECT 1");
 	CU_ASSERT_STRING_EQUAL(alopex_errmsg(db), "");
 	alopex_finalize(ins);
-	exec_ok("DROP TABLE e");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE e");
 }
 
 /*
@@ -256,11 +243,15 @@ static void test_error_cleared(void)
  */
 static void test_reset_patterns(void)
 {
-	exec_ok("CREATE TABLE p (id bigint PRIMARY KEY, v text)");
-	exec_ok("INSERT INTO p SELECT g, 'v' || g FROM generate_series(1, 50) "
+	ALX_TEST_EXEC_FATAL(db,
+			    "CREATE TABLE p (id bigint PRIMARY KEY, v text)");
+	ALX_TEST_EXEC_FATAL(
+		db,
+		"INSERT INTO p SELECT g, 'v' || g FROM generate_series(1, 50) "
 		"g");
-	alopex_stmt *sel = prep("SELECT v FROM p WHERE id >= $1 AND id < $2 "
-				"ORDER BY id");
+	alopex_stmt *sel = ALX_TEST_PREPARE(
+		db, "SELECT v FROM p WHERE id >= $1 AND id < $2 "
+		    "ORDER BY id");
 	for (int64_t k = 1; k <= 40; k++) {
 		CU_ASSERT_EQUAL(alopex_bind_int64(sel, 1, k), 0);
 		CU_ASSERT_EQUAL(alopex_bind_int64(sel, 2, k + 3), 0);
@@ -286,7 +277,7 @@ static void test_reset_patterns(void)
 			CU_ASSERT_EQUAL(alopex_reset(sel), 0);
 	}
 	alopex_finalize(sel);
-	exec_ok("DROP TABLE p");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE p");
 }
 
 static const struct alx_test_case cases[] = {

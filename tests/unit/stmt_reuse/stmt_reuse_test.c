@@ -16,66 +16,19 @@
 
 #include "alopex.h"
 #include "alx_test.h"
+#include "alx_test_db.h"
 
 static alopex_db *db;
 static char *dir;
 
 static int setup(void)
 {
-	dir = alx_test_tmpdir("stmt_reuse");
-	if (dir == NULL || alopex_open(dir, NULL, &db) != 0)
-		return -1;
-	return 0;
+	return alx_test_suite_open("stmt_reuse", &db, &dir);
 }
 
 static int teardown(void)
 {
-	int rc = alopex_close(db);
-	alx_test_rmdir(dir);
-	free(dir);
-	return rc;
-}
-
-static void exec_ok(const char *sql)
-{
-	int rc = alopex_exec(db, sql);
-	if (rc != 0)
-		fprintf(stderr, "%s: %s\n", sql, alopex_errmsg(db));
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-}
-
-static alopex_stmt *prep(const char *sql)
-{
-	alopex_stmt *st = NULL;
-	int rc = alopex_prepare(db, sql, &st);
-	if (rc != 0)
-		fprintf(stderr, "%s: %s\n", sql, alopex_errmsg(db));
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	return st;
-}
-
-/* The remaining rows of a statement as "a|b\n" lines (NULL: <null>). */
-static const char *rows(alopex_stmt *st)
-{
-	static char out[4096];
-	size_t n = 0;
-	out[0] = '\0';
-	int rc;
-	for (int guard = 0;
-	     guard < 1000 && (rc = alopex_step(st)) == ALOPEX_ROW; guard++) {
-		for (int i = 0; i < alopex_column_count(st); i++) {
-			const char *v = alopex_column_text(st, i);
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s",
-					      i ? "|" : "", v ? v : "<null>");
-		}
-		n += (size_t)snprintf(out + n, sizeof(out) - n, "\n");
-		if (n >= sizeof(out) - 1)
-			break;
-	}
-	if (rc != ALOPEX_DONE)
-		snprintf(out, sizeof(out), "error %s: %s", alopex_sqlstate(db),
-			 alopex_errmsg(db));
-	return out;
+	return alx_test_suite_close(db, dir);
 }
 
 /* Rows as expected; prints both when not. */
@@ -88,14 +41,6 @@ static const char *rows(alopex_stmt *st)
 		CU_ASSERT_STRING_EQUAL(g_, w_);                         \
 	} while (0)
 
-static const char *query(const char *sql)
-{
-	alopex_stmt *st = prep(sql);
-	const char *out = rows(st);
-	alopex_finalize(st);
-	return out;
-}
-
 /* id -> value the tables below hold. */
 static int64_t val_of(int64_t id)
 {
@@ -104,9 +49,11 @@ static int64_t val_of(int64_t id)
 
 static void load(int n)
 {
-	exec_ok("CREATE TABLE t (id bigint PRIMARY KEY, v bigint, s text)");
-	alopex_stmt *ins = prep("INSERT INTO t VALUES ($1, $2, $3)");
-	exec_ok("BEGIN");
+	ALX_TEST_EXEC_FATAL(
+		db, "CREATE TABLE t (id bigint PRIMARY KEY, v bigint, s text)");
+	alopex_stmt *ins =
+		ALX_TEST_PREPARE(db, "INSERT INTO t VALUES ($1, $2, $3)");
+	ALX_TEST_EXEC_FATAL(db, "BEGIN");
 	for (int64_t i = 1; i <= n; i++) {
 		char s[32];
 		snprintf(s, sizeof(s), "s%" PRId64, i);
@@ -116,14 +63,15 @@ static void load(int n)
 		/* no reset: stepping a finished statement runs it again */
 		CU_ASSERT_EQUAL(alopex_step(ins), ALOPEX_DONE);
 	}
-	exec_ok("COMMIT");
+	ALX_TEST_EXEC_FATAL(db, "COMMIT");
 	alopex_finalize(ins);
 }
 
 static void test_point_rerun(void)
 {
 	load(500);
-	alopex_stmt *st = prep("SELECT v, s FROM t WHERE id = $1");
+	alopex_stmt *st =
+		ALX_TEST_PREPARE(db, "SELECT v, s FROM t WHERE id = $1");
 	for (int64_t k = 1; k <= 1200; k++) {
 		int64_t id = (k * 37) % 600; /* 0 and 501..599 are absent */
 		CU_ASSERT_EQUAL_FATAL(alopex_bind_int64(st, 1, id), 0);
@@ -153,16 +101,17 @@ static void test_point_rerun(void)
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 6), ALOPEX_EMISUSE);
 	CU_ASSERT_EQUAL(alopex_reset(st), 0);
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 6), 0);
-	CHECK_ROWS(rows(st), "514|s6\n");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "514|s6\n");
 	alopex_finalize(st);
-	exec_ok("DROP TABLE t");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE t");
 }
 
 static void test_range_rerun(void)
 {
 	load(300);
-	alopex_stmt *st = prep("SELECT id, v FROM t WHERE id >= $1 AND "
-			       "v % 2 = 0 LIMIT 3");
+	alopex_stmt *st =
+		ALX_TEST_PREPARE(db, "SELECT id, v FROM t WHERE id >= $1 AND "
+				     "v % 2 = 0 LIMIT 3");
 	for (int64_t from = 1; from <= 320; from += 7) {
 		char want[256];
 		size_t n = 0;
@@ -184,94 +133,96 @@ static void test_range_rerun(void)
 			CU_ASSERT_EQUAL(alopex_reset(st), 0);
 			continue;
 		}
-		CHECK_ROWS(rows(st), want);
+		CHECK_ROWS(alx_test_stmt_lines(db, st), want);
 	}
 	/* In a block: the statement sees the block's own writes, and runs
 	 * again after the block ended (its cursor closed with it). */
-	exec_ok("BEGIN");
-	exec_ok("UPDATE t SET v = 2 WHERE id = 299");
+	ALX_TEST_EXEC_FATAL(db, "BEGIN");
+	ALX_TEST_EXEC_FATAL(db, "UPDATE t SET v = 2 WHERE id = 299");
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 299), 0);
-	CHECK_ROWS(rows(st), "299|2\n300|700\n");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "299|2\n300|700\n");
 	CU_ASSERT_EQUAL(alopex_step(st), ALOPEX_ROW);
-	exec_ok("ROLLBACK");
+	ALX_TEST_EXEC_FATAL(db, "ROLLBACK");
 	CU_ASSERT_EQUAL(alopex_reset(st), 0);
-	CHECK_ROWS(rows(st), "300|700\n");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "300|700\n");
 	/* a row inserted since is found by the next run */
-	exec_ok("INSERT INTO t VALUES (301, 8, 'x')");
-	CHECK_ROWS(rows(st), "300|700\n301|8\n");
+	ALX_TEST_EXEC_FATAL(db, "INSERT INTO t VALUES (301, 8, 'x')");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "300|700\n301|8\n");
 	alopex_finalize(st);
-	exec_ok("DROP TABLE t");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE t");
 }
 
 static void test_table_changes(void)
 {
-	exec_ok("CREATE TABLE c (id int PRIMARY KEY, a int)");
-	exec_ok("INSERT INTO c VALUES (1, 10), (2, 20)");
-	alopex_stmt *st = prep("SELECT id, a FROM c WHERE id = $1");
+	ALX_TEST_EXEC_FATAL(db, "CREATE TABLE c (id int PRIMARY KEY, a int)");
+	ALX_TEST_EXEC_FATAL(db, "INSERT INTO c VALUES (1, 10), (2, 20)");
+	alopex_stmt *st =
+		ALX_TEST_PREPARE(db, "SELECT id, a FROM c WHERE id = $1");
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 2), 0);
-	CHECK_ROWS(rows(st), "2|20\n");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "2|20\n");
 	/* bound again against the new table; the same result columns */
-	exec_ok("ALTER TABLE c ADD COLUMN b text DEFAULT 'z'");
-	exec_ok("UPDATE c SET a = 21 WHERE id = 2");
-	CHECK_ROWS(rows(st), "2|21\n");
-	exec_ok("DROP TABLE c");
+	ALX_TEST_EXEC_FATAL(db, "ALTER TABLE c ADD COLUMN b text DEFAULT 'z'");
+	ALX_TEST_EXEC_FATAL(db, "UPDATE c SET a = 21 WHERE id = 2");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "2|21\n");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE c");
 	CU_ASSERT_NOT_EQUAL(alopex_step(st), ALOPEX_ROW);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "42P01");
-	exec_ok("CREATE TABLE c (a int, id int PRIMARY KEY)");
-	exec_ok("INSERT INTO c VALUES (22, 2)");
-	CHECK_ROWS(rows(st), "2|22\n");
+	ALX_TEST_EXEC_FATAL(db, "CREATE TABLE c (a int, id int PRIMARY KEY)");
+	ALX_TEST_EXEC_FATAL(db, "INSERT INTO c VALUES (22, 2)");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "2|22\n");
 	/* as PostgreSQL: a cached plan must not change its result type */
-	exec_ok("DROP TABLE c");
-	exec_ok("CREATE TABLE c (id int PRIMARY KEY, a text)");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE c");
+	ALX_TEST_EXEC_FATAL(db, "CREATE TABLE c (id int PRIMARY KEY, a text)");
 	CU_ASSERT_NOT_EQUAL(alopex_step(st), ALOPEX_ROW);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "0A000");
 	alopex_finalize(st);
-	exec_ok("DROP TABLE c");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE c");
 }
 
 /* DDL in a block binds against the block's private catalog; after
  * ROLLBACK the statement is current with the committed one again. */
 static void test_block_ddl(void)
 {
-	exec_ok("CREATE TABLE d (id int PRIMARY KEY, a int)");
-	exec_ok("INSERT INTO d VALUES (1, 10)");
-	alopex_stmt *st = prep("SELECT * FROM d WHERE id = $1");
+	ALX_TEST_EXEC_FATAL(db, "CREATE TABLE d (id int PRIMARY KEY, a int)");
+	ALX_TEST_EXEC_FATAL(db, "INSERT INTO d VALUES (1, 10)");
+	alopex_stmt *st = ALX_TEST_PREPARE(db, "SELECT * FROM d WHERE id = $1");
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 1), 0);
-	CHECK_ROWS(rows(st), "1|10\n");
-	exec_ok("BEGIN");
-	exec_ok("DROP TABLE d");
-	exec_ok("CREATE TABLE d (id int PRIMARY KEY, a int, b int)");
-	exec_ok("INSERT INTO d VALUES (1, 11, 5)");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "1|10\n");
+	ALX_TEST_EXEC_FATAL(db, "BEGIN");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE d");
+	ALX_TEST_EXEC_FATAL(
+		db, "CREATE TABLE d (id int PRIMARY KEY, a int, b int)");
+	ALX_TEST_EXEC_FATAL(db, "INSERT INTO d VALUES (1, 11, 5)");
 	/* the block's table: one more column, so the plan may not change */
 	CU_ASSERT_NOT_EQUAL(alopex_step(st), ALOPEX_ROW);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "0A000");
-	exec_ok("ROLLBACK");
+	ALX_TEST_EXEC_FATAL(db, "ROLLBACK");
 	CU_ASSERT_EQUAL(alopex_reset(st), 0);
-	CHECK_ROWS(rows(st), "1|10\n");
-	exec_ok("BEGIN");
-	exec_ok("UPDATE d SET a = 12 WHERE id = 1");
-	exec_ok("ALTER TABLE d ADD COLUMN c text DEFAULT 'z'");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "1|10\n");
+	ALX_TEST_EXEC_FATAL(db, "BEGIN");
+	ALX_TEST_EXEC_FATAL(db, "UPDATE d SET a = 12 WHERE id = 1");
+	ALX_TEST_EXEC_FATAL(db, "ALTER TABLE d ADD COLUMN c text DEFAULT 'z'");
 	CU_ASSERT_NOT_EQUAL(alopex_step(st), ALOPEX_ROW);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "0A000");
-	exec_ok("ROLLBACK");
+	ALX_TEST_EXEC_FATAL(db, "ROLLBACK");
 	CU_ASSERT_EQUAL(alopex_reset(st), 0);
-	CHECK_ROWS(rows(st), "1|10\n");
+	CHECK_ROWS(alx_test_stmt_lines(db, st), "1|10\n");
 	alopex_finalize(st);
-	exec_ok("DROP TABLE d");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE d");
 }
 
 static void test_errors_then_rerun(void)
 {
-	alopex_stmt *div = prep("SELECT 100 / $1::int");
+	alopex_stmt *div = ALX_TEST_PREPARE(db, "SELECT 100 / $1::int");
 	CU_ASSERT_EQUAL(alopex_bind_int64(div, 1, 0), 0);
 	CU_ASSERT_NOT_EQUAL(alopex_step(div), ALOPEX_ROW);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "22012");
 	CU_ASSERT_EQUAL(alopex_bind_int64(div, 1, 4), 0);
-	CHECK_ROWS(rows(div), "25\n");
+	CHECK_ROWS(alx_test_stmt_lines(db, div), "25\n");
 	alopex_finalize(div);
 
-	exec_ok("CREATE TABLE u (id int PRIMARY KEY)");
-	alopex_stmt *ins = prep("INSERT INTO u VALUES ($1)");
+	ALX_TEST_EXEC_FATAL(db, "CREATE TABLE u (id int PRIMARY KEY)");
+	alopex_stmt *ins = ALX_TEST_PREPARE(db, "INSERT INTO u VALUES ($1)");
 	CU_ASSERT_EQUAL(alopex_bind_int64(ins, 1, 1), 0);
 	CU_ASSERT_EQUAL(alopex_step(ins), ALOPEX_DONE);
 	CU_ASSERT_NOT_EQUAL(alopex_step(ins), ALOPEX_DONE);
@@ -285,19 +236,23 @@ static void test_errors_then_rerun(void)
 	CU_ASSERT_EQUAL(alopex_bind_int64(ins, 1, 3), 0);
 	CU_ASSERT_EQUAL(alopex_step(ins), ALOPEX_DONE);
 	alopex_finalize(ins);
-	CHECK_ROWS(query("SELECT id FROM u ORDER BY id"), "1\n2\n3\n");
-	exec_ok("DROP TABLE u");
+	CHECK_ROWS(alx_test_query_lines(db, "SELECT id FROM u ORDER BY id"),
+		   "1\n2\n3\n");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE u");
 }
 
 static void test_fixed_width_scan(void)
 {
-	exec_ok("CREATE TABLE f (id int PRIMARY KEY, a bigint, sm smallint, "
+	ALX_TEST_EXEC_FATAL(
+		db,
+		"CREATE TABLE f (id int PRIMARY KEY, a bigint, sm smallint, "
 		"x float8, d date, ts timestamp, b bool, iv interval)");
-	alopex_stmt *ins = prep("INSERT INTO f VALUES ($1, $2, $3, $4, "
-				"date '2024-01-01' + $1, "
-				"timestamp '2024-01-01' + $1 * interval '1 "
-				"hour', $1 % 2 = 0, $1 * interval '1 day')");
-	exec_ok("BEGIN");
+	alopex_stmt *ins = ALX_TEST_PREPARE(
+		db, "INSERT INTO f VALUES ($1, $2, $3, $4, "
+		    "date '2024-01-01' + $1, "
+		    "timestamp '2024-01-01' + $1 * interval '1 "
+		    "hour', $1 % 2 = 0, $1 * interval '1 day')");
+	ALX_TEST_EXEC_FATAL(db, "BEGIN");
 	int64_t want = 0;
 	for (int64_t i = 1; i <= 2000; i++) {
 		CU_ASSERT_EQUAL(alopex_bind_int64(ins, 1, i), 0);
@@ -311,35 +266,48 @@ static void test_fixed_width_scan(void)
 		CU_ASSERT_EQUAL(alopex_bind_double(ins, 4, (double)i / 4), 0);
 		CU_ASSERT_EQUAL_FATAL(alopex_step(ins), ALOPEX_DONE);
 	}
-	exec_ok("COMMIT");
+	ALX_TEST_EXEC_FATAL(db, "COMMIT");
 	alopex_finalize(ins);
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%" PRId64 "\n", want);
-	CHECK_ROWS(query("SELECT count(*) FROM f WHERE a % 7 = 3"), buf);
+	CHECK_ROWS(alx_test_query_lines(
+			   db, "SELECT count(*) FROM f WHERE a % 7 = 3"),
+		   buf);
 	/* the same through a kept statement, several times */
-	alopex_stmt *cnt = prep("SELECT count(*) FROM f WHERE a % 7 = $1");
+	alopex_stmt *cnt =
+		ALX_TEST_PREPARE(db, "SELECT count(*) FROM f WHERE a % 7 = $1");
 	for (int r = 0; r < 3; r++) {
 		CU_ASSERT_EQUAL(alopex_bind_int64(cnt, 1, 3), 0);
-		CHECK_ROWS(rows(cnt), buf);
+		CHECK_ROWS(alx_test_stmt_lines(db, cnt), buf);
 	}
 	alopex_finalize(cnt);
 	/* rows kept by a sort: every column decoded from its own row */
-	CHECK_ROWS(query("SELECT id, a, sm, x, d, ts, b, iv FROM f WHERE id IN "
-			 "(9, 10, 1999) ORDER BY x DESC"),
-		   "1999|5997|99|499.75|2029-06-22|2024-03-24 07:00:00|f|1999 "
-		   "days\n"
-		   "10|<null>|10|2.5|2024-01-11|2024-01-01 10:00:00|t|10 days\n"
-		   "9|27|9|2.25|2024-01-10|2024-01-01 09:00:00|f|9 days\n");
-	/* integer comparisons across widths, and with NULLs */
-	CHECK_ROWS(query("SELECT count(*) FROM f WHERE sm = 7"), "20\n");
-	CHECK_ROWS(query("SELECT count(*) FROM f WHERE sm < 3000000000"),
-		   "2000\n");
-	CHECK_ROWS(query("SELECT count(*) FROM f WHERE a >= 5997"), "1\n");
-	CHECK_ROWS(query("SELECT count(*) FROM f WHERE a <> sm"), "1800\n");
 	CHECK_ROWS(
-		query("SELECT count(*) FROM f WHERE 2 * sm > 197 OR a IS NULL"),
-		"220\n");
-	exec_ok("DROP TABLE f");
+		alx_test_query_lines(
+			db,
+			"SELECT id, a, sm, x, d, ts, b, iv FROM f WHERE id IN "
+			"(9, 10, 1999) ORDER BY x DESC"),
+		"1999|5997|99|499.75|2029-06-22|2024-03-24 07:00:00|f|1999 "
+		"days\n"
+		"10|<null>|10|2.5|2024-01-11|2024-01-01 10:00:00|t|10 days\n"
+		"9|27|9|2.25|2024-01-10|2024-01-01 09:00:00|f|9 days\n");
+	/* integer comparisons across widths, and with NULLs */
+	CHECK_ROWS(
+		alx_test_query_lines(db, "SELECT count(*) FROM f WHERE sm = 7"),
+		"20\n");
+	CHECK_ROWS(alx_test_query_lines(
+			   db, "SELECT count(*) FROM f WHERE sm < 3000000000"),
+		   "2000\n");
+	CHECK_ROWS(alx_test_query_lines(
+			   db, "SELECT count(*) FROM f WHERE a >= 5997"),
+		   "1\n");
+	CHECK_ROWS(alx_test_query_lines(db,
+					"SELECT count(*) FROM f WHERE a <> sm"),
+		   "1800\n");
+	CHECK_ROWS(alx_test_query_lines(db, "SELECT count(*) FROM f WHERE 2 * "
+					    "sm > 197 OR a IS NULL"),
+		   "220\n");
+	ALX_TEST_EXEC_FATAL(db, "DROP TABLE f");
 }
 
 static const struct alx_test_case cases[] = {

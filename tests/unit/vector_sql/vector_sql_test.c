@@ -101,22 +101,12 @@ static uint32_t ids_of(alopex_stmt *st, const float *q, int64_t *out,
 	return n;
 }
 
-static alopex_stmt *prep(alopex_db *db, const char *sql)
-{
-	alopex_stmt *st = NULL;
-	int rc = alopex_prepare(db, sql, &st);
-	if (rc != 0)
-		fprintf(stderr, "prepare %s: %s\n", sql, alopex_errmsg(db));
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	return st;
-}
-
 /* EXPLAIN text, lines joined by '\n'. */
 static void explain(alopex_db *db, const char *sql, char *out, size_t n)
 {
 	char q[1024];
 	snprintf(q, sizeof(q), "EXPLAIN %s", sql);
-	alopex_stmt *st = prep(db, q);
+	alopex_stmt *st = ALX_TEST_PREPARE(db, q);
 	size_t len = 0;
 	out[0] = '\0';
 	while (alopex_step(st) == ALOPEX_ROW) {
@@ -130,7 +120,7 @@ static void explain(alopex_db *db, const char *sql, char *out, size_t n)
 
 static int64_t scalar(alopex_db *db, const char *sql)
 {
-	alopex_stmt *st = prep(db, sql);
+	alopex_stmt *st = ALX_TEST_PREPARE(db, sql);
 	int64_t v = -1;
 	if (alopex_step(st) == ALOPEX_ROW)
 		v = alopex_column_int64(st, 0);
@@ -145,7 +135,7 @@ static void load(alopex_db *db, const char *table, const struct vd_set *d,
 	char sql[256];
 	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES ($1, $2, $3)", table);
 	EXEC(db, "BEGIN");
-	alopex_stmt *st = prep(db, sql);
+	alopex_stmt *st = ALX_TEST_PREPARE(db, sql);
 	for (uint32_t i = 0; i < n; i++) {
 		alopex_reset(st);
 		alopex_bind_int64(st, 1, i);
@@ -341,7 +331,7 @@ static void recall_case(const char *opclass, const char *op, uint32_t metric)
 	CU_ASSERT_PTR_NULL(strstr(ex, "items_emb_idx"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(ex, "Vector Top-N Sort (exact"));
 
-	alopex_stmt *st = prep(db, sql);
+	alopex_stmt *st = ALX_TEST_PREPARE(db, sql);
 	struct alx_vreg_stats s0 = vstats(db);
 	double sum = 0, qt = 0;
 	for (uint32_t i = 0; i < d->spec.nquery; i++) {
@@ -375,7 +365,7 @@ static void recall_case(const char *opclass, const char *op, uint32_t metric)
 	explain(db, sql, ex, sizeof(ex));
 	CU_ASSERT_PTR_NOT_NULL(strstr(ex, "ef_search=200"));
 	alopex_finalize(st);
-	st = prep(db, sql);
+	st = ALX_TEST_PREPARE(db, sql);
 	double sum2 = 0;
 	for (uint32_t i = 0; i < 30; i++) {
 		const float *q = d->query + (size_t)i * DIM;
@@ -437,7 +427,7 @@ static void test_filter(void)
 		if (strstr(ex, cases[c].strategy) == NULL)
 			fprintf(stderr, "%s\n", ex);
 		CU_ASSERT_PTR_NOT_NULL(strstr(ex, cases[c].strategy));
-		alopex_stmt *st = prep(db, sql);
+		alopex_stmt *st = ALX_TEST_PREPARE(db, sql);
 		double sum = 0;
 		for (uint32_t i = 0; i < 20; i++) {
 			const float *q = plain.query + (size_t)i * DIM;
@@ -483,14 +473,16 @@ static void test_filter(void)
 		alopex_finalize(st);
 	}
 	/* fewer matching rows than k: all of them, by the exact path */
-	alopex_stmt *st = prep(db, "SELECT id FROM items WHERE id IN (5, 77, "
-				   "9000) ORDER BY emb <-> $1 LIMIT 10");
+	alopex_stmt *st =
+		ALX_TEST_PREPARE(db, "SELECT id FROM items WHERE id IN (5, 77, "
+				     "9000) ORDER BY emb <-> $1 LIMIT 10");
 	int64_t got[K];
 	CU_ASSERT_EQUAL(ids_of(st, plain.query, got, K), 3);
 	alopex_finalize(st);
 	/* a filter with a parameter: chosen per execution */
-	st = prep(db, "SELECT id FROM items WHERE cat = $2 ORDER BY emb <-> "
-		      "$1 LIMIT 10");
+	st = ALX_TEST_PREPARE(
+		db, "SELECT id FROM items WHERE cat = $2 ORDER BY emb <-> "
+		    "$1 LIMIT 10");
 	for (int64_t cat = 0; cat < 100; cat += 33) {
 		alopex_reset(st);
 		alopex_bind_vector(st, 1, plain.query, DIM);
@@ -560,8 +552,8 @@ static void test_visibility(void)
 		 "emb vector(64))");
 	load(db, "items", &plain, 2000);
 	EXEC(db, "CREATE INDEX items_emb_idx ON items USING hnsw (emb)");
-	alopex_stmt *st =
-		prep(db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
+	alopex_stmt *st = ALX_TEST_PREPARE(
+		db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
 	const float *v5 = plain.base + 5 * DIM, *v7 = plain.base + 7 * DIM;
 	CU_ASSERT_EQUAL(nearest(st, v5), 5);
 
@@ -685,8 +677,8 @@ static void test_persist(void)
 		 "(m = 8)");
 	EXEC(db, "DELETE FROM items WHERE id % 10 = 3");
 	static int64_t before[PQ][K], after[PQ][K];
-	alopex_stmt *st =
-		prep(db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
+	alopex_stmt *st = ALX_TEST_PREPARE(
+		db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
 	for (int i = 0; i < PQ; i++)
 		CU_ASSERT_EQUAL(
 			ids_of(st, plain.query + (size_t)i * DIM, before[i], K),
@@ -696,7 +688,8 @@ static void test_persist(void)
 
 	loglen = 0;
 	db = db_open(dir);
-	st = prep(db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
+	st = ALX_TEST_PREPARE(
+		db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
 	for (int i = 0; i < PQ; i++) {
 		CU_ASSERT_EQUAL(
 			ids_of(st, plain.query + (size_t)i * DIM, after[i], K),
@@ -726,8 +719,8 @@ static void test_autovacuum(void)
 	CU_ASSERT_EQUAL(vstats(db).vacuums, 0);
 	EXEC(db, "DELETE FROM items WHERE id < 1200");
 	CU_ASSERT_EQUAL(vstats(db).vacuums, 1);
-	alopex_stmt *st =
-		prep(db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
+	alopex_stmt *st = ALX_TEST_PREPARE(
+		db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
 	for (uint32_t i = 0; i < 20; i++) {
 		int64_t got[K];
 		CU_ASSERT_EQUAL(
@@ -896,17 +889,17 @@ static void test_crash(void)
 	/* A wide search, so that an approximate miss among the duplicate
 	 * vectors below is not taken for a lost row. */
 	EXEC(db, "SET hnsw.ef_search = 400");
-	alopex_stmt *byid =
-		prep(db, "SELECT count(*) FROM items WHERE id = $1");
+	alopex_stmt *byid = ALX_TEST_PREPARE(
+		db, "SELECT count(*) FROM items WHERE id = $1");
 	/* From here the log is the index's open (at the first search). */
 	pthread_mutex_lock(&log_mu);
 	loglen = 0;
 	logbuf[0] = 0;
 	pthread_mutex_unlock(&log_mu);
-	alopex_stmt *st =
-		prep(db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
-	alopex_stmt *wide =
-		prep(db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 64");
+	alopex_stmt *st = ALX_TEST_PREPARE(
+		db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 10");
+	alopex_stmt *wide = ALX_TEST_PREPARE(
+		db, "SELECT id FROM items ORDER BY emb <-> $1 LIMIT 64");
 	/* every acknowledged row is in the index; the rolled back ones
 	 * never appear */
 	uint32_t missing = 0, ghosts = 0;
@@ -1032,8 +1025,9 @@ static void test_concurrent(void)
 	}
 	CU_ASSERT_EQUAL(scalar(db, "SELECT count(*) FROM items"), 2600);
 	/* every row the writers added is found by its own vector */
-	alopex_stmt *st = prep(db, "SELECT id FROM items WHERE id >= 100000 "
-				   "ORDER BY emb <-> $1 LIMIT 10");
+	alopex_stmt *st =
+		ALX_TEST_PREPARE(db, "SELECT id FROM items WHERE id >= 100000 "
+				     "ORDER BY emb <-> $1 LIMIT 10");
 	uint32_t misses = 0;
 	for (uint32_t id = 2000; id < 3300; id += 7) {
 		if (id >= 2300 && id < 3000)
@@ -1078,7 +1072,8 @@ static void same_as_full(alopex_db *db, const char *table, const char *op,
 	snprintf(b, sizeof(b),
 		 "SELECT id, emb %s $1 FROM %s %s ORDER BY emb %s $1, id %s",
 		 op, table, where, op, tail);
-	alopex_stmt *fast = prep(db, a), *full = prep(db, b);
+	alopex_stmt *fast = ALX_TEST_PREPARE(db, a),
+		    *full = ALX_TEST_PREPARE(db, b);
 	for (uint32_t q = 0; q < nq; q++) {
 		const float *v = plain.query + (size_t)q * DIM;
 		int64_t ia[2 * K], ib[2 * K];
@@ -1120,9 +1115,9 @@ static void test_exact_topk(void)
 	load(db, "items", &plain, 3000);
 	EXEC(db, "INSERT INTO wide SELECT 'n' || id, id, CASE WHEN id % 3 = 0 "
 		 "THEN NULL ELSE repeat('x', id % 7) END, emb FROM items");
-	alopex_stmt *st =
-		prep(db, "SELECT id, emb <-> $1 FROM items ORDER BY emb <-> $1 "
-			 "LIMIT 10");
+	alopex_stmt *st = ALX_TEST_PREPARE(
+		db, "SELECT id, emb <-> $1 FROM items ORDER BY emb <-> $1 "
+		    "LIMIT 10");
 	/* against a double-precision reference */
 	for (int q = 0; q < 5; q++) {
 		const float *v = plain.query + (size_t)q * DIM;
@@ -1151,8 +1146,9 @@ static void test_exact_topk(void)
 	same_as_full(db, "wide", "<->", "", "LIMIT 10", 4);
 	same_as_full(db, "wide", "<=>", "WHERE note IS NULL", "LIMIT 10", 4);
 	/* LIMIT 0 */
-	alopex_stmt *z = prep(db, "SELECT id, emb <-> $1 FROM items ORDER BY "
-				  "emb <-> $1 LIMIT 0");
+	alopex_stmt *z = ALX_TEST_PREPARE(
+		db, "SELECT id, emb <-> $1 FROM items ORDER BY "
+		    "emb <-> $1 LIMIT 0");
 	int64_t ids[2 * K];
 	double d[2 * K];
 	CU_ASSERT_EQUAL(rows_of(z, plain.query, DIM, ids, d, K), 0);
@@ -1175,8 +1171,9 @@ static void test_exact_topk(void)
 	EXEC(db, "CREATE TABLE few (id int PRIMARY KEY, emb vector(64))");
 	EXEC(db, "INSERT INTO few SELECT id, emb FROM items WHERE id < 4");
 	EXEC(db, "INSERT INTO few VALUES (10, NULL), (11, NULL)");
-	alopex_stmt *f = prep(db, "SELECT id, emb <-> $1 FROM few ORDER BY "
-				  "emb <-> $1 LIMIT 10");
+	alopex_stmt *f =
+		ALX_TEST_PREPARE(db, "SELECT id, emb <-> $1 FROM few ORDER BY "
+				     "emb <-> $1 LIMIT 10");
 	CU_ASSERT_EQUAL(rows_of(f, plain.base + 2 * DIM, DIM, ids, d, 2 * K),
 			6);
 	CU_ASSERT_EQUAL(ids[0], 2);

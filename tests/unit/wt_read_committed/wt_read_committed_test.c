@@ -17,125 +17,36 @@
 #include "alopex.h"
 #include "alx_test.h"
 #include "alx_test_db.h"
+#include "alx_test_kv.h"
 #include "kv/kv_txn.h"
 
 #define RC ALX_KV_TXN_READ_COMMITTED
 
-struct key {
-	uint8_t b[16];
-};
-
-/* 0x01 then "k" and n in 7 digits. */
-static alopex_slice knum(struct key *k, int n)
-{
-	k->b[0] = ALOPEX_SPACE_KV;
-	snprintf((char *)k->b + 1, sizeof(k->b) - 1, "k%07d", n);
-	return (alopex_slice){k->b, 9};
-}
-
-static int key_num(alopex_slice k)
-{
-	if (k.len != 9 || k.ptr[0] != ALOPEX_SPACE_KV || k.ptr[1] != 'k')
-		return -1;
-	int n = 0;
-	for (size_t i = 2; i < 9; i++)
-		n = n * 10 + (k.ptr[i] - '0');
-	return n;
-}
-
-/* "v<n><tag>" */
-static alopex_slice val(char buf[32], int n, char tag)
-{
-	int len = snprintf(buf, 32, "v%d%c", n, tag);
-	return (alopex_slice){(const uint8_t *)buf, (size_t)len};
-}
-
+/* alx_test_kv_begin; READ COMMITTED ones take a statement snapshot, as
+ * every statement starts. */
 static struct alx_kv_txn *begin(alopex_db *db, unsigned flags)
 {
-	struct alx_kv_txn *t = NULL;
-	alopex_diag d = {0};
-	int rc = alx_kv_txn_begin(db, flags, &t, &d);
-	if (rc != 0)
-		fprintf(stderr, "begin: %s\n", d.message);
-	CU_ASSERT_EQUAL_FATAL(rc, 0);
-	if (flags & RC) /* as every statement starts */
+	struct alx_kv_txn *t = alx_test_kv_begin(db, flags);
+	if (flags & RC)
 		CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t), 0);
 	return t;
-}
-
-static uint64_t commit(struct alx_kv_txn *t)
-{
-	uint64_t pos = 0;
-	alopex_diag d = {0};
-	int rc = alx_kv_txn_commit(t, &pos, &d);
-	if (rc != 0)
-		fprintf(stderr, "commit: %s\n", d.message);
-	CU_ASSERT_EQUAL(rc, 0);
-	return pos;
-}
-
-static void put_ok(struct alx_kv_txn *t, int n, char tag)
-{
-	struct key k;
-	char b[32];
-	int rc = alx_kv_txn_put(t, knum(&k, n), val(b, n, tag));
-	if (rc != 0)
-		fprintf(stderr, "put %d: %s\n", n, t->diag.message);
-	CU_ASSERT_EQUAL(rc, 0);
-}
-
-static void insert_ok(struct alx_kv_txn *t, int n, char tag)
-{
-	struct key k;
-	char b[32];
-	int rc = alx_kv_txn_insert(t, knum(&k, n), val(b, n, tag));
-	if (rc != 0)
-		fprintf(stderr, "insert %d: %s\n", n, t->diag.message);
-	CU_ASSERT_EQUAL(rc, 0);
-}
-
-/* Key n reads as tag in t (0: absent); 1 when it did. */
-static int expect(struct alx_kv_txn *t, int n, char tag)
-{
-	struct key k;
-	char b[32];
-	alopex_slice v;
-	int rc = alx_kv_txn_get(t, knum(&k, n), &v);
-	if (tag == 0) {
-		CU_ASSERT_EQUAL(rc, ALOPEX_ENOTFOUND);
-		return rc == ALOPEX_ENOTFOUND;
-	}
-	CU_ASSERT_EQUAL(rc, 0);
-	if (rc != 0)
-		return 0;
-	alopex_slice want = val(b, n, tag);
-	int ok = v.len == want.len && memcmp(v.ptr, want.ptr, v.len) == 0;
-	CU_ASSERT(ok);
-	return ok;
-}
-
-/* Committed value of key n, in a snapshot transaction of its own. */
-static void expect_db(alopex_db *db, int n, char tag)
-{
-	struct alx_kv_txn *t = begin(db, ALX_KV_TXN_READONLY);
-	expect(t, n, tag);
-	alx_kv_txn_rollback(t);
 }
 
 /* Rows of [lo, hi) t sees with tag, all of them in order: their count. */
 static int scan_count(struct alx_kv_txn *t, int lo, int hi, char tag)
 {
-	struct key a, b;
+	struct alx_test_key a, b;
 	struct alx_kv_cursor *c = NULL;
-	CU_ASSERT_EQUAL_FATAL(
-		alx_kv_cursor_open(t, knum(&a, lo), knum(&b, hi), 0, &c), 0);
+	CU_ASSERT_EQUAL_FATAL(alx_kv_cursor_open(t, alx_test_knum(&a, lo),
+						 alx_test_knum(&b, hi), 0, &c),
+			      0);
 	alopex_slice k, v;
 	int n = 0, rc, bad = 0;
 	while ((rc = alx_kv_cursor_next(c, &k, &v)) == ALOPEX_ROW &&
 	       n <= hi - lo) {
 		char w[32];
-		alopex_slice want = val(w, lo + n, tag);
-		bad += key_num(k) != lo + n || v.len != want.len ||
+		alopex_slice want = alx_test_kv_val(w, lo + n, tag);
+		bad += alx_test_key_num(k) != lo + n || v.len != want.len ||
 		       memcmp(v.ptr, want.ptr, v.len) != 0;
 		n++;
 	}
@@ -143,20 +54,6 @@ static int scan_count(struct alx_kv_txn *t, int lo, int hi, char tag)
 	CU_ASSERT_EQUAL(bad, 0);
 	alx_kv_cursor_close(c);
 	return n;
-}
-
-static void shuffle(int *a, int n)
-{
-	uint64_t r = 777;
-	for (int i = 0; i < n; i++)
-		a[i] = i;
-	for (int i = n - 1; i > 0; i--) {
-		r = r * 6364136223846793005ull + 1442695040888963407ull;
-		int j = (int)((r >> 33) % (uint64_t)(i + 1));
-		int x = a[i];
-		a[i] = a[j];
-		a[j] = x;
-	}
 }
 
 /* Commits keys base, base+1, .. one per transaction until told to stop
@@ -179,14 +76,12 @@ static void *committer_main(void *arg)
 	     i++) {
 		struct alx_kv_txn *t = NULL;
 		alopex_diag d = {0};
-		struct key k;
-		char b[32];
 		int rc = alx_kv_txn_begin(c->db, RC, &t, &d);
 		if (rc == 0)
 			rc = alx_kv_txn_stmt_snapshot(t);
 		if (rc == 0) {
-			rc = alx_kv_txn_put(t, knum(&k, c->base + i),
-					    val(b, c->base + i, 'o'));
+			rc = alx_test_kv_write(t, alx_kv_txn_put, c->base + i,
+					       'o');
 			if (rc != 0)
 				alx_kv_txn_rollback(t);
 			else
@@ -215,17 +110,17 @@ static void test_sorted_run(void)
 	alopex_db *db = alx_test_open_tmp("wtrc", &dir);
 	enum { M = 3000, OTHER = 100000, LATE = 200000 };
 	struct alx_kv_txn *t0 = begin(db, 0);
-	put_ok(t0, OTHER - 1, 'c');
-	commit(t0);
+	alx_test_kv_put(t0, OTHER - 1, 'c');
+	alx_test_kv_commit(t0);
 
 	struct alx_kv_txn *t = begin(db, RC);
 	CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t), 0);
-	expect(t, OTHER - 1, 'c');
+	alx_test_kv_expect(t, OTHER - 1, 'c');
 	int *order = malloc(sizeof(int) * M);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(order);
-	shuffle(order, M);
+	alx_test_shuffle(order, M, 777);
 	for (int i = 0; i < M; i++)
-		insert_ok(t, order[i], 'r');
+		alx_test_kv_insert(t, order[i], 'r');
 	free(order);
 
 	struct committer cm = {.db = db, .base = OTHER};
@@ -244,27 +139,46 @@ static void test_sorted_run(void)
 	CU_ASSERT(done >= 5);
 
 	struct alx_kv_txn *late = begin(db, RC);
-	put_ok(late, LATE, 'l');
-	commit(late);
+	alx_test_kv_put(late, LATE, 'l');
+	alx_test_kv_commit(late);
 	CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t), 0);
-	expect(t, LATE, 'l');
+	alx_test_kv_expect(t, LATE, 'l');
 	int seen = 0;
 	for (int i = 0; i < done; i++)
-		seen += expect(t, OTHER + i, 'o');
+		seen += alx_test_kv_expect(t, OTHER + i, 'o');
 	CU_ASSERT_EQUAL(seen, done);
-	expect(t, OTHER + done, 0);
+	alx_test_kv_expect(t, OTHER + done, 0);
 	/* own rows after the run, and more writes on top */
-	expect(t, 0, 'r');
-	expect(t, M - 1, 'r');
-	put_ok(t, M, 'r');
-	uint64_t pos = commit(t);
+	alx_test_kv_expect(t, 0, 'r');
+	alx_test_kv_expect(t, M - 1, 'r');
+	alx_test_kv_put(t, M, 'r');
+	uint64_t pos = alx_test_kv_commit(t);
 	CU_ASSERT(pos > 0);
 
 	struct alx_kv_txn *r = begin(db, ALX_KV_TXN_READONLY);
 	CU_ASSERT_EQUAL(scan_count(r, 0, M + 1, 'r'), M + 1);
 	alx_kv_txn_rollback(r);
-	expect_db(db, LATE, 'l');
+	alx_test_kv_expect_db(db, LATE, 'l');
 	alx_test_close_dir(db, dir);
+}
+
+/*
+ * Another READ COMMITTED transaction puts keys lo..hi with tag and commits
+ * at the log position after prev; r's next statement snapshot sees them.
+ * The commit's position.
+ */
+static uint64_t commit_seen(alopex_db *db, struct alx_kv_txn *r, int lo, int hi,
+			    char tag, uint64_t prev)
+{
+	struct alx_kv_txn *w = begin(db, RC);
+	for (int n = lo; n <= hi; n++)
+		alx_test_kv_put(w, n, tag);
+	uint64_t pos = alx_test_kv_commit(w);
+	CU_ASSERT_EQUAL(pos, prev + 1);
+	CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(r), 0);
+	for (int n = lo; n <= hi; n++)
+		alx_test_kv_expect(r, n, tag);
+	return pos;
 }
 
 /*
@@ -279,56 +193,44 @@ static void test_read_then_write(void)
 	char *dir;
 	alopex_db *db = alx_test_open_tmp("wtrc", &dir);
 	struct alx_kv_txn *w = begin(db, RC);
-	put_ok(w, 1, 'a');
-	uint64_t p1 = commit(w);
+	alx_test_kv_put(w, 1, 'a');
+	uint64_t p1 = alx_test_kv_commit(w);
 	CU_ASSERT(p1 > 0);
 
 	struct alx_kv_txn *r = begin(db, RC | ALX_KV_TXN_READONLY);
 	CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(r), 0);
-	expect(r, 1, 'a');
-	expect(r, 2, 0);
-	w = begin(db, RC);
-	put_ok(w, 1, 'b');
-	put_ok(w, 2, 'b');
-	uint64_t p2 = commit(w);
-	CU_ASSERT_EQUAL(p2, p1 + 1);
-	CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(r), 0);
-	expect(r, 1, 'b');
-	expect(r, 2, 'b');
-	commit(r);
+	alx_test_kv_expect(r, 1, 'a');
+	alx_test_kv_expect(r, 2, 0);
+	uint64_t p2 = commit_seen(db, r, 1, 2, 'b', p1);
+	alx_test_kv_commit(r);
 
 	/* read, then roll back: nothing written either */
 	r = begin(db, RC);
 	CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(r), 0);
-	expect(r, 1, 'b');
+	alx_test_kv_expect(r, 1, 'b');
 	alx_kv_txn_rollback(r);
 
 	/* read, another commits, then write: the write sees both */
 	struct alx_kv_txn *t = begin(db, RC);
 	CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t), 0);
-	expect(t, 1, 'b');
-	expect(t, 3, 0);
-	w = begin(db, RC);
-	put_ok(w, 3, 'c');
-	uint64_t p3 = commit(w);
-	CU_ASSERT_EQUAL(p3, p2 + 1);
-	CU_ASSERT_EQUAL(alx_kv_txn_stmt_snapshot(t), 0);
-	expect(t, 3, 'c');
-	put_ok(t, 1, 'd');
-	expect(t, 1, 'd');
-	expect_db(db, 1, 'b'); /* not committed yet */
-	uint64_t p4 = commit(t);
+	alx_test_kv_expect(t, 1, 'b');
+	alx_test_kv_expect(t, 3, 0);
+	uint64_t p3 = commit_seen(db, t, 3, 3, 'c', p2);
+	alx_test_kv_put(t, 1, 'd');
+	alx_test_kv_expect(t, 1, 'd');
+	alx_test_kv_expect_db(db, 1, 'b'); /* not committed yet */
+	uint64_t p4 = alx_test_kv_commit(t);
 	CU_ASSERT_EQUAL(p4, p3 + 1);
-	expect_db(db, 1, 'd');
-	expect_db(db, 3, 'c');
+	alx_test_kv_expect_db(db, 1, 'd');
+	alx_test_kv_expect_db(db, 3, 'c');
 
 	/* a read-only one in snapshot isolation ends the same way */
 	r = begin(db, ALX_KV_TXN_READONLY);
-	expect(r, 1, 'd');
-	commit(r);
+	alx_test_kv_expect(r, 1, 'd');
+	alx_test_kv_commit(r);
 	w = begin(db, 0);
-	put_ok(w, 4, 'e');
-	CU_ASSERT_EQUAL(commit(w), p4 + 1);
+	alx_test_kv_put(w, 4, 'e');
+	CU_ASSERT_EQUAL(alx_test_kv_commit(w), p4 + 1);
 	alx_test_close_dir(db, dir);
 }
 
