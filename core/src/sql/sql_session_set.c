@@ -30,6 +30,7 @@ enum {
 	K_BOOL,
 	K_READONLY, /* can be shown, not set */
 	K_INTERVALSTYLE,
+	K_BYTEA_OUTPUT,
 };
 
 static const struct known {
@@ -69,7 +70,7 @@ static const struct known {
 	{"row_security", "on", K_BOOL},
 	{"lock_timeout", "0", K_TIMEOUT},
 	{"idle_in_transaction_session_timeout", "0", K_TIMEOUT},
-	{"bytea_output", "hex", K_PLAIN},
+	{"bytea_output", "hex", K_BYTEA_OUTPUT},
 	{"xmloption", "content", K_PLAIN},
 	{"intervalstyle", NULL, 0}, /* terminator guard */
 };
@@ -286,6 +287,18 @@ static int check_value(struct alx_session *s, const struct known *k,
 		snprintf(out, outsz, "ISO, MDY");
 		return 0;
 	}
+	case K_BYTEA_OUTPUT:
+		/* Values print in hex only: refuse escape rather than accept
+		 * it and print hex anyway. */
+		if (strcasecmp(v, "escape") == 0)
+			return alx_session_err(s, "0A000",
+					       "bytea_output \"%s\" is not "
+					       "supported: only hex",
+					       v);
+		if (strcasecmp(v, "hex") != 0)
+			return bad_value(s, k->name, v);
+		snprintf(out, outsz, "hex");
+		return 0;
 	case K_INTERVALSTYLE: {
 		static const char *const styles[] = {
 			[ALX_INTERVALSTYLE_POSTGRES] = "postgres",
