@@ -257,7 +257,6 @@ static int txn_end(struct alx_session *s, bool commit)
 	int rc = 0;
 	alx_session_close_portals(s);
 	release_savepoints(s, 0);
-	alx_session_local_end(s);
 	if (s->txn == NULL)
 		goto out;
 	if (!commit) {
@@ -295,6 +294,7 @@ static int txn_end(struct alx_session *s, bool commit)
 			     "could not serialize access due to concurrent "
 			     "update");
 out:
+	alx_session_local_end(s, commit && rc == 0);
 	alx_gate_release(s);
 	alx_vsql_txn_end(s, commit && rc == 0, s->txn_cat != NULL);
 	alx_session_set_txn_catalog(s, NULL);
@@ -689,26 +689,8 @@ int alx_session_txn_stmt(struct alx_session *s, const struct alx_sql_txn *t,
 		}
 		alx_session_set_txn_catalog(s, alx_catalog_ref(sp->cat));
 		alx_vsql_rollback_to(s, sp->vmark);
-		/* SET LOCAL values set since the savepoint are undone */
-		while (s->nlocals > sp->nlocal) {
-			struct alx_local_undo *u = &s->locals[s->nlocals - 1];
-			struct alx_sql_set st = {0};
-			st.kind =
-				u->old ? ALX_SQL_SET_VALUE : ALX_SQL_SET_RESET;
-			st.name.ptr = u->name;
-			st.name.len = (uint32_t)strlen(u->name);
-			struct alx_sql_val v = {0};
-			v.kind = ALX_SQL_VAL_STRING;
-			v.text.ptr = u->old;
-			v.text.len = u->old ? (uint32_t)strlen(u->old) : 0;
-			st.values = &v;
-			st.nvalues = 1;
-			s->nlocals--;
-			char tg[32];
-			uint32_t keep = s->nlocals;
-			alx_session_set(s, &st, tg, sizeof(tg));
-			s->nlocals = keep;
-		}
+		/* Settings changed since the savepoint are undone. */
+		alx_session_settings_undo(s, sp->nlocal);
 		s->state = ALX_TXN_BLOCK;
 		return 0;
 	}

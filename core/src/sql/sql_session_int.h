@@ -52,10 +52,16 @@ struct alx_setting {
 	char *value; /* as SHOW prints it */
 };
 
-/* SET LOCAL: the value to restore when the transaction ends. */
+/*
+ * A setting changed inside a transaction block: the value to restore.
+ * SET LOCAL's is restored when the transaction ends either way, a plain
+ * SET's only when it rolls back (as PostgreSQL does); both when a
+ * savepoint older than them is rolled back to.
+ */
 struct alx_local_undo {
 	char *name;
-	char *old; /* NULL: the setting did not exist */
+	char *old;  /* NULL: the setting did not exist */
+	bool local; /* SET LOCAL */
 };
 
 struct alx_named_prep {
@@ -283,7 +289,9 @@ int alx_session_set(struct alx_session *s, const struct alx_sql_set *st,
 /* SHOW: name of the column and the value(s). */
 int alx_session_show(struct alx_session *s, const char *name, const char **col,
 		     const char **value);
-void alx_session_local_end(struct alx_session *s);
+void alx_session_local_end(struct alx_session *s, bool committed);
+/* Undo the settings changed since mark (an nlocals value), newest first. */
+void alx_session_settings_undo(struct alx_session *s, uint32_t mark);
 /* sql_session_stmt.c */
 int alx_prep_bind(struct alx_prep *p);
 /* A prepared statement over an already parsed one (simple query). */

@@ -478,7 +478,7 @@ static int value_text(struct alx_session *s, const struct alx_sql_set *st,
 	return 0;
 }
 
-static int remember_local(struct alx_session *s, const char *name)
+static int remember_old(struct alx_session *s, const char *name, bool local)
 {
 	if (s->nlocals == s->caplocals) {
 		uint32_t cap = s->caplocals ? s->caplocals * 2 : 8;
@@ -493,25 +493,46 @@ static int remember_local(struct alx_session *s, const char *name)
 	struct alx_local_undo *u = &s->locals[s->nlocals];
 	u->name = alx_arena_strdup(&s->sa, name);
 	u->old = old ? alx_arena_strdup(&s->sa, old) : NULL;
+	u->local = local;
 	if (u->name == NULL || (old && u->old == NULL))
 		return oom(s);
+	/* A plain SET outlives the block's SET LOCALs of the same setting
+	 * at COMMIT: theirs are kept only for a rollback. */
+	for (uint32_t i = 0; !local && i < s->nlocals; i++)
+		if (s->locals[i].local &&
+		    strcasecmp(s->locals[i].name, name) == 0)
+			s->locals[i].local = false;
 	s->nlocals++;
 	return 0;
 }
 
-void alx_session_local_end(struct alx_session *s)
+static void undo_one(struct alx_session *s, const struct alx_local_undo *u)
+{
+	if (u->old == NULL) {
+		/* A custom setting first set in the block stays defined,
+		 * empty, as PostgreSQL's placeholder does. */
+		store(s, u->name, "");
+		return;
+	}
+	const struct known *k = find_known(u->name);
+	char out[256];
+	if (k != NULL)
+		check_value(s, k, u->old, out, sizeof(out), true);
+	store(s, u->name, u->old);
+}
+
+void alx_session_settings_undo(struct alx_session *s, uint32_t mark)
+{
+	while (s->nlocals > mark)
+		undo_one(s, &s->locals[--s->nlocals]);
+}
+
+void alx_session_local_end(struct alx_session *s, bool committed)
 {
 	while (s->nlocals > 0) {
-		struct alx_local_undo *u = &s->locals[--s->nlocals];
-		const struct known *k = find_known(u->name);
-		if (u->old == NULL) {
-			forget(s, u->name);
-			continue;
-		}
-		char out[256];
-		if (k != NULL)
-			check_value(s, k, u->old, out, sizeof(out), true);
-		store(s, u->name, u->old);
+		const struct alx_local_undo *u = &s->locals[--s->nlocals];
+		if (u->local || !committed)
+			undo_one(s, u);
 	}
 }
 
@@ -548,7 +569,11 @@ static int set_one(struct alx_session *s, const char *name, const char *value,
 					   "transaction blocks");
 			return 0;
 		}
-		int rc = remember_local(s, k ? k->name : name);
+		int rc = remember_old(s, k ? k->name : name, true);
+		if (rc != 0)
+			return rc;
+	} else if (s->state != ALX_TXN_IDLE) {
+		int rc = remember_old(s, k ? k->name : name, false);
 		if (rc != 0)
 			return rc;
 	}
