@@ -372,6 +372,7 @@ static int check_unique(struct alx_exec *ex, struct alx_arena *a,
  * Check the unique keys of a new row and write it unless one is taken:
  * *hit and *existing then name the first taken key, in check_unique's
  * order (primary key, then the unique indexes), and nothing is written.
+ * Else *existing is the new row's key (ON CONFLICT DO UPDATE remembers it).
  *
  * With a primary key the engine's insert-if-absent checks it while writing
  * the row, saving a lookup. The unique indexes are looked up first, so
@@ -397,7 +398,10 @@ static int insert_new(struct alx_exec *ex, struct alx_arena *a,
 		if (rc != 0)
 			return rc;
 		alopex_slice ks = {k.ptr, k.len};
-		return write_new(ex, a, t, row, ks);
+		rc = write_new(ex, a, t, row, ks);
+		if (rc == 0)
+			*existing = ks;
+		return rc;
 	}
 	*hit = NULL;
 	for (uint32_t i = 1; i < t->nindexes && *hit == NULL; i++) {
@@ -445,6 +449,8 @@ static int insert_new(struct alx_exec *ex, struct alx_arena *a,
 				       true);
 	if (rc == 0 && alx_vsql_table_has(t))
 		rc = alx_vsql_row_change(ex, t, NULL, NULL, &ks, row);
+	if (rc == 0)
+		*existing = ks;
 	return rc;
 }
 
@@ -553,7 +559,22 @@ struct dml_run {
 	alx_dml_row_fn fn;
 	void *arg;
 	uint64_t count;
+	/*
+	 * ON CONFLICT DO UPDATE of several rows: the row keys the statement
+	 * inserted or updated to (bytea), which a later conflict must not
+	 * update again (21000). NULL otherwise: plain INSERTs keep no set.
+	 */
+	struct alx_htab *written;
 };
+
+/* Remember a row key the statement wrote (copied into the set). */
+static int note_written(struct dml_run *r, alopex_slice key)
+{
+	struct alx_value v = alx_value_bytes(ALX_T_BYTEA, key.ptr, key.len);
+	struct alx_htab_entry *e;
+	bool created;
+	return alx_htab_get(r->written, &v, true, &e, &created);
+}
 
 static int returning(struct dml_run *r, struct alx_arena *a,
 		     const struct alx_value *row)
@@ -592,6 +613,21 @@ static int conflict_update(struct dml_run *r, struct alx_arena *a,
 	if (both == NULL || row == NULL || kc == NULL)
 		return alx_exec_oom(ex);
 	key.ptr = kc;
+	if (r->written != NULL) {
+		/* Before the WHERE, as PostgreSQL: a row this statement
+		 * inserted or updated is never updated again. */
+		struct alx_value kv =
+			alx_value_bytes(ALX_T_BYTEA, key.ptr, key.len);
+		struct alx_htab_entry *e;
+		bool created;
+		rc = alx_htab_get(r->written, &kv, false, &e, &created);
+		if (rc != 0)
+			return rc;
+		if (e != NULL)
+			return alx_exec_err(ex, "21000",
+					    "ON CONFLICT DO UPDATE command "
+					    "cannot affect row a second time");
+	}
 	rc = alx_table_decode_row(a, t, v, both, ex->d);
 	if (rc != 0)
 		return rc;
@@ -615,6 +651,17 @@ static int conflict_update(struct dml_run *r, struct alx_arena *a,
 	rc = check_row(ex, a, t, row, m->checks, m->nchecks);
 	if (rc == 0)
 		rc = update_row(ex, a, t, key, both, row);
+	if (rc == 0 && r->written != NULL) {
+		/* where the row is now: update_row's key */
+		struct alx_buf nk;
+		if (t->has_pk) {
+			rc = alx_table_row_key(a, t, row, 0, &nk, ex->d);
+			key.ptr = nk.ptr;
+			key.len = nk.len;
+		}
+		if (rc == 0)
+			rc = note_written(r, key);
+	}
 	if (rc == 0) {
 		r->count++;
 		rc = returning(r, a, row);
@@ -673,6 +720,11 @@ static int insert_one(struct dml_run *r, struct alx_arena *a,
 		if (m->conflict == ALX_SQL_CONFLICT_NOTHING)
 			return 0;
 		return conflict_update(r, a, existing, row);
+	}
+	if (r->written != NULL) {
+		rc = note_written(r, existing);
+		if (rc != 0)
+			return rc;
 	}
 	r->count++;
 	return returning(r, a, row);
@@ -746,11 +798,9 @@ static int insert_values_row(struct dml_run *r, const struct alx_plan *source)
 	return insert_one(r, a, out);
 }
 
-static int run_insert(struct dml_run *r, const struct alx_plan *source)
+static int insert_rows(struct dml_run *r, const struct alx_plan *source)
 {
 	struct alx_exec *ex = r->ex;
-	if (one_values_row(ex, source))
-		return insert_values_row(r, source);
 	/* INSERT ... SELECT may read the table it writes: take the source
 	 * rows first. VALUES can go row by row. */
 	bool stream = source->kind == ALX_P_PROJECT &&
@@ -826,6 +876,23 @@ static int run_insert(struct dml_run *r, const struct alx_plan *source)
 	}
 	alx_arena_fini(&rowa);
 	alx_arena_fini(&keep);
+	return rc;
+}
+
+static int run_insert(struct dml_run *r, const struct alx_plan *source)
+{
+	struct alx_exec *ex = r->ex;
+	/* One row cannot meet a row of its own statement: no set. */
+	if (one_values_row(ex, source))
+		return insert_values_row(r, source);
+	if (r->m->conflict != ALX_SQL_CONFLICT_UPDATE)
+		return insert_rows(r, source);
+	struct alx_arena wa;
+	alx_arena_init(&wa, ex->db->rt, 0);
+	r->written = alx_htab_create(ex, &wa, 1);
+	int rc = r->written != NULL ? insert_rows(r, source) : alx_exec_oom(ex);
+	r->written = NULL;
+	alx_arena_fini(&wa);
 	return rc;
 }
 
@@ -923,7 +990,7 @@ int alx_exec_dml(struct alx_exec *ex, const struct alx_bdml *m,
 		 const struct alx_plan *source, alx_dml_row_fn fn, void *arg,
 		 uint64_t *count)
 {
-	struct dml_run r = {ex, m, fn, arg, 0};
+	struct dml_run r = {ex, m, fn, arg, 0, NULL};
 	int rc = alx_gate_write(ex, m->table);
 	if (rc == 0)
 		rc = alx_vsql_dml_begin(ex, m->table);

@@ -248,10 +248,15 @@ int alx_prep_bind(struct alx_prep *p)
 	return 0;
 }
 
+/*
+ * simple: a statement of a simple query, which has no parameters: a $n
+ * in it is the binder's 42P02 "there is no parameter $n", as in
+ * PostgreSQL, not a Bind's 08P01 for a count no client could supply.
+ */
 static int prep_init(struct alx_session *s, struct alx_prep *p,
-		     const uint32_t *oids, uint32_t n_oids)
+		     const uint32_t *oids, uint32_t n_oids, bool simple)
 {
-	uint32_t n = p->stmt ? p->stmt->max_param : 0;
+	uint32_t n = p->stmt != NULL && !simple ? p->stmt->max_param : 0;
 	if (n_oids > n)
 		n = n_oids;
 	p->nparams = n;
@@ -306,7 +311,7 @@ int alx_session_prepare(struct alx_session *s, const char *sql, size_t len,
 		goto fail;
 	}
 	p->stmt = l.n ? l.v[0] : NULL;
-	rc = prep_init(s, p, param_oids, n_oids);
+	rc = prep_init(s, p, param_oids, n_oids, false);
 	if (rc != 0)
 		goto fail;
 	*out = p;
@@ -327,7 +332,7 @@ int alx_session_prep_stmt(struct alx_session *s, const char *sql,
 	p->sql = sql;
 	p->len = strlen(sql);
 	p->stmt = st;
-	int rc = prep_init(s, p, NULL, 0);
+	int rc = prep_init(s, p, NULL, 0, true);
 	if (rc != 0) {
 		alx_prep_destroy(p);
 		return rc;
@@ -350,16 +355,20 @@ int alx_prep_describe(struct alx_prep *p, uint32_t *nparams,
 		      const struct alx_type **param_types, uint32_t *ncols,
 		      const struct alx_sql_col **cols)
 {
+	/* No statement, no session to put a message in: just the code. */
+	if (p == NULL)
+		return ALOPEX_EINVAL;
 	alx_diag_clear(&p->s->diag);
 	int rc = alx_prep_bind(p);
 	if (rc != 0)
 		return rc;
-	*nparams = p->nparams;
-	*param_types = p->param_types;
 	const struct alx_sql_stmt *st = p->stmt;
+	/* Out-params only once nothing can fail (SHOW may). */
+	uint32_t nc = 0;
+	const struct alx_sql_col *c = NULL;
 	if (p->bd != NULL) {
-		*ncols = p->bd->ncols;
-		*cols = p->bd->cols;
+		nc = p->bd->ncols;
+		c = p->bd->cols;
 	} else if (st != NULL && st->kind == ALX_SQL_STMT_SHOW) {
 		/* one text column named as the setting is */
 		const char *col, *val;
@@ -368,20 +377,24 @@ int alx_prep_describe(struct alx_prep *p, uint32_t *nparams,
 			return rc;
 		struct alx_type t = alx_type_make(ALX_T_TEXT);
 		char *names[1] = {alx_arena_strdup(&p->a, col)};
-		struct alx_sql_col *c = NULL;
-		if (names[0] == NULL || make_cols(&p->a, 1, names, &t, &c) != 0)
+		struct alx_sql_col *sc = NULL;
+		if (names[0] == NULL ||
+		    make_cols(&p->a, 1, names, &t, &sc) != 0)
 			return oom(p->s);
-		*ncols = 1;
-		*cols = c;
-	} else {
-		*ncols = 0;
-		*cols = NULL;
+		nc = 1;
+		c = sc;
 	}
+	*nparams = p->nparams;
+	*param_types = p->param_types;
+	*ncols = nc;
+	*cols = c;
 	return 0;
 }
 
 bool alx_prep_returns_rows(struct alx_prep *p)
 {
+	if (p == NULL)
+		return false;
 	const struct alx_sql_stmt *st = p->stmt;
 	if (st == NULL)
 		return false;
