@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 
@@ -125,16 +126,6 @@ static int store(struct alx_session *s, const char *name, const char *value)
 	return 0;
 }
 
-static void forget(struct alx_session *s, const char *name)
-{
-	for (uint32_t i = 0; i < s->nsettings; i++) {
-		if (strcasecmp(s->settings[i].name, name) != 0)
-			continue;
-		s->settings[i] = s->settings[--s->nsettings];
-		return;
-	}
-}
-
 int alx_session_setting_put(struct alx_session *s, const char *name,
 			    const char *value)
 {
@@ -213,6 +204,9 @@ static int parse_path(struct alx_session *s, const char *v)
 	return 0;
 }
 
+/* parse_ms: a number and unit, outside 0 .. INT_MAX ms (*out set). */
+#define PARSE_MS_RANGE (-2)
+
 static int parse_ms(const char *v, int64_t *out)
 {
 	char *end;
@@ -234,9 +228,16 @@ static int parse_ms(const char *v, int64_t *out)
 		mul = 0.001;
 	else
 		return -1;
-	if (end == v || x < 0 || x * mul > 2147483647.0)
+	if (end == v || !isfinite(x))
 		return -1;
-	*out = (int64_t)(x * mul + 0.5);
+	double ms = rint(x * mul);
+	if (ms < 0 || ms > 2147483647.0) {
+		*out = ms < -1e15  ? (int64_t)-1e15
+		       : ms > 1e15 ? (int64_t)1e15
+				   : (int64_t)ms;
+		return PARSE_MS_RANGE;
+	}
+	*out = (int64_t)ms;
 	return 0;
 }
 
@@ -274,10 +275,25 @@ static int check_value(struct alx_session *s, const struct known *k,
 				iso = true;
 			else if (strcasecmp(tok, "mdy") == 0 ||
 				 strcasecmp(tok, "us") == 0 ||
+				 strcasecmp(tok, "noneuro") == 0 ||
+				 strcasecmp(tok, "noneuropean") == 0 ||
 				 strcasecmp(tok, "default") == 0)
 				;
-			else
+			else if (strcasecmp(tok, "sql") == 0 ||
+				 strcasecmp(tok, "postgres") == 0 ||
+				 strcasecmp(tok, "german") == 0 ||
+				 strcasecmp(tok, "ymd") == 0 ||
+				 strcasecmp(tok, "dmy") == 0 ||
+				 strcasecmp(tok, "euro") == 0 ||
+				 strcasecmp(tok, "european") == 0)
 				other = true;
+			else
+				return alx_session_err(
+					s, "22023",
+					"invalid value for parameter "
+					"\"%s\": \"%s\"\nUnrecognized key "
+					"word: \"%s\".",
+					k->name, v, tok);
 		}
 		if (other || !iso)
 			return alx_session_err(s, "0A000",
@@ -339,13 +355,18 @@ static int check_value(struct alx_session *s, const struct known *k,
 		}
 		return 0;
 	}
-	case K_FLOATDIGITS:
-		n = strtol(v, &end, 10);
-		if (*v == '\0' || *end != '\0')
+	case K_FLOATDIGITS: {
+		/* An integer setting takes a fraction, rounded half to even
+		 * (PostgreSQL's rint). */
+		double x = strtod(v, &end);
+		while (*end == ' ')
+			end++;
+		if (*v == '\0' || *end != '\0' || !isfinite(x) || fabs(x) > 1e9)
 			return alx_session_err(s, "22023",
 					       "invalid value for parameter "
 					       "\"%s\": \"%s\"",
 					       k->name, v);
+		n = (long)rint(x);
 		if (n < -15 || n > 3)
 			return alx_session_err(
 				s, "22023",
@@ -356,20 +377,43 @@ static int check_value(struct alx_session *s, const struct known *k,
 			s->fmt.extra_float_digits = (int)n;
 		snprintf(out, outsz, "%ld", n);
 		return 0;
+	}
 	case K_TIMEOUT: {
 		int64_t ms;
-		if (parse_ms(v, &ms) != 0)
+		int prc = parse_ms(v, &ms);
+		if (prc == PARSE_MS_RANGE)
+			return alx_session_err(s, "22023",
+					       "%lld ms is outside the valid "
+					       "range for parameter \"%s\" "
+					       "(0 .. 2147483647)",
+					       (long long)ms, k->name);
+		if (prc != 0)
 			return bad_value(s, k->name, v);
 		if (apply && strcmp(k->name, "statement_timeout") == 0)
 			s->timeout_ms = ms;
 		if (apply && strcmp(k->name, "lock_timeout") == 0)
 			s->lock_timeout_ms = ms;
-		if (ms == 0)
+		/* SHOW: the largest unit that divides it, as PostgreSQL. */
+		static const struct {
+			const char *unit;
+			int64_t ms;
+		} units[] = {{"d", 86400000},
+			     {"h", 3600000},
+			     {"min", 60000},
+			     {"s", 1000},
+			     {"ms", 1}};
+		if (ms == 0) {
 			snprintf(out, outsz, "0");
-		else if (ms % 1000 == 0)
-			snprintf(out, outsz, "%llds", (long long)(ms / 1000));
-		else
-			snprintf(out, outsz, "%lldms", (long long)ms);
+			return 0;
+		}
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			if (ms % units[i].ms == 0) {
+				snprintf(out, outsz, "%lld%s",
+					 (long long)(ms / units[i].ms),
+					 units[i].unit);
+				break;
+			}
+		}
 		return 0;
 	}
 	case K_PATH:
@@ -453,6 +497,20 @@ int alx_session_settings_init(struct alx_session *s)
 
 /* ---- SET, RESET, SHOW ------------------------------------------------------------- */
 
+/* Whether SHOW must quote schema name t (PostgreSQL's quote_ident rule,
+ * keywords aside): anything but a lower-case letter or underscore, then
+ * lower-case letters, digits, underscores and dollars. */
+static bool needs_quotes(const char *t)
+{
+	if (!((*t >= 'a' && *t <= 'z') || *t == '_'))
+		return true;
+	for (const char *c = t + 1; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		      *c == '_' || *c == '$'))
+			return true;
+	return false;
+}
+
 static int value_text(struct alx_session *s, const struct alx_sql_set *st,
 		      char *buf, size_t size)
 {
@@ -461,17 +519,35 @@ static int value_text(struct alx_session *s, const struct alx_sql_set *st,
 	for (uint32_t i = 0; i < st->nvalues; i++) {
 		const struct alx_sql_val *v = &st->values[i];
 		const char *t = v->text.ptr ? v->text.ptr : "";
-		bool quote = v->kind == ALX_SQL_VAL_WORD && st->nvalues > 1 &&
-			     strcmp(st->name.ptr, "search_path") == 0;
+		/* search_path's items are schema names (a lone string is the
+		 * whole list as text): kept quoted where a name needs it, so
+		 * SHOW prints them as PostgreSQL does and parse_path keeps
+		 * their case. */
+		bool name =
+			strcmp(st->name.ptr, "search_path") == 0 &&
+			(v->kind == ALX_SQL_VAL_WORD ||
+			 (v->kind == ALX_SQL_VAL_STRING && st->nvalues > 1));
 		if (v->kind == ALX_SQL_VAL_LIST || v->kind == ALX_SQL_VAL_STAR)
 			return alx_session_err(s, "22023",
 					       "invalid value for parameter "
 					       "\"%s\"",
 					       st->name.ptr);
-		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s",
-				      i ? ", " : "", quote ? "" : "");
-		n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s",
-				      t);
+		if (i > 0)
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+					      ", ");
+		if (name && needs_quotes(t)) {
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+					      "\"");
+			for (const char *c = t; *c; c++)
+				n += (size_t)snprintf(
+					buf + n, n < size ? size - n : 0,
+					*c == '"' ? "\"\"" : "%c", *c);
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+					      "\"");
+		} else {
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+					      "%s", t);
+		}
 	}
 	if (n >= size)
 		return alx_session_err(s, "22023", "value too long");
@@ -610,8 +686,8 @@ int alx_session_set(struct alx_session *s, const struct alx_sql_set *st,
 					       "unrecognized configuration "
 					       "parameter \"%s\"",
 					       st->name.ptr);
-		forget(s, st->name.ptr);
-		return 0;
+		/* PostgreSQL keeps the placeholder, empty. */
+		return store(s, st->name.ptr, "");
 	}
 	case ALX_SQL_SET_RESET_ALL:
 		snprintf(tag, tagsz, "RESET");
