@@ -585,6 +585,8 @@ static int bind_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 			*out = r;
 		if (x->u.op.code == ALX_SQL_OP_ADD)
 			return 0;
+		if (x->u.op.code == ALX_SQL_OP_OTHER && strcmp(name, "~") == 0)
+			return make_call(b, "int_bitnot", &r, 1, out);
 		if (x->u.op.code != ALX_SQL_OP_SUB)
 			return alx_bind_err(b, "42883",
 					    "operator does not exist: %s %s",
@@ -720,6 +722,14 @@ static int bind_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 	default:
 		break;
 	}
+	/* & | # << >>: integer bit operators */
+	static const char *const bit_ops[][2] = {
+		{"&", "int_bitand"}, {"|", "int_bitor"}, {"#", "int_bitxor"},
+		{"<<", "int_shl"},   {">>", "int_shr"},
+	};
+	for (size_t i = 0; i < sizeof(bit_ops) / sizeof(bit_ops[0]); i++)
+		if (strcmp(name, bit_ops[i][0]) == 0)
+			return make_call(b, bit_ops[i][1], args, 2, out);
 	/* ~ !~ ~* !~*: POSIX regular expressions (psql's \d patterns) */
 	static const char *const re_ops[][2] = {
 		{"~", "textregexeq"},

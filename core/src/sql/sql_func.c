@@ -525,6 +525,100 @@ static int f_mod(struct alx_ev *ev, const struct alx_bx *c,
 	return alx_value_binop(ev->a, ALX_OP_MOD, &a[0], &a[1], out, ev->ex->d);
 }
 
+/* ---- integer bit operators: & | # << >> and prefix ~ --------------------------- */
+
+static const char *bit_symbol(const char *fn)
+{
+	static const char *const names[][2] = {
+		{"int_bitand", "&"}, {"int_bitor", "|"}, {"int_bitxor", "#"},
+		{"int_shl", "<<"},   {"int_shr", ">>"},	 {"int_bitnot", "~"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(fn, names[i][0]) == 0)
+			return names[i][1];
+	return "?";
+}
+
+static bool is_shift(const char *fn)
+{
+	return strcmp(fn, "int_shl") == 0 || strcmp(fn, "int_shr") == 0;
+}
+
+/*
+ * Both sides integers (an unknown literal is one): & | # give the wider
+ * type, << >> the left side's with an integer count, ~ its operand's.
+ */
+static int r_bitop(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	const char *fn = c->u.func.def->name;
+	int t[2] = {ALX_T_INT4, ALX_T_INT4};
+	bool ok = true;
+	for (uint32_t i = 0; i < c->nargs; i++) {
+		t[i] = c->args[i]->type.id;
+		if (t[i] == ALX_T_UNKNOWN)
+			t[i] = ALX_T_INT4;
+		ok = ok && is_int(t[i]);
+	}
+	if (!ok) {
+		char l[64], r[64];
+		alx_type_sqlname(alx_type_make(c->args[0]->type.id), l,
+				 sizeof(l));
+		if (c->nargs == 1)
+			return alx_bind_err(b, "42883",
+					    "operator does not exist: ~ %s", l);
+		alx_type_sqlname(alx_type_make(c->args[1]->type.id), r,
+				 sizeof(r));
+		return alx_bind_err(b, "42883",
+				    "operator does not exist: %s %s %s", l,
+				    bit_symbol(fn), r);
+	}
+	int rt = t[0];
+	if (c->nargs == 2 && !is_shift(fn) && t[1] > rt)
+		rt = t[1]; /* int2 < int4 < int8 */
+	c->type = alx_type_make(rt);
+	int rc = alx_func_arg(b, c, 0, rt);
+	if (rc == 0 && c->nargs == 2)
+		rc = alx_func_arg(b, c, 1, is_shift(fn) ? ALX_T_INT4 : rt);
+	return rc;
+}
+
+/* PostgreSQL's C semantics on x86: the result wraps to its type, a shift
+ * count is taken modulo the width (32 for smallint and integer, which C
+ * promotes, 64 for bigint). */
+static int f_bitop(struct alx_ev *ev, const struct alx_bx *c,
+		   const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	const char *fn = c->u.func.def->name;
+	int t = c->type.id;
+	uint64_t x = (uint64_t)a[0].u.i;
+	uint64_t y = c->nargs == 2 ? (uint64_t)a[1].u.i : 0;
+	unsigned cnt = (unsigned)y & (t == ALX_T_INT8 ? 63u : 31u);
+	int64_t r;
+	if (strcmp(fn, "int_bitand") == 0)
+		r = (int64_t)(x & y);
+	else if (strcmp(fn, "int_bitor") == 0)
+		r = (int64_t)(x | y);
+	else if (strcmp(fn, "int_bitxor") == 0)
+		r = (int64_t)(x ^ y);
+	else if (strcmp(fn, "int_bitnot") == 0)
+		r = (int64_t)~x;
+	else if (strcmp(fn, "int_shl") == 0)
+		r = t == ALX_T_INT8 ? (int64_t)(x << cnt)
+				    : (int64_t)(int32_t)((uint32_t)x << cnt);
+	else
+		r = t == ALX_T_INT8 ? a[0].u.i >> cnt
+				    : (int64_t)((int32_t)a[0].u.i >> cnt);
+	if (t == ALX_T_INT4)
+		r = (int32_t)(uint32_t)(uint64_t)r;
+	else if (t == ALX_T_INT2)
+		r = (int16_t)(uint16_t)(uint64_t)r;
+	*out = a[0];
+	out->type = t;
+	out->u.i = r;
+	return 0;
+}
+
 /* ---- vectors ---------------------------------------------------------------------- */
 
 static int r_vec2(struct alx_bind_ctx *b, struct alx_bx *c)
@@ -1050,6 +1144,12 @@ const struct alx_func_def alx_funcs_core[] = {
 	F("random", 0, 0, ALX_FN_VOLATILE, ALX_T_FLOAT8, 0, 0, 0, NULL,
 	  f_random),
 	F("mod", 2, 2, S, ANY, ANY, ANY, ANY, r_mod, f_mod),
+	F("int_bitand", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
+	F("int_bitor", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
+	F("int_bitxor", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
+	F("int_shl", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
+	F("int_shr", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
+	F("int_bitnot", 1, 1, S, ANY, ANY, 0, 0, r_bitop, f_bitop),
 	F("l2_distance", 2, 2, S, ALX_T_FLOAT8, ANY, ANY, ANY, r_vec2, f_l2),
 	F("cosine_distance", 2, 2, S, ALX_T_FLOAT8, ANY, ANY, ANY, r_vec2,
 	  f_cosine),
