@@ -22,6 +22,8 @@
 #include "alopex.h"
 #include "alx_test.h"
 #include "alx_test_db.h"
+#include "db/db_internal.h" /* the runtime, for a parse arena */
+#include "sql/sql_parse.h"
 #include "sql/sql_session.h"
 #include "sql/sql_session_int.h" /* a portal's COPY_OUT state */
 
@@ -282,7 +284,19 @@ static void run_copy(struct alx_session *s, struct out *o, const char *sql,
 	struct alx_portal *pt = NULL;
 	const struct alx_value *row;
 	struct alx_copy_info ci;
-	int rc = alx_session_prepare(s, sql, len, NULL, 0, &p);
+	/* a simple query, as psql sends it: no parameters */
+	struct alx_arena a;
+	alx_arena_init(&a, s->db->rt, 0);
+	struct alx_sql_stmt_list l = {0};
+	struct alx_sql_error err;
+	const char *text = alx_arena_strndup(&a, sql, len);
+	int rc = text == NULL ? ALOPEX_ENOMEM
+			      : alx_sql_parse(&a, text, len, NULL, &l, &err,
+					      &s->diag);
+	if (rc == 0 && l.n == 1)
+		rc = alx_session_prep_stmt(s, text, l.v[0], &p);
+	else if (rc == 0)
+		rc = alx_session_prepare(s, sql, len, NULL, 0, &p);
 	if (rc == 0)
 		rc = alx_portal_create(p, NULL, 0, &pt);
 	if (rc == 0)
@@ -321,6 +335,7 @@ static void run_copy(struct alx_session *s, struct out *o, const char *sql,
 		alx_portal_destroy(pt);
 	if (p != NULL)
 		alx_prep_destroy(p);
+	alx_arena_fini(&a);
 }
 
 static void print_error(struct alx_session *s, struct out *o)

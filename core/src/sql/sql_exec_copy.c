@@ -722,9 +722,7 @@ static int start_to(struct alx_portal *pt, const struct alx_sql_copy *cp,
 			return alx_session_err(s, "0A000",
 					       "COPY (INSERT/UPDATE/DELETE) TO "
 					       "is not supported yet");
-		sql = alx_arena_strndup(&pt->a,
-					pt->prep->sql + cp->query->start,
-					cp->query->end - cp->query->start);
+		sql = pt->prep->sql;
 	} else {
 		struct alx_buf b;
 		alx_buf_init(&b, &pt->a);
@@ -752,7 +750,13 @@ static int start_to(struct alx_portal *pt, const struct alx_sql_copy *cp,
 	}
 	if (sql == NULL)
 		return oom(s);
-	int rc = alx_session_prepare(s, sql, strlen(sql), NULL, 0, &c->qprep);
+	/* The query was parsed with the COPY; bound as a simple query (a
+	 * utility statement has no parameters: $1 is 42P02, as in
+	 * PostgreSQL), its positions still in the COPY's text. */
+	int rc = cp->query != NULL ? alx_session_prep_stmt(s, pt->prep->sql,
+							   cp->query, &c->qprep)
+				   : alx_session_prepare(s, sql, strlen(sql),
+							 NULL, 0, &c->qprep);
 	if (rc == 0)
 		rc = alx_portal_create(c->qprep, NULL, 0, &pt->inner);
 	if (rc != 0)

@@ -25,3 +25,7 @@ SELECT $1;
 SELECT 1;
 ROLLBACK;
 SELECT 1;
+-- COPY's query takes no parameters either
+COPY (SELECT $1) TO STDOUT;
+COPY (SELECT 1 WHERE $2 = 1) TO STDOUT;
+COPY (SELECT 7 AS seven) TO STDOUT;
