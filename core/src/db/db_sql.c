@@ -125,11 +125,20 @@ int alopex_prepare(alopex_db *db, const char *sql, alopex_stmt **out)
 		alx_free(db->rt, st);
 		return rc;
 	}
-	uint32_t n, ncols;
-	const struct alx_type *types;
-	const struct alx_sql_col *cols;
-	alx_prep_describe(st->prep, &n, &types, &ncols, &cols);
+	uint32_t n = 0, ncols = 0;
+	const struct alx_type *types = NULL;
+	const struct alx_sql_col *cols = NULL;
+	/* Describing can fail (SHOW of an unknown setting): the prepare
+	 * fails with it, as PostgreSQL's Parse/Describe does. */
+	rc = alx_prep_describe(st->prep, &n, &types, &ncols, &cols);
+	if (rc != 0)
+		alx_db_session_fail(db, s, rc);
 	pthread_mutex_unlock(&db->sql->def_mu);
+	if (rc != 0) {
+		alx_prep_destroy(st->prep);
+		alx_free(db->rt, st);
+		return rc;
+	}
 	st->nparams = n;
 	st->params = alx_calloc(db->rt, n + 1, sizeof(*st->params));
 	st->owned = alx_calloc(db->rt, n + 1, sizeof(*st->owned));

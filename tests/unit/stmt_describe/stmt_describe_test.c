@@ -84,8 +84,34 @@ static void test_describe(void)
 	alx_test_close_dir(db, dir);
 }
 
+/* Through the embedded API: the prepare fails with the describe's error
+ * (it used to size its parameter slots from an unwritten count: a fuzz
+ * input asked calloc for 218 GB). */
+static void test_api_show_unknown(void)
+{
+	char *dir;
+	alopex_db *db = alx_test_open_tmp("stmt_describe_api", &dir);
+	alopex_stmt *st = NULL;
+	CU_ASSERT_NOT_EQUAL(alopex_prepare(db, "SHOW no_such_setting", &st),
+			    ALOPEX_OK);
+	CU_ASSERT_PTR_NULL(st);
+	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "42704");
+	CU_ASSERT_STRING_EQUAL(
+		alopex_errmsg(db),
+		"unrecognized configuration parameter \"no_such_setting\"");
+	/* the handle still works, and a known setting describes */
+	CU_ASSERT_EQUAL(alopex_prepare(db, "SHOW TimeZone", &st), ALOPEX_OK);
+	CU_ASSERT_EQUAL(alopex_step(st), ALOPEX_ROW);
+	CU_ASSERT_STRING_EQUAL(alopex_column_text(st, 0), "UTC");
+	alopex_finalize(st);
+	alx_test_close_dir(db, dir);
+}
+
 static const struct alx_test_case cases[] = {
-	{"null", test_null}, {"describe", test_describe}, {NULL, NULL}};
+	{"null", test_null},
+	{"describe", test_describe},
+	{"api_show_unknown", test_api_show_unknown},
+	{NULL, NULL}};
 static const struct alx_test_suite suite = {"stmt_describe", NULL, NULL, cases};
 
 int main(int argc, char **argv)
