@@ -42,6 +42,13 @@ struct alx_kv_locks {
 	pthread_condattr_t cv_attr; /* CLOCK_MONOTONIC */
 	_Atomic int nwaiting;	    /* changed under wait_mu */
 	struct alx_kv_lockowner *waiters;
+	/* Solo mode (kv_lock.h). Lock order: gate_mu before a shard's mu;
+	 * never taken under wait_mu or a shard's mu. */
+	pthread_mutex_t gate_mu;
+	size_t nregistered; /* owners holding locks, under gate_mu */
+	/* The solo owner: written under gate_mu, read without it only as a
+	 * hint (the prefetch). */
+	struct alx_kv_lockowner *_Atomic solo;
 };
 
 uint64_t alx_kv_lock_hash(alopex_slice key)
@@ -92,6 +99,8 @@ int alx_kv_locks_create(struct alx_runtime *rt, struct alx_kv_locks **out)
 	for (unsigned i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&l->shards[i].mu, NULL);
 	pthread_mutex_init(&l->wait_mu, NULL);
+	pthread_mutex_init(&l->gate_mu, NULL);
+	atomic_init(&l->solo, NULL);
 	pthread_condattr_init(&l->cv_attr);
 	pthread_condattr_setclock(&l->cv_attr, CLOCK_MONOTONIC);
 	atomic_init(&l->nwaiting, 0);
@@ -110,6 +119,7 @@ void alx_kv_locks_destroy(struct alx_kv_locks *l)
 		alx_free(l->rt, l->shards[i].slots);
 	}
 	pthread_mutex_destroy(&l->wait_mu);
+	pthread_mutex_destroy(&l->gate_mu);
 	pthread_condattr_destroy(&l->cv_attr);
 	alx_free(l->rt, (void *)l->versions);
 	alx_free(l->rt, l);
@@ -127,6 +137,9 @@ void alx_kv_lockowner_fini(struct alx_kv_lockowner *o)
 {
 	if (o == NULL || o->locks == NULL)
 		return;
+	/* An owner must release first; one that did not must at least not
+	 * stay registered (or solo) once freed. */
+	alx_kv_unlock_all(o, 0);
 	if (o->cv_ready) {
 		pthread_cond_destroy(&o->cv);
 		o->cv_ready = false;
@@ -201,7 +214,10 @@ void alx_kv_locks_prefetch(struct alx_kv_locks *l, uint64_t h)
 {
 #if defined(__GNUC__)
 	/* Without the shard mutex: a table being regrown gives a stale
-	 * address, which a prefetch may touch harmlessly (it never faults). */
+	 * address, which a prefetch may touch harmlessly (it never faults).
+	 * A solo owner's lock goes to its own list, not to the table. */
+	if (atomic_load_explicit(&l->solo, memory_order_relaxed) != NULL)
+		return;
 	struct shard *sh = shard_of(l, h);
 	size_t cap = __atomic_load_n(&sh->cap, __ATOMIC_RELAXED);
 	struct slot *slots = __atomic_load_n(&sh->slots, __ATOMIC_RELAXED);
@@ -252,6 +268,15 @@ static void remove_slot(struct shard *sh, struct slot *s)
 	sh->n--;
 }
 
+/* Under sh->mu: drop o's lock on h. */
+static void release_one(struct alx_kv_lockowner *o, struct shard *sh,
+			uint64_t h)
+{
+	struct slot *s = probe(sh, h);
+	if (s->h == h && s->owner == o)
+		remove_slot(sh, s);
+}
+
 static int remember(struct alx_kv_lockowner *o, uint64_t h)
 {
 	if (o->nheld == o->cap) {
@@ -291,6 +316,121 @@ static int try_take(struct alx_kv_lockowner *o, struct shard *sh, uint64_t h,
 	s->owner = o;
 	sh->n++;
 	return 1;
+}
+
+/* ---- solo mode ---------------------------------------------------------- */
+
+/* Under gate_mu: o no longer counts among the owners holding locks. */
+static void deregister(struct alx_kv_lockowner *o)
+{
+	struct alx_kv_locks *l = o->locks;
+	o->registered = false;
+	l->nregistered--;
+	if (atomic_load(&o->solo)) {
+		atomic_store(&o->solo, false);
+		atomic_store(&l->solo, NULL);
+	}
+}
+
+/*
+ * Under gate_mu: put the solo owner o's locks into the shared table, as if
+ * it had taken each there, and end its solo mode. Nobody else holds a lock
+ * now, so no slot can be another's. All or nothing: out of memory, every
+ * slot already placed is taken out again and o stays solo. o->held is only
+ * read: o may be reading it too (alx_kv_unlock_all).
+ */
+static int publish(struct alx_kv_locks *l, struct alx_kv_lockowner *o)
+{
+	size_t n = o->nheld;
+	uint64_t *byshard =
+		n > 0 ? alx_malloc(l->rt, n * sizeof(*byshard)) : NULL;
+	if (n > 0 && byshard == NULL)
+		return ALOPEX_ENOMEM;
+	size_t start[NSHARDS + 1] = {0};
+	for (size_t i = 0; i < n; i++)
+		start[shard_no(o->held[i]) + 1]++;
+	for (unsigned s = 0; s < NSHARDS; s++)
+		start[s + 1] += start[s];
+	size_t next[NSHARDS];
+	memcpy(next, start, sizeof(next));
+	for (size_t i = 0; i < n; i++)
+		byshard[next[shard_no(o->held[i])]++] = o->held[i];
+	unsigned s = 0;
+	int rc = 0;
+	for (; s < NSHARDS && rc == 0; s++) {
+		size_t count = start[s + 1] - start[s];
+		if (count == 0)
+			continue;
+		struct shard *sh = &l->shards[s];
+		pthread_mutex_lock(&sh->mu);
+		/* try_take's bound, for all of them at once */
+		while (rc == 0 && (sh->n + count + 1) * 2 > sh->cap)
+			rc = grow(l->rt, sh);
+		for (size_t i = start[s]; rc == 0 && i < start[s + 1]; i++) {
+			struct slot *slot = probe(sh, byshard[i]);
+			if (slot->h == 0) {
+				slot->h = byshard[i];
+				slot->owner = o;
+				sh->n++;
+			}
+		}
+		pthread_mutex_unlock(&sh->mu);
+	}
+	if (rc != 0) {
+		/* s - 1 failed before it placed anything */
+		for (unsigned u = 0; u + 1 < s; u++) {
+			struct shard *sh = &l->shards[u];
+			pthread_mutex_lock(&sh->mu);
+			for (size_t i = start[u]; i < start[u + 1]; i++)
+				release_one(o, sh, byshard[i]);
+			pthread_mutex_unlock(&sh->mu);
+		}
+	} else {
+		atomic_store(&o->solo, false);
+		atomic_store(&l->solo, NULL);
+	}
+	alx_free(l->rt, byshard);
+	return rc;
+}
+
+/*
+ * The gate every owner passes at its first lock, and a solo owner at each:
+ * 1: h is now o's (solo); 0: take h in the table; else an error, in diag.
+ */
+static int gate_take(struct alx_kv_lockowner *o, uint64_t h, alopex_diag *diag)
+{
+	struct alx_kv_locks *l = o->locks;
+	int rc = 0;
+	pthread_mutex_lock(&l->gate_mu);
+	if (!o->registered) {
+		struct alx_kv_lockowner *solo = atomic_load(&l->solo);
+		if (solo != NULL && publish(l, solo) != 0) {
+			rc = ALOPEX_ENOMEM;
+			goto out;
+		}
+		o->registered = true;
+		if (l->nregistered++ == 0) {
+			atomic_store(&o->solo, true);
+			atomic_store(&l->solo, o);
+		}
+	}
+	if (atomic_load(&o->solo)) {
+		/* A row written over and over is remembered once. */
+		if (o->nheld > 0 && o->held[o->nheld - 1] == h)
+			rc = 1;
+		else if (remember(o, h) == 0)
+			rc = 1;
+		else
+			rc = ALOPEX_ENOMEM;
+		if (rc < 0 && o->nheld == 0)
+			deregister(o);
+	}
+out:
+	pthread_mutex_unlock(&l->gate_mu);
+	if (rc < 0)
+		return alx_diag_set(diag, ALOPEX_ENOMEM, "53200",
+				    "out of memory");
+	return rc;
 }
 
 static int64_t now_us(void)
@@ -382,6 +522,14 @@ int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
 	struct shard *sh = shard_of(l, h);
 	struct alx_kv_lockowner *holder = NULL;
 	o->waited_commit = false;
+	/* Acquire: a publisher that ended o's solo mode read o's list
+	 * first, and o writes to it after this. */
+	if (!o->registered ||
+	    atomic_load_explicit(&o->solo, memory_order_acquire)) {
+		int grc = gate_take(o, h, diag);
+		if (grc != 0)
+			return grc > 0 ? 0 : grc;
+	}
 	pthread_mutex_lock(&sh->mu);
 	int rc = try_take(o, sh, h, &holder);
 	pthread_mutex_unlock(&sh->mu);
@@ -466,6 +614,9 @@ int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
 	return rc;
 }
 
+/* Version slots asked for ahead of record_versions' stores. */
+#define VERSION_PREFETCH 8
+
 /* Record commit_seq for h's slot (0: nothing to record). */
 static void record_version(struct alx_kv_locks *l, uint64_t h,
 			   uint64_t commit_seq)
@@ -479,13 +630,24 @@ static void record_version(struct alx_kv_locks *l, uint64_t h,
 		;
 }
 
-/* Under sh->mu: drop o's lock on h. */
-static void release_one(struct alx_kv_lockowner *o, struct shard *sh,
-			uint64_t h)
+/*
+ * record_version for hs[0..n): a big transaction's slots are all over the
+ * 8 MiB table, and each was a cache miss the loop stalled on.
+ */
+static void record_versions(struct alx_kv_locks *l, const uint64_t *hs,
+			    size_t n, uint64_t commit_seq)
 {
-	struct slot *s = probe(sh, h);
-	if (s->h == h && s->owner == o)
-		remove_slot(sh, s);
+	if (commit_seq == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+#if defined(__GNUC__)
+		if (i + VERSION_PREFETCH < n)
+			__builtin_prefetch((const void *)version_of(
+						   l, hs[i + VERSION_PREFETCH]),
+					   1);
+#endif
+		record_version(l, hs[i], commit_seq);
+	}
 }
 
 /* Locks held from which grouping them by shard pays for its passes. */
@@ -527,8 +689,8 @@ static void release_grouped(struct alx_kv_lockowner *o, uint64_t commit_seq)
 		struct shard *sh = &l->shards[s];
 		/* Before the lock is free: a waiter that takes it then sees
 		 * this commit. */
-		for (size_t i = start[s]; i < start[s + 1]; i++)
-			record_version(l, held[i], commit_seq);
+		record_versions(l, held + start[s], start[s + 1] - start[s],
+				commit_seq);
 		pthread_mutex_lock(&sh->mu);
 		for (size_t i = start[s]; i < start[s + 1]; i++)
 			release_one(o, sh, held[i]);
@@ -536,12 +698,37 @@ static void release_grouped(struct alx_kv_lockowner *o, uint64_t commit_seq)
 	}
 }
 
+/*
+ * A solo owner's release: nobody can have seen its locks, so recording
+ * the versions frees them (true). Unless another owner published them
+ * meanwhile (false): they are in the table then, and the versions are
+ * recorded, as the table's release needs before freeing a lock.
+ */
+static bool release_solo(struct alx_kv_lockowner *o, uint64_t commit_seq)
+{
+	struct alx_kv_locks *l = o->locks;
+	/* Without gate_mu: a publisher only reads held. */
+	record_versions(l, o->held, o->nheld, commit_seq);
+	pthread_mutex_lock(&l->gate_mu);
+	bool solo = atomic_load(&o->solo);
+	if (solo) {
+		o->nheld = 0;
+		deregister(o);
+	}
+	pthread_mutex_unlock(&l->gate_mu);
+	return solo;
+}
+
 void alx_kv_unlock_all(struct alx_kv_lockowner *o, uint64_t commit_seq)
 {
 	struct alx_kv_locks *l = o->locks;
-	if (o->nheld == 0)
+	if (!o->registered)
 		return;
-	if (o->nheld >= GROUP_MIN) {
+	if (atomic_load(&o->solo) && release_solo(o, commit_seq))
+		goto out;
+	if (o->nheld == 0) {
+		/* registered by a lock that was refused */
+	} else if (o->nheld >= GROUP_MIN) {
 		release_grouped(o, commit_seq);
 	} else {
 		for (size_t i = 0; i < o->nheld; i++) {
@@ -562,17 +749,24 @@ void alx_kv_unlock_all(struct alx_kv_lockowner *o, uint64_t commit_seq)
 	 * Otherwise passing wait_mu orders us after any waiter that still
 	 * looks at o as a holder (see alx_kv_lock).
 	 */
-	if (atomic_load(&l->nwaiting) == 0)
-		goto out;
-	pthread_mutex_lock(&l->wait_mu);
-	/* No sleeping waiter may keep pointing at o, which its transaction
-	 * frees after this: deadlock checks walk it. Only o's waiters wake. */
-	for (struct alx_kv_lockowner *p = l->waiters; p != NULL; p = p->wnext)
-		if (p->waits_for == o) {
-			p->waits_for = NULL;
-			pthread_cond_signal(&p->cv);
-		}
-	pthread_mutex_unlock(&l->wait_mu);
+	if (atomic_load(&l->nwaiting) != 0) {
+		pthread_mutex_lock(&l->wait_mu);
+		/* No sleeping waiter may keep pointing at o, which its
+		 * transaction frees after this: deadlock checks walk it. Only
+		 * o's waiters wake. */
+		for (struct alx_kv_lockowner *p = l->waiters; p != NULL;
+		     p = p->wnext)
+			if (p->waits_for == o) {
+				p->waits_for = NULL;
+				pthread_cond_signal(&p->cv);
+			}
+		pthread_mutex_unlock(&l->wait_mu);
+	}
+	/* Only now that none of o's slots is left: a new owner may go solo
+	 * once nobody counts. */
+	pthread_mutex_lock(&l->gate_mu);
+	deregister(o);
+	pthread_mutex_unlock(&l->gate_mu);
 out:
 	/* Big transactions give their memory back at once. */
 	if (o->cap > 4096) {

@@ -586,7 +586,7 @@ static int agg_feed(struct alx_node *n, size_t ssize)
 			if (rc != 0)
 				return rc;
 		}
-		struct agg_state *st;
+		struct agg_state *st = NULL;
 		rc = agg_group(n, ssize, &st);
 		if (rc != 0)
 			return rc;
@@ -606,7 +606,7 @@ static int agg_consume(struct alx_node *n)
 	if (n->ht == NULL || n->keys == NULL)
 		return alx_exec_oom(n->ex);
 	size_t ssize = (q->naggs + 1) * sizeof(struct agg_state);
-	struct agg_state *st;
+	struct agg_state *st = NULL;
 	int rc;
 	if (counts_scan(n)) {
 		int64_t c;
