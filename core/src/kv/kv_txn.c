@@ -18,13 +18,19 @@ struct alx_kv_cursor {
 /*
  * Pending writes go to the engine early once their keys and values (which
  * sit in the batch as well) and their bookkeeping (the entry, two hash
- * slots, a run element: PEND_ENTRY_BYTES) pass this: a huge transaction's
- * memory stays within a bound of what the batch already holds.
+ * slots and their control bytes: PEND_ENTRY_BYTES) pass this: a huge transaction's memory stays
+ * within a bound of what the batch already holds.
  */
 #define PEND_MAX_BYTES ((size_t)64 << 20)
-#define PEND_ENTRY_BYTES                                        \
-	(sizeof(struct alx_kv_pending) + 2 * sizeof(uint32_t) + \
-	 sizeof(alopex_mutation))
+#define PEND_ENTRY_BYTES                 \
+	(sizeof(struct alx_kv_pending) + \
+	 2 * (sizeof(struct alx_kv_pend_slot) + 1))
+/*
+ * Rows per put_sorted call: the flush hands the engine its sorted run a
+ * chunk at a time, so the run stays in the cache (a whole run of 40-byte
+ * mutations was as big as the batch). PIN_ROWS in wt_txn.c's multiple.
+ */
+#define PUT_CHUNK 256
 static int oom(struct alx_kv_txn *t)
 {
 	return alx_diag_set(&t->diag, ALOPEX_ENOMEM, NULL, "out of memory");
@@ -132,6 +138,7 @@ static void txn_free(struct alx_kv_txn *t)
 	alx_free(db->rt, t->memo);
 	alx_free(db->rt, t->pend);
 	alx_free(db->rt, t->pend_slots);
+	alx_free(db->rt, t->pend_ctrl);
 	alx_free(db->rt, t->pend_run);
 	alx_free(db->rt, t->gap_lo);
 	alx_free(db->rt, t->gap_hi);
@@ -140,7 +147,7 @@ static void txn_free(struct alx_kv_txn *t)
 	atomic_fetch_sub(&db->open_txns, 1);
 }
 
-static int pending_flush(struct alx_kv_txn *t);
+static int pending_flush_ex(struct alx_kv_txn *t, bool last);
 
 int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 		      alopex_diag *diag)
@@ -148,7 +155,7 @@ int alx_kv_txn_commit(struct alx_kv_txn *t, uint64_t *position,
 	alopex_db *db = t->db;
 	close_cursors(t);
 	int rc;
-	if (!t->doomed && t->npend > 0 && pending_flush(t) != 0) {
+	if (!t->doomed && t->npend > 0 && pending_flush_ex(t, true) != 0) {
 		/* Dooms the transaction: report what failed. */
 		rc = t->doom_code;
 		if (diag != NULL)
@@ -317,6 +324,50 @@ static void *reserve(struct alx_kv_txn *t, void *arr, size_t *cap, size_t need,
 
 #define NPOS SIZE_MAX
 
+/* Varint bytes of v in a batch record (kv_batch.c). */
+static size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The put recorded at off from base in the batch, whose key is klen bytes
+ * (kv_batch.h: op, varint klen, key, varint vlen, value).
+ */
+static alopex_mutation pend_mutation(const uint8_t *base, size_t off,
+				     uint32_t klen)
+{
+	const uint8_t *k = base + off + 1 + varint_len(klen);
+	const uint8_t *v = k + klen;
+	uint64_t vlen = 0;
+	/* at most 5 bytes: values are at most ALOPEX_KV_MAX_VALUE */
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		uint8_t b = *v++;
+		vlen |= (uint64_t)(b & 0x7f) << shift;
+		if ((b & 0x80) == 0)
+			break;
+	}
+	return (alopex_mutation){ALOPEX_MUT_PUT, k, klen, v, (size_t)vlen};
+}
+
+static const uint8_t *pend_key(const struct alx_kv_txn *t,
+			       const struct alx_kv_pending *p)
+{
+	return t->batch.buf + t->pend_base + p->off + 1 + varint_len(p->klen);
+}
+
+/* A pend_ctrl byte: 0 empty, else 7 hash bits (apart from the slot's
+ * position and tag bits) and the top bit. */
+static uint8_t pend_fp(uint64_t h)
+{
+	return (uint8_t)(0x80 | ((h >> 25) & 0x7f));
+}
+
 /* The pending index of key (lock hash h), or NPOS. */
 static size_t pend_find(const struct alx_kv_txn *t, alopex_slice key,
 			uint64_t h)
@@ -324,24 +375,32 @@ static size_t pend_find(const struct alx_kv_txn *t, alopex_slice key,
 	if (t->npend == 0)
 		return NPOS;
 	size_t mask = t->pend_slots_cap - 1;
+	uint8_t fp = pend_fp(h);
+	uint32_t tag = (uint32_t)(h >> 32);
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-		uint32_t s = t->pend_slots[i];
-		if (s == 0)
+		uint8_t c = t->pend_ctrl[i];
+		if (c == 0)
 			return NPOS;
-		const struct alx_kv_pending *p = &t->pend[s - 1];
+		if (c != fp || t->pend_slots[i].tag != tag)
+			continue;
+		size_t idx = t->pend_slots[i].idx1 - 1;
+		const struct alx_kv_pending *p = &t->pend[idx];
 		if (p->h == h && p->klen == key.len &&
-		    memcmp(t->batch.buf + p->koff, key.ptr, key.len) == 0)
-			return s - 1;
+		    memcmp(pend_key(t, p), key.ptr, key.len) == 0)
+			return idx;
 	}
 }
 
 static void pend_slot_put(struct alx_kv_txn *t, size_t idx)
 {
 	size_t mask = t->pend_slots_cap - 1;
-	size_t i = (size_t)t->pend[idx].h & mask;
-	while (t->pend_slots[i] != 0)
+	uint64_t h = t->pend[idx].h;
+	size_t i = (size_t)h & mask;
+	while (t->pend_ctrl[i] != 0)
 		i = (i + 1) & mask;
-	t->pend_slots[i] = (uint32_t)(idx + 1);
+	t->pend_ctrl[i] = pend_fp(h);
+	t->pend_slots[i].tag = (uint32_t)(h >> 32);
+	t->pend_slots[i].idx1 = (uint32_t)(idx + 1);
 }
 
 /* Empty the set of pend[0..npend) and set npend to keep (rehashing). */
@@ -355,18 +414,26 @@ static void pend_truncate(struct alx_kv_txn *t, size_t keep)
 		size_t mask = t->pend_slots_cap - 1;
 		for (size_t k = 0; k < t->npend; k++) {
 			size_t i = (size_t)t->pend[k].h & mask;
-			while (t->pend_slots[i] != k + 1)
+			while (t->pend_ctrl[i] == 0 ||
+			       t->pend_slots[i].idx1 != k + 1)
 				i = (i + 1) & mask;
-			t->pend_slots[i] = 0;
+			t->pend_ctrl[i] = 0;
 		}
 	} else {
-		memset(t->pend_slots, 0,
-		       t->pend_slots_cap * sizeof(*t->pend_slots));
+		memset(t->pend_ctrl, 0, t->pend_slots_cap);
 		for (size_t k = 0; k < keep; k++)
 			pend_slot_put(t, k);
 	}
-	for (size_t k = keep; k < t->npend; k++)
-		t->pend_bytes -= t->pend[k].klen + (size_t)t->pend[k].vlen;
+	if (keep == 0) {
+		t->pend_bytes = 0;
+	} else {
+		const uint8_t *base = t->batch.buf + t->pend_base;
+		for (size_t k = keep; k < t->npend; k++) {
+			alopex_mutation m = pend_mutation(base, t->pend[k].off,
+							  t->pend[k].klen);
+			t->pend_bytes -= m.klen + m.vlen;
+		}
+	}
 	t->npend = keep;
 }
 
@@ -383,11 +450,19 @@ static int pend_reserve(struct alx_kv_txn *t)
 	}
 	if ((t->npend + 1) * 2 > t->pend_slots_cap) {
 		size_t cap = t->pend_slots_cap ? t->pend_slots_cap * 2 : 128;
-		uint32_t *slots = alx_calloc(rt, cap, sizeof(*slots));
-		if (slots == NULL)
+		/* Only the control bytes say which slots are used. */
+		struct alx_kv_pend_slot *slots =
+			alx_malloc(rt, cap * sizeof(*slots));
+		uint8_t *ctrl = alx_calloc(rt, cap, 1);
+		if (slots == NULL || ctrl == NULL) {
+			alx_free(rt, slots);
+			alx_free(rt, ctrl);
 			return oom(t);
+		}
 		alx_free(rt, t->pend_slots);
+		alx_free(rt, t->pend_ctrl);
 		t->pend_slots = slots;
+		t->pend_ctrl = ctrl;
 		t->pend_slots_cap = cap;
 		for (size_t k = 0; k < t->npend; k++)
 			pend_slot_put(t, k);
@@ -503,20 +578,22 @@ static void gap_learn(struct alx_kv_txn *t, alopex_slice key)
 	t->gap_valid = ok;
 }
 
-static int key_cmp(const void *a, const void *b)
-{
-	const alopex_mutation *x = a, *y = b;
-	size_t n = x->klen < y->klen ? x->klen : y->klen;
-	int c = memcmp(x->key, y->key, n);
-	if (c != 0)
-		return c;
-	return x->klen < y->klen ? -1 : x->klen > y->klen;
-}
-
+/*
+ * A pending write being sorted: the 8 key bytes from some offset on (see
+ * key_pfx), the record's offset from pend_base and the key's length. The
+ * flush sorts these in the pending entries' array and the pending set's
+ * slots (both at least this big per entry; neither is needed then), so a
+ * flush allocates nothing.
+ */
 struct sort_ent {
-	uint64_t pfx; /* 8 key bytes after the common prefix, zero-padded */
-	size_t idx;   /* into pend */
+	uint64_t pfx;
+	uint32_t off, klen;
 };
+
+_Static_assert(sizeof(struct sort_ent) == sizeof(struct alx_kv_pending),
+	       "the sort works in pend");
+_Static_assert(sizeof(struct sort_ent) <= 2 * sizeof(struct alx_kv_pend_slot),
+	       "the sort works in pend_slots (at least two per entry)");
 
 static uint64_t load64(const uint8_t *p)
 {
@@ -571,53 +648,99 @@ static size_t common_len(const uint8_t *a, const uint8_t *b, size_t m)
 	return j;
 }
 
-/*
- * Fill run with pend[0..n) in key order. A radix sort on the 8 bytes
- * after the keys' common prefix (a table's keys share their prefix and
- * differ in a few bytes): about a tenth of qsort's comparisons through
- * memcmp. Equal prefixes, and a failed allocation, take key_cmp.
- */
-static void sort_pending(struct alx_kv_txn *t, alopex_mutation *run, size_t n)
+/* What a sort needs of the batch: base is batch.buf + pend_base. */
+struct sort_src {
+	const uint8_t *buf, *base;
+	size_t len;
+};
+
+static size_t ent_koff(const struct sort_src *src, const struct sort_ent *e)
 {
-	const uint8_t *buf = t->batch.buf;
-	struct sort_ent *a =
-		n >= 64 ? alx_malloc(t->db->rt, 2 * n * sizeof(*a)) : NULL;
-	if (a == NULL) {
-		for (size_t i = 0; i < n; i++) {
-			const struct alx_kv_pending *p = &t->pend[i];
-			run[i] = (alopex_mutation){ALOPEX_MUT_PUT,
-						   buf + p->koff, p->klen,
-						   buf + p->voff, p->vlen};
+	return (size_t)(src->base - src->buf) + e->off + 1 +
+	       varint_len(e->klen);
+}
+
+/* memcmp order of whole keys. */
+static int ent_cmp(const struct sort_src *src, const struct sort_ent *x,
+		   const struct sort_ent *y)
+{
+	const uint8_t *a = src->buf + ent_koff(src, x);
+	const uint8_t *b = src->buf + ent_koff(src, y);
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(a, b, n);
+	if (c != 0)
+		return c;
+	return x->klen < y->klen ? -1 : x->klen > y->klen;
+}
+
+/* Whether x sorts before y, both with their pfx from the same byte on. */
+static bool ent_less(const struct sort_src *src, const struct sort_ent *x,
+		     const struct sort_ent *y)
+{
+	if (x->pfx != y->pfx)
+		return x->pfx < y->pfx;
+	return ent_cmp(src, x, y) < 0;
+}
+
+static void insertion_sort(const struct sort_src *src, struct sort_ent *x,
+			   size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct sort_ent e = x[i];
+		size_t j = i;
+		while (j > 0 && ent_less(src, &e, &x[j - 1])) {
+			x[j] = x[j - 1];
+			j--;
 		}
-		qsort(run, n, sizeof(*run), key_cmp);
-		return;
+		x[j] = e;
 	}
-	struct sort_ent *b = a + n;
-	const uint8_t *k0 = buf + t->pend[0].koff;
-	size_t lcp = t->pend[0].klen;
-	for (size_t i = 1; i < n && lcp > 0; i++) {
-		const struct alx_kv_pending *p = &t->pend[i];
-		lcp = common_len(buf + p->koff, k0,
-				 p->klen < lcp ? p->klen : lcp);
+}
+
+static void sift_down(const struct sort_src *src, struct sort_ent *x, size_t i,
+		      size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && ent_cmp(src, &x[c], &x[c + 1]) < 0)
+			c++;
+		if (ent_cmp(src, &x[i], &x[c]) >= 0)
+			return;
+		struct sort_ent tmp = x[i];
+		x[i] = x[c];
+		x[c] = tmp;
+		i = c;
 	}
-	/* The prefixes, and which of their bytes differ at all. */
-	uint64_t diff = 0, first = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct alx_kv_pending *p = &t->pend[i];
-		uint64_t v = key_pfx(buf, t->batch.len, p->koff, p->klen, lcp);
-		if (i == 0)
-			first = v;
-		diff |= v ^ first;
-		a[i].pfx = v;
-		a[i].idx = i;
+}
+
+/* Whole-key order where the bytes compared so far cannot decide. */
+static void heap_sort(const struct sort_src *src, struct sort_ent *x, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(src, x, i, n);
+	for (size_t end = n; end > 1; end--) {
+		struct sort_ent tmp = x[0];
+		x[0] = x[end - 1];
+		x[end - 1] = tmp;
+		sift_down(src, x, 0, end - 1);
 	}
-	/* LSD, a byte a pass, skipping bytes all keys share. */
+}
+
+/*
+ * LSD radix sort of x[0..n) by pfx, a byte a pass, skipping the bytes in
+ * which no two differ (diff: the OR of every pfx XOR the first). y is
+ * scratch of n entries; the sorted entries are in the array returned.
+ */
+static struct sort_ent *radix_sort(struct sort_ent *x, struct sort_ent *y,
+				   size_t n, uint64_t diff)
+{
 	for (unsigned shift = 0; shift < 64; shift += 8) {
 		if (((diff >> shift) & 255) == 0)
 			continue;
 		size_t cnt[256] = {0};
 		for (size_t i = 0; i < n; i++)
-			cnt[(a[i].pfx >> shift) & 255]++;
+			cnt[(x[i].pfx >> shift) & 255]++;
 		size_t sum = 0;
 		for (unsigned d = 0; d < 256; d++) {
 			size_t c = cnt[d];
@@ -625,25 +748,113 @@ static void sort_pending(struct alx_kv_txn *t, alopex_mutation *run, size_t n)
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			b[cnt[(a[i].pfx >> shift) & 255]++] = a[i];
-		struct sort_ent *x = a;
-		a = b;
-		b = x;
+			y[cnt[(x[i].pfx >> shift) & 255]++] = x[i];
+		struct sort_ent *tmp = x;
+		x = y;
+		y = tmp;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct alx_kv_pending *p = &t->pend[a[i].idx];
-		run[i] = (alopex_mutation){ALOPEX_MUT_PUT, buf + p->koff,
-					   p->klen, buf + p->voff, p->vlen};
+	return x;
+}
+
+/* Levels of 8 key bytes a tie is radix-sorted by before heap_sort. */
+#define SORT_DEPTH 4
+/* Runs this short take insertion_sort. */
+#define SORT_SMALL 16
+
+static void sort_ties(const struct sort_src *src, struct sort_ent *x,
+		      struct sort_ent *y, size_t n, size_t from,
+		      unsigned depth);
+
+/*
+ * Sort x[0..n), whose pfx hold the 8 key bytes from byte from on (the
+ * bytes before agree): result in x, y scratch. Runs of equal pfx go on
+ * by the next 8 bytes.
+ */
+static void sort_level(const struct sort_src *src, struct sort_ent *x,
+		       struct sort_ent *y, size_t n, size_t from,
+		       unsigned depth)
+{
+	if (n <= SORT_SMALL) {
+		insertion_sort(src, x, n);
+		return;
 	}
+	uint64_t diff = 0;
+	for (size_t i = 1; i < n; i++)
+		diff |= x[i].pfx ^ x[0].pfx;
+	struct sort_ent *r = radix_sort(x, y, n, diff);
+	if (r != x)
+		memcpy(x, r, n * sizeof(*x));
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
-		while (j < n && a[j].pfx == a[i].pfx)
+		while (j < n && x[j].pfx == x[i].pfx)
 			j++;
 		if (j - i > 1)
-			qsort(run + i, j - i, sizeof(*run), key_cmp);
+			sort_ties(src, x + i, y + i, j - i, from + 8,
+				  depth + 1);
 		i = j;
 	}
-	alx_free(t->db->rt, a < b ? a : b);
+}
+
+/* x[0..n) agree on their first from bytes (zero-padded): sort them. */
+static void sort_ties(const struct sort_src *src, struct sort_ent *x,
+		      struct sort_ent *y, size_t n, size_t from, unsigned depth)
+{
+	bool longer = false;
+	for (size_t i = 0; i < n && !longer; i++)
+		longer = x[i].klen > from;
+	if (n <= SORT_SMALL) {
+		insertion_sort(src, x, n); /* equal pfx: whole keys decide */
+	} else if (!longer || depth >= SORT_DEPTH) {
+		heap_sort(src, x, n);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			x[i].pfx =
+				key_pfx(src->buf, src->len,
+					ent_koff(src, &x[i]), x[i].klen, from);
+		sort_level(src, x, y, n, from, depth);
+	}
+}
+
+/*
+ * pend[0..n) in key order, as sort entries: a radix sort on the 8 bytes
+ * after the keys' common prefix (a table's keys share their prefix and
+ * differ in a few bytes), about a tenth of a comparison sort's work; ties
+ * go on by the next bytes. Uses pend and pend_slots as its memory: the
+ * pending set is gone after it (pending_flush).
+ */
+static struct sort_ent *sort_pending(struct alx_kv_txn *t, size_t n)
+{
+	struct sort_src src = {t->batch.buf, t->batch.buf + t->pend_base,
+			       t->batch.len};
+	struct sort_ent *a = (struct sort_ent *)(void *)t->pend;
+	struct sort_ent *b = (struct sort_ent *)(void *)t->pend_slots;
+	size_t lcp = t->pend_lcp;
+	/* The prefixes in place of the entries, and which bytes differ. */
+	uint64_t diff = 0, first = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct alx_kv_pending p = t->pend[i];
+		size_t koff = t->pend_base + p.off + 1 + varint_len(p.klen);
+		uint64_t v = key_pfx(src.buf, src.len, koff, p.klen, lcp);
+		if (i == 0)
+			first = v;
+		diff |= v ^ first;
+		a[i] = (struct sort_ent){v, p.off, p.klen};
+	}
+	if (n <= SORT_SMALL) {
+		insertion_sort(&src, a, n);
+		return a;
+	}
+	struct sort_ent *r = radix_sort(a, b, n, diff);
+	struct sort_ent *s = r == a ? b : a;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && r[j].pfx == r[i].pfx)
+			j++;
+		if (j - i > 1)
+			sort_ties(&src, r + i, s + i, j - i, lcp + 8, 1);
+		i = j;
+	}
+	return r;
 }
 
 /* Engines built before put_sorted stop short of it. */
@@ -655,50 +866,85 @@ static int engine_has_put_sorted(const struct alopex_engine_ops *e)
 	       e->put_sorted != NULL;
 }
 
+/* Records ahead of the run being built that the flush asks the cache for:
+ * sorted, they are read in random order. */
+#define FLUSH_PREFETCH 16
+
 /*
  * Write every pending entry to the engine, in key order. A failure dooms
  * the transaction: part of the run may be in the engine, the rest is not.
+ * last: the commit's flush (the pending set is not needed again).
  */
-static int pending_flush(struct alx_kv_txn *t)
+static int pending_flush_ex(struct alx_kv_txn *t, bool last)
 {
 	size_t n = t->npend;
 	if (n == 0)
 		return 0;
+	struct alx_runtime *rt = t->db->rt;
 	const struct alopex_engine_ops *e = t->db->eng;
 	int rc = 0;
-	if (t->pend_run_cap < n) {
-		void *p = reserve(t, t->pend_run, &t->pend_run_cap, n,
-				  sizeof(*t->pend_run), 64);
-		if (p == NULL) {
-			rc = ALOPEX_ENOMEM;
+	if (t->pend_run == NULL) {
+		t->pend_run = alx_malloc(rt, PUT_CHUNK * sizeof(*t->pend_run));
+		if (t->pend_run == NULL) {
+			rc = oom(t);
+			pend_truncate(t, 0);
 			goto fail;
 		}
-		t->pend_run = p;
 	}
-	alopex_mutation *run = t->pend_run;
-	sort_pending(t, run, n);
-	pend_truncate(t, 0);
-	if (engine_has_put_sorted(e)) {
-		t->gap_valid = false;
-		rc = e->put_sorted(t->etxn, run, n, &t->diag);
-	} else {
-		t->gap_valid = false;
-		for (size_t i = 0; i < n && rc == 0; i++) {
-			alopex_slice k = {run[i].key, run[i].klen};
-			alopex_slice v = {run[i].val, run[i].vlen};
-			rc = e->put(t->etxn, k, v, &t->diag);
+	const struct sort_ent *ents = sort_pending(t, n);
+	const uint8_t *base = t->batch.buf + t->pend_base;
+	bool sorted = engine_has_put_sorted(e);
+	t->gap_valid = false;
+	for (size_t i = 0; i < n && rc == 0;) {
+		size_t m = n - i < PUT_CHUNK ? n - i : PUT_CHUNK;
+		alopex_mutation *run = t->pend_run;
+		for (size_t j = 0; j < m; j++) {
+#if defined(__GNUC__)
+			if (i + j + FLUSH_PREFETCH < n)
+				__builtin_prefetch(
+					base +
+					ents[i + j + FLUSH_PREFETCH].off);
+#endif
+			run[j] = pend_mutation(base, ents[i + j].off,
+					       ents[i + j].klen);
 		}
+		if (sorted) {
+			rc = e->put_sorted(t->etxn, run, m, &t->diag);
+		} else {
+			for (size_t j = 0; j < m && rc == 0; j++) {
+				alopex_slice k = {run[j].key, run[j].klen};
+				alopex_slice v = {run[j].val, run[j].vlen};
+				rc = e->put(t->etxn, k, v, &t->diag);
+			}
+		}
+		i += m;
+	}
+	/* The sort wrote over the set's slots: empty it (or drop it). */
+	t->npend = 0;
+	t->pend_bytes = 0;
+	if (last) {
+		alx_free(rt, t->pend_slots);
+		alx_free(rt, t->pend_ctrl);
+		t->pend_slots = NULL;
+		t->pend_ctrl = NULL;
+		t->pend_slots_cap = 0;
+	} else {
+		memset(t->pend_ctrl, 0, t->pend_slots_cap);
 	}
 	if (rc == 0)
 		return 0;
 fail:
-	pend_truncate(t, 0);
 	write_failed(t, rc);
 	if (!t->doomed) {
 		t->doomed = 1;
 		t->doom_code = rc;
 	}
 	return rc;
+}
+
+static int pending_flush(struct alx_kv_txn *t)
+{
+	return pending_flush_ex(t, false);
 }
 
 /* Before an operation on key: write it out if it is pending. */
@@ -718,8 +964,11 @@ int alx_kv_txn_get(struct alx_kv_txn *t, alopex_slice key, alopex_slice *val)
 		t->npend > 0 ? pend_find(t, key, alx_kv_lock_hash(key)) : NPOS;
 	if (i != NPOS) {
 		/* Not in the engine yet: the batch holds the value. */
-		val->ptr = t->batch.buf + t->pend[i].voff;
-		val->len = t->pend[i].vlen;
+		alopex_mutation m =
+			pend_mutation(t->batch.buf + t->pend_base,
+				      t->pend[i].off, t->pend[i].klen);
+		val->ptr = m.val;
+		val->len = m.vlen;
 		rc = 0;
 	} else {
 		rc = t->db->eng->get(t->etxn, key, val, &t->diag);
@@ -841,17 +1090,6 @@ static int check_write(struct alx_kv_txn *t, alopex_slice key, uint64_t h,
 	return rc;
 }
 
-/* Varint bytes of v in a batch record (kv_batch.c). */
-static size_t varint_len(uint64_t v)
-{
-	size_t n = 1;
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
 /*
  * Record a put of key (hash h, locked, not pending) in the batch and the
  * pending set instead of the engine. With absent, under a savepoint, its
@@ -860,22 +1098,35 @@ static size_t varint_len(uint64_t v)
 static int defer(struct alx_kv_txn *t, alopex_slice key, alopex_slice val,
 		 uint64_t h, bool absent)
 {
-	int rc = pend_reserve(t);
+	int rc = 0;
+	/* Entries hold 32-bit offsets from the first pending record. */
+	if (t->npend > 0 && t->batch.len - t->pend_base > UINT32_MAX)
+		rc = pending_flush(t);
+	if (rc == 0)
+		rc = pend_reserve(t);
 	if (rc == 0 && absent && t->nsavepoints > 0)
 		rc = undo_reserve(t, key.len);
 	if (rc != 0)
 		return rc;
+	size_t at = t->batch.len;
 	/* Nothing written yet: a full batch fails the call, not the
 	 * transaction. */
 	rc = alx_batch_add(&t->batch, ALOPEX_MUT_PUT, key, val);
 	if (rc != 0)
 		return oom(t);
+	if (t->npend == 0) {
+		t->pend_base = at;
+		t->pend_lcp = key.len;
+	} else if (t->pend_lcp > 0) {
+		/* The first key is in the cache: one more compare here
+		 * saves the flush a pass over every key. */
+		size_t m = key.len < t->pend_lcp ? key.len : t->pend_lcp;
+		t->pend_lcp = common_len(key.ptr, pend_key(t, &t->pend[0]), m);
+	}
 	struct alx_kv_pending *p = &t->pend[t->npend];
 	p->h = h;
+	p->off = (uint32_t)(at - t->pend_base);
 	p->klen = (uint32_t)key.len;
-	p->vlen = (uint32_t)val.len;
-	p->voff = t->batch.len - val.len;
-	p->koff = p->voff - varint_len(val.len) - key.len;
 	pend_slot_put(t, t->npend);
 	t->npend++;
 	t->pend_bytes += key.len + val.len;
@@ -933,17 +1184,31 @@ static int engine_has_insert(const struct alopex_engine_ops *e)
 	       (e->caps & ALOPEX_ENGINE_INSERT) != 0 && e->insert != NULL;
 }
 
-int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
+uint64_t alx_kv_txn_prefetch(struct alx_kv_txn *t, alopex_slice key)
 {
 	uint64_t h = alx_kv_lock_hash(key);
-#if defined(__GNUC__)
 	/* The lock table's and the pending set's slots for h, looked up
-	 * and filled below: their cache misses overlap. */
+	 * and filled by the insert: their cache misses overlap. */
 	alx_kv_locks_prefetch(t->db->locks, h);
-	if (t->pend_slots_cap > 0)
-		__builtin_prefetch(
-			&t->pend_slots[(size_t)h & (t->pend_slots_cap - 1)], 1);
+#if defined(__GNUC__)
+	if (t->pend_slots_cap > 0) {
+		size_t i = (size_t)h & (t->pend_slots_cap - 1);
+		__builtin_prefetch(&t->pend_ctrl[i]);
+		__builtin_prefetch(&t->pend_slots[i], 1);
+	}
 #endif
+	return h;
+}
+
+int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val)
+{
+	return alx_kv_txn_insert_hashed(t, key, val,
+					alx_kv_txn_prefetch(t, key));
+}
+
+int alx_kv_txn_insert_hashed(struct alx_kv_txn *t, alopex_slice key,
+			     alopex_slice val, uint64_t h)
+{
 	int rc = check_writable(t);
 	if (rc == 0)
 		rc = lock_key(t, h, true);
@@ -1160,7 +1425,8 @@ int alx_kv_txn_rollback_to(struct alx_kv_txn *t,
 	 * rewrite what the engine still holds, which changes nothing.
 	 */
 	size_t keep = t->npend;
-	while (keep > 0 && t->pend[keep - 1].koff >= sp->batch_len)
+	while (keep > 0 &&
+	       t->pend_base + t->pend[keep - 1].off >= sp->batch_len)
 		keep--;
 	if (keep < t->npend)
 		pend_truncate(t, keep);

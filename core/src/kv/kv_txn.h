@@ -63,12 +63,22 @@ enum alx_kv_txn_flags {
 
 /*
  * A deferred write (kv_txn.c): recorded in the batch, locked, not yet in
- * the engine. Offsets into batch.buf, which moves as it grows.
+ * the engine. off: where its batch record starts, from pend_base (the
+ * batch moves as it grows); the value's length is in the record. 16
+ * bytes: the flush sorts in this array and the pending set's.
  */
 struct alx_kv_pending {
 	uint64_t h; /* alx_kv_lock_hash of the key */
-	size_t koff, voff;
-	uint32_t klen, vlen;
+	uint32_t off, klen;
+};
+
+/*
+ * A slot of the pending set: idx1 a pend index + 1 (0: empty) and the
+ * high half of its hash, so a probe passing other keys' slots need not
+ * read their entries (each a cache miss in a big transaction).
+ */
+struct alx_kv_pend_slot {
+	uint32_t tag, idx1;
 };
 
 struct alx_kv_undo_entry {
@@ -116,14 +126,19 @@ struct alx_kv_txn {
 	 * faster than random order) before anything that could see or
 	 * touch them: a cursor, a write or delete of such a key, a range
 	 * delete, the commit; get answers them from the batch. pend is in
-	 * batch order; pend_slots a hash set of pend indexes + 1.
+	 * batch order; pend_slots a hash set of its entries, whose used
+	 * slots pend_ctrl marks (a byte each: a probe reads a table that
+	 * stays in the cache). pend_lcp: how many leading bytes every
+	 * pending key shares with the first one.
 	 */
 	struct alx_kv_pending *pend;
 	size_t npend, pend_cap, pend_bytes;
-	uint32_t *pend_slots;
-	size_t pend_slots_cap; /* 0 or a power of two */
-	alopex_mutation *pend_run;
-	size_t pend_run_cap;
+	size_t pend_base; /* batch offset of pend[0]'s record */
+	size_t pend_lcp;
+	struct alx_kv_pend_slot *pend_slots;
+	uint8_t *pend_ctrl;
+	size_t pend_slots_cap;	   /* 0 or a power of two */
+	alopex_mutation *pend_run; /* one put_sorted call's rows (kv_txn.c) */
 	/*
 	 * A key range (gap_lo, gap_hi) the engine held no key in, as the
 	 * transaction saw it with every commit up to gap_seq (kv_txn.c,
@@ -201,6 +216,16 @@ int alx_kv_txn_del(struct alx_kv_txn *t, alopex_slice key);
  * but the transaction is then doomed (the engine gave it up).
  */
 int alx_kv_txn_insert(struct alx_kv_txn *t, alopex_slice key, alopex_slice val);
+/*
+ * A caller that knows the key before it has the value (SQL: the row's key,
+ * then its encoding) asks for the key's bookkeeping early, so its cache
+ * misses overlap that work: returns the key's hash, for
+ * alx_kv_txn_insert_hashed (as alx_kv_txn_insert; h must come from this
+ * call with the same key bytes).
+ */
+uint64_t alx_kv_txn_prefetch(struct alx_kv_txn *t, alopex_slice key);
+int alx_kv_txn_insert_hashed(struct alx_kv_txn *t, alopex_slice key,
+			     alopex_slice val, uint64_t h);
 
 /*
  * lower <= key < upper (a NULL ptr is unbounded); flags:

@@ -52,6 +52,8 @@ static void expect_fresh(alopex_db *db, struct alx_kv_txn *t, unsigned flags)
 	CU_ASSERT_EQUAL(t->pend_bytes, 0);
 	CU_ASSERT_PTR_NULL(t->pend);
 	CU_ASSERT_PTR_NULL(t->pend_slots);
+	CU_ASSERT_PTR_NULL(t->pend_ctrl);
+	CU_ASSERT_PTR_NULL(t->pend_run);
 	CU_ASSERT_EQUAL(t->pend_slots_cap, 0);
 	CU_ASSERT_FALSE(t->gap_valid);
 	CU_ASSERT_PTR_NULL(t->gap_lo);
