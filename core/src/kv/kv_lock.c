@@ -547,6 +547,8 @@ int alx_kv_lock(struct alx_kv_lockowner *o, uint64_t h,
 				    "waiting");
 	}
 
+	if (w->before_wait != NULL)
+		w->before_wait(w->before_wait_arg);
 	/* Slow path: under wait_mu a holder seen in its shard cannot finish
 	 * (its unlock passes wait_mu once it sees nwaiting, which we raise
 	 * before looking) nor be freed. */

@@ -47,6 +47,10 @@ struct alx_kv_wait {
 	 * set, for a statement run where it must not wait (an event loop);
 	 * it is undone and run again where it may. */
 	bool noblock;
+	/* Called before a request may wait (NULL: none): SQL fixes the
+	 * statement's timestamp, read lazily, to before the wait. */
+	void (*before_wait)(void *arg);
+	void *before_wait_arg;
 };
 
 /* One transaction's locks (embedded in it). */

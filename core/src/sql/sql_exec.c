@@ -56,6 +56,44 @@ int alx_exec_interrupted(struct alx_exec *ex)
 	return 0;
 }
 
+/*
+ * ex's transaction timestamp when not known at setup: the session's
+ * transaction's, which an autocommit statement's (not read yet) becomes
+ * t; an autocommit SELECT's own snapshot's is t.
+ */
+static void settle_txn_ts(struct alx_exec *ex, int64_t t)
+{
+	struct alx_session *s = ex->s;
+	if (s != NULL && s->txn != NULL && ex->txn == s->txn) {
+		if (s->txn_ts == 0)
+			s->txn_ts = t;
+		t = s->txn_ts;
+	}
+	ex->txn_ts = t;
+}
+
+int64_t alx_exec_stmt_ts(struct alx_exec *ex)
+{
+	if (ex->stmt_ts != 0)
+		return ex->stmt_ts;
+	ex->stmt_ts = alx_session_clock();
+	/* A transaction's timestamp is no later than any clock reading of
+	 * its statements. */
+	if (ex->txn_ts == 0)
+		settle_txn_ts(ex, ex->stmt_ts);
+	return ex->stmt_ts;
+}
+
+int64_t alx_exec_txn_ts(struct alx_exec *ex)
+{
+	if (ex->txn_ts == 0) {
+		int64_t t = alx_exec_stmt_ts(ex);
+		if (ex->txn_ts == 0)
+			settle_txn_ts(ex, t);
+	}
+	return ex->txn_ts;
+}
+
 int alx_exec_kv_err(struct alx_exec *ex, int rc)
 {
 	if (ex->txn != NULL && ex->txn->diag.code != 0)

@@ -47,7 +47,9 @@ struct alx_exec {
 	const struct alx_value *params;
 	uint32_t nparams;
 	const struct alx_value_fmt *fmt;
-	int64_t txn_ts, stmt_ts; /* microseconds since 2000-01-01 UTC */
+	/* Microseconds since 2000-01-01 UTC; 0: not read yet. Read them
+	 * with alx_exec_txn_ts/alx_exec_stmt_ts. */
+	int64_t txn_ts, stmt_ts;
 	alopex_diag *d;
 	struct alx_subcache *subs;
 	uint32_t nsubs;
@@ -56,6 +58,17 @@ struct alx_exec {
 	uint32_t ticks;
 	uint64_t rng; /* random() state */
 };
+
+/*
+ * statement_timestamp(): the clock is read at the statement's first use of
+ * it, not at every statement's start (most never ask; a bulk load's
+ * INSERTs paid a clock read each). An autocommit statement's transaction
+ * takes the same reading, as PostgreSQL's now() equals the first
+ * statement's timestamp.
+ */
+int64_t alx_exec_stmt_ts(struct alx_exec *ex);
+/* now(), transaction_timestamp(): BEGIN's reading, else as above. */
+int64_t alx_exec_txn_ts(struct alx_exec *ex);
 
 /* Where an expression is evaluated. */
 struct alx_ev {

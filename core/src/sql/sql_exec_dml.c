@@ -377,10 +377,11 @@ static int check_unique(struct alx_exec *ex, struct alx_arena *a,
  * With a primary key the engine's insert-if-absent checks it while writing
  * the row, saving a lookup. The unique indexes are looked up first, so
  * nothing needs undoing when one is taken; only then is the primary key
- * looked up, since it would have been reported first.
+ * looked up, since it would have been reported first. vec: t has a vector
+ * index (alx_vsql_table_has, asked once per statement).
  */
 static int insert_new(struct alx_exec *ex, struct alx_arena *a,
-		      const struct alx_cat_table *t,
+		      const struct alx_cat_table *t, bool vec,
 		      const struct alx_value *row,
 		      const struct alx_cat_index **hit, alopex_slice *existing)
 {
@@ -418,6 +419,8 @@ static int insert_new(struct alx_exec *ex, struct alx_arena *a,
 	if (rc != 0)
 		return rc;
 	alopex_slice ks = {k.ptr, k.len};
+	/* The key's lock and pending-set slots load while the row encodes. */
+	uint64_t kh = alx_kv_txn_prefetch(ex->txn, ks);
 	if (*hit != NULL) {
 		alopex_slice v;
 		rc = alx_kv_txn_get(ex->txn, ks, &v);
@@ -435,7 +438,7 @@ static int insert_new(struct alx_exec *ex, struct alx_arena *a,
 	if (rc != 0)
 		return rc;
 	alopex_slice v = {b.ptr ? b.ptr : (const uint8_t *)"", b.len};
-	rc = alx_kv_txn_insert(ex->txn, ks, v);
+	rc = alx_kv_txn_insert_hashed(ex->txn, ks, v, kh);
 	if (rc == ALOPEX_EEXIST) {
 		*hit = &t->indexes[0];
 		*existing = ks;
@@ -447,7 +450,7 @@ static int insert_new(struct alx_exec *ex, struct alx_arena *a,
 		if (!is_vector_index(&t->indexes[i]))
 			rc = put_entry(ex, a, t, &t->indexes[i], row, ks, false,
 				       true);
-	if (rc == 0 && alx_vsql_table_has(t))
+	if (rc == 0 && vec)
 		rc = alx_vsql_row_change(ex, t, NULL, NULL, &ks, row);
 	if (rc == 0)
 		*existing = ks;
@@ -467,7 +470,8 @@ int alx_exec_insert_row(struct alx_exec *ex, const struct alx_cat_table *t,
 	const struct alx_cat_index *hit = NULL;
 	alopex_slice existing;
 	if (rc == 0)
-		rc = insert_new(ex, &a, t, row, &hit, &existing);
+		rc = insert_new(ex, &a, t, alx_vsql_table_has(t), row, &hit,
+				&existing);
 	if (rc == 0 && hit != NULL)
 		rc = dup_key_error(ex, &a, t, hit, row);
 	alx_arena_fini(&a);
@@ -559,6 +563,7 @@ struct dml_run {
 	alx_dml_row_fn fn;
 	void *arg;
 	uint64_t count;
+	bool vec; /* the table has a vector index */
 	/*
 	 * ON CONFLICT DO UPDATE of several rows: the row keys the statement
 	 * inserted or updated to (bytea), which a later conflict must not
@@ -669,20 +674,17 @@ static int conflict_update(struct dml_run *r, struct alx_arena *a,
 	return rc;
 }
 
-static int insert_one(struct dml_run *r, struct alx_arena *a,
-		      const struct alx_value *src)
+/* row: src's columns where the INSERT names them, defaults elsewhere. */
+static int fill_defaults(struct alx_exec *ex, struct alx_arena *a,
+			 const struct alx_bdml *m, const struct alx_value *src,
+			 struct alx_value *row)
 {
-	struct alx_exec *ex = r->ex;
-	const struct alx_bdml *m = r->m;
 	const struct alx_cat_table *t = m->table;
-	/* Every column of row is set below; given is zeroed. */
-	struct alx_value *row =
-		alx_arena_alloc(a, (t->ncols + 1) * sizeof(*row));
 	uint8_t given_small[64];
 	uint8_t *given = t->ncols < sizeof(given_small)
 				 ? given_small
 				 : alx_arena_alloc(a, t->ncols + 1);
-	if (row == NULL || given == NULL)
+	if (given == NULL)
 		return alx_exec_oom(ex);
 	memset(given, 0, t->ncols + 1);
 	for (uint32_t i = 0; i < m->ninsert; i++) {
@@ -704,12 +706,40 @@ static int insert_one(struct dml_run *r, struct alx_arena *a,
 	for (uint32_t i = 0; i < t->ncols; i++)
 		if (row[i].null)
 			row[i].type = t->cols[i].type.id;
+	return 0;
+}
+
+static int insert_one(struct dml_run *r, struct alx_arena *a,
+		      const struct alx_value *src)
+{
+	struct alx_exec *ex = r->ex;
+	const struct alx_bdml *m = r->m;
+	const struct alx_cat_table *t = m->table;
+	/* Every column of row is set below. */
+	struct alx_value *row =
+		alx_arena_alloc(a, (t->ncols + 1) * sizeof(*row));
+	if (row == NULL)
+		return alx_exec_oom(ex);
+	if (m->ninsert == t->ncols) {
+		/* All given (the binder takes each column once, none
+		 * dropped): no defaults, no bookkeeping of which. */
+		for (uint32_t i = 0; i < m->ninsert; i++) {
+			uint32_t c = m->insert_cols[i];
+			row[c] = src[i];
+			if (row[c].null)
+				row[c].type = t->cols[c].type.id;
+		}
+	} else {
+		int rc = fill_defaults(ex, a, m, src, row);
+		if (rc != 0)
+			return rc;
+	}
 	int rc = check_row(ex, a, t, row, m->checks, m->nchecks);
 	if (rc != 0)
 		return rc;
 	const struct alx_cat_index *hit;
 	alopex_slice existing;
-	rc = insert_new(ex, a, t, row, &hit, &existing);
+	rc = insert_new(ex, a, t, r->vec, row, &hit, &existing);
 	if (rc != 0)
 		return rc;
 	if (hit != NULL) {
@@ -775,10 +805,17 @@ static int insert_values_row(struct dml_run *r, const struct alx_plan *source)
 	const struct alx_plan *fs = source->child;
 	const struct alx_rte *rte = fs->rte;
 	struct alx_arena *a = ex->a;
+	/* Both live only through this call (insert_one copies out): on the
+	 * stack when small, as a bulk load's are. */
+	struct alx_value in_small[8], out_small[8];
 	struct alx_value *in =
-		alx_arena_alloc(a, (fs->width + 1) * sizeof(*in));
+		fs->width < 8
+			? in_small
+			: alx_arena_alloc(a, (fs->width + 1) * sizeof(*in));
 	struct alx_value *out =
-		alx_arena_alloc(a, (source->nexprs + 1) * sizeof(*out));
+		source->nexprs < 8 ? out_small
+				   : alx_arena_alloc(a, (source->nexprs + 1) *
+								sizeof(*out));
 	if (in == NULL || out == NULL)
 		return alx_exec_oom(ex);
 	for (uint32_t i = 0; i < fs->width; i++)
@@ -990,10 +1027,16 @@ int alx_exec_dml(struct alx_exec *ex, const struct alx_bdml *m,
 		 const struct alx_plan *source, alx_dml_row_fn fn, void *arg,
 		 uint64_t *count)
 {
-	struct dml_run r = {ex, m, fn, arg, 0, NULL};
+	struct dml_run r = {ex, m, fn, arg, 0, false, NULL};
 	int rc = alx_gate_write(ex, m->table);
-	if (rc == 0)
+	/* asked once: insert_new would ask per row */
+	r.vec = alx_vsql_table_has(m->table);
+	if (rc == 0 && r.vec) {
+		/* it may wait for another writer: the statement's timestamp
+		 * is from before */
+		alx_exec_stmt_ts(ex);
 		rc = alx_vsql_dml_begin(ex, m->table);
+	}
 	if (rc != 0)
 		return rc;
 	if (m->kind == ALX_SQL_STMT_INSERT) {

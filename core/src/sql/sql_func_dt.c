@@ -31,9 +31,11 @@ static int f_now(struct alx_ev *ev, const struct alx_bx *c,
 {
 	(void)a;
 	const char *fn = c->u.func.def->name;
-	int64_t t = fn[0] == 's'   ? ev->ex->stmt_ts
-		    : fn[0] == 'c' ? clock_now()
-				   : ev->ex->txn_ts;
+	/* clock_timestamp() reads the statement's start first: it is
+	 * never earlier than statement_timestamp() */
+	int64_t t = fn[0] == 's'   ? alx_exec_stmt_ts(ev->ex)
+		    : fn[0] == 'c' ? (alx_exec_stmt_ts(ev->ex), clock_now())
+				   : alx_exec_txn_ts(ev->ex);
 	*out = alx_value_ts(ALX_T_TIMESTAMPTZ, t);
 	return 0;
 }
@@ -44,7 +46,7 @@ static int f_current_date(struct alx_ev *ev, const struct alx_bx *c,
 	(void)c;
 	(void)a;
 	int32_t d;
-	int rc = alx_timestamp_to_date(ev->ex->txn_ts, 1, fmt(ev)->tz,
+	int rc = alx_timestamp_to_date(alx_exec_txn_ts(ev->ex), 1, fmt(ev)->tz,
 				       fmt(ev)->tz_offset_sec, &d, ev->ex->d);
 	if (rc != 0)
 		return rc;
@@ -58,9 +60,9 @@ static int f_localtimestamp(struct alx_ev *ev, const struct alx_bx *c,
 	(void)c;
 	(void)a;
 	int64_t t;
-	int rc = alx_timestamptz_to_timestamp(ev->ex->txn_ts, fmt(ev)->tz,
-					      fmt(ev)->tz_offset_sec, &t,
-					      ev->ex->d);
+	int rc = alx_timestamptz_to_timestamp(
+		alx_exec_txn_ts(ev->ex), fmt(ev)->tz, fmt(ev)->tz_offset_sec,
+		&t, ev->ex->d);
 	if (rc != 0)
 		return rc;
 	*out = alx_value_ts(ALX_T_TIMESTAMP, t);
@@ -424,7 +426,7 @@ static int f_age(struct alx_ev *ev, const struct alx_bx *c,
 		/* current_date as timestamp[tz] */
 		int32_t today;
 		y = a[0].u.ts;
-		rc = alx_timestamp_to_date(ev->ex->txn_ts, 1, f->tz,
+		rc = alx_timestamp_to_date(alx_exec_txn_ts(ev->ex), 1, f->tz,
 					   f->tz_offset_sec, &today, ev->ex->d);
 		if (rc == 0)
 			rc = alx_date_to_timestamp(today, with_tz, f->tz,

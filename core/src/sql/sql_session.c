@@ -426,6 +426,15 @@ static int64_t mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* kvwait.before_wait: statement_timestamp() is the statement's start,
+ * which a wait must not move past. */
+static void fix_stmt_ts(void *arg)
+{
+	struct alx_session *s = arg;
+	if (s->cur_ex != NULL)
+		alx_exec_stmt_ts(s->cur_ex);
+}
+
 void alx_session_stmt_wait_init(struct alx_session *s)
 {
 	int64_t now =
@@ -435,6 +444,8 @@ void alx_session_stmt_wait_init(struct alx_session *s)
 	if (s->txn != NULL)
 		s->txn->lk.would_block = false;
 	s->kvwait.cancel = &s->cancel_req;
+	s->kvwait.before_wait = fix_stmt_ts;
+	s->kvwait.before_wait_arg = s;
 	s->kvwait.stmt_deadline_us =
 		s->timeout_ms > 0 ? now + s->timeout_ms * 1000 : 0;
 	s->kvwait.lock_deadline_us =
@@ -497,7 +508,8 @@ int alx_session_stmt_begin(struct alx_session *s)
 	if (rc != 0)
 		return rc;
 	s->implicit = true;
-	s->txn_ts = alx_session_clock();
+	/* read with the statement's (alx_exec_stmt_ts), if ever */
+	s->txn_ts = 0;
 	return 0;
 }
 

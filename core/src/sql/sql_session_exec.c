@@ -31,18 +31,25 @@ static int setup_exec(struct alx_portal *pt, struct alx_kv_txn *txn)
 {
 	struct alx_session *s = pt->s;
 	struct alx_exec *ex = &pt->ex;
-	memset(ex, 0, sizeof(*ex));
-	ex->s = s;
-	ex->db = s->db;
-	ex->txn = txn;
-	ex->a = &pt->a;
-	ex->params = pt->params;
-	ex->nparams = pt->nparams;
-	ex->fmt = &s->fmt;
-	ex->stmt_ts = alx_session_clock();
-	ex->txn_ts = s->txn != NULL ? s->txn_ts : ex->stmt_ts;
-	ex->d = &s->diag;
-	ex->cat = pt->bd ? pt->bd->cat : NULL;
+	/* The clock is read when a timestamp is first asked for
+	 * (alx_exec_stmt_ts); the deadline needs one only when set. */
+	*ex = (struct alx_exec){
+		.s = s,
+		.db = s->db,
+		.txn = txn,
+		.a = &pt->a,
+		.params = pt->params,
+		.nparams = pt->nparams,
+		.fmt = &s->fmt,
+		.txn_ts = s->txn != NULL ? s->txn_ts : 0,
+		.d = &s->diag,
+		.cat = pt->bd ? pt->bd->cat : NULL,
+	};
+	/* statement_timestamp() is when the statement started: one that
+	 * may ask for it reads the clock now, not after a scan or a sort
+	 * that comes before its first call. */
+	if (pt->bd == NULL || pt->bd->reads_clock)
+		alx_exec_stmt_ts(ex);
 	if (s->timeout_ms > 0)
 		ex->deadline_us = monotonic_us() + s->timeout_ms * 1000;
 	uint32_t nsubs = pt->bd ? pt->bd->nsubs : 0;
@@ -58,6 +65,14 @@ static int setup_exec(struct alx_portal *pt, struct alx_kv_txn *txn)
 /* Bind again if DDL changed the catalog; take the bound statement. */
 static int fresh_bound(struct alx_portal *pt)
 {
+	/* alx_prep_bind's common case without its call: a run again of a
+	 * statement bound against the current catalog */
+	if (pt->bd != NULL && pt->bd == pt->prep->bd &&
+	    alx_session_catalog_is(pt->s, pt->bd->version)) {
+		pt->ncols = pt->bd->ncols;
+		pt->cols = pt->bd->cols;
+		return 0;
+	}
 	int rc = alx_prep_bind(pt->prep);
 	if (rc != 0)
 		return rc;
@@ -105,8 +120,10 @@ static int returning_row(void *arg, const struct alx_value *row)
 	return keep_row(pt, row, pt->bd->dml->nreturning);
 }
 
-/* "VERB n" without snprintf: it showed in per-statement profiles. */
-static void count_tag(char *tag, size_t tagsz, const char *verb, uint64_t n)
+/* "VERB n" without snprintf (or strlen: vl is verb's length): it showed
+ * in per-statement profiles. */
+static void count_tag(char *tag, size_t tagsz, const char *verb, size_t vl,
+		      uint64_t n)
 {
 	char digits[24];
 	size_t nd = 0;
@@ -114,7 +131,6 @@ static void count_tag(char *tag, size_t tagsz, const char *verb, uint64_t n)
 		digits[nd++] = (char)('0' + n % 10);
 		n /= 10;
 	} while (n > 0);
-	size_t vl = strlen(verb);
 	if (tagsz < vl + 1 + nd + 1) {
 		tag[0] = '\0';
 		return;
@@ -198,6 +214,7 @@ static int run_dml(struct alx_portal *pt)
 	if (rc != 0)
 		return rc;
 	uint64_t n = 0;
+	int64_t stmt_ts = 0; /* a re-run is the same statement */
 	/*
 	 * READ COMMITTED: a row this statement changes may have been
 	 * committed by another transaction after the statement's snapshot
@@ -220,10 +237,13 @@ static int run_dml(struct alx_portal *pt)
 		n = 0;
 		pt->nrows = 0;
 		rc = setup_exec(pt, s->txn);
+		if (stmt_ts != 0)
+			pt->ex.stmt_ts = stmt_ts;
 		if (rc == 0)
 			rc = alx_exec_dml(&pt->ex, m, pt->bd->plan,
 					  m->nreturning ? returning_row : NULL,
 					  pt, &n);
+		stmt_ts = pt->ex.stmt_ts;
 		/* subquery executors hold cursors: close them before the
 		 * commit */
 		alx_exec_finish(&pt->ex);
@@ -254,8 +274,11 @@ static int run_dml(struct alx_portal *pt)
 	if (rc != 0)
 		return rc;
 	pt->count = n;
-	count_tag(pt->tag, sizeof(pt->tag),
-		  m->kind == ALX_SQL_STMT_INSERT ? "INSERT 0" : verb, n);
+	/* verb: UPDATE or DELETE, 6 letters */
+	if (m->kind == ALX_SQL_STMT_INSERT)
+		count_tag(pt->tag, sizeof(pt->tag), "INSERT 0", 8, n);
+	else
+		count_tag(pt->tag, sizeof(pt->tag), verb, 6, n);
 	pt->state = ALX_PT_ROWS;
 	pt->pos = 0;
 	return 0;
@@ -684,6 +707,7 @@ int alx_portal_next(struct alx_portal *pt, const struct alx_value **row)
 	struct alx_session *s = pt->s;
 	int rc;
 	alx_arena_reset(&pt->texta);
+	s->cur_ex = &pt->ex;
 	if (pt->state == ALX_PT_NEW) {
 		alx_session_diag_reset(s);
 		s->blocked = false;
@@ -736,7 +760,7 @@ int alx_portal_next(struct alx_portal *pt, const struct alx_value **row)
 				return rc;
 			}
 		}
-		count_tag(pt->tag, sizeof(pt->tag), "SELECT", pt->count);
+		count_tag(pt->tag, sizeof(pt->tag), "SELECT", 6, pt->count);
 		pt->state = ALX_PT_DONE;
 		return ALOPEX_DONE;
 	case ALX_PT_ROWS:

@@ -89,7 +89,7 @@ struct alx_session {
 	struct alx_kv_txn *txn;
 	bool implicit; /* txn belongs to the running autocommit statement */
 	struct alx_catalog *txn_cat; /* private catalog after DDL (ref) */
-	int64_t txn_ts;
+	int64_t txn_ts; /* BEGIN's clock; 0: not read yet (autocommit) */
 	bool read_only;
 	/* Isolation: default_transaction_isolation is REPEATABLE READ, the
 	 * open transaction is; statements run in the open block (SET
@@ -101,6 +101,10 @@ struct alx_session {
 	 * deadline, cancel); the session's transactions point at it. */
 	int64_t lock_timeout_ms;
 	struct alx_kv_wait kvwait;
+	/* The execution of the portal running now (NULL: none), whose lazily
+	 * read statement timestamp a lock wait fixes first (kvwait's
+	 * before_wait). */
+	struct alx_exec *cur_ex;
 	/* alx_session_set_noblock; blocked: the last portal_next would have
 	 * waited and was undone. */
 	bool noblock, blocked;
@@ -163,6 +167,9 @@ struct alx_bound {
 	uint32_t nexplain;
 	/* alx_bound_is_point_read's answer: 0 not asked yet, 1 yes, 2 no */
 	int point_read;
+	/* Calls a stable or volatile function (now(), nextval(), defaults
+	 * included): the statement's clock is read at its start. */
+	bool reads_clock;
 };
 
 struct alx_prep {

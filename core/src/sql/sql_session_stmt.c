@@ -230,6 +230,7 @@ int alx_prep_bind(struct alx_prep *p)
 	}
 	alx_bind_finish_params(&b);
 	bd->nsubs = b.nsublinks;
+	bd->reads_clock = b.volatile_seen;
 	/* A statement planned before may not change its result shape. */
 	if (p->bd != NULL) {
 		bool same = p->bd->ncols == bd->ncols;
@@ -416,28 +417,11 @@ bool alx_prep_returns_rows(struct alx_prep *p)
 
 /* ---- parameters -------------------------------------------------------------------- */
 
-static int convert_param(struct alx_session *s, struct alx_arena *a,
-			 const struct alx_param *in, struct alx_type t,
-			 struct alx_value *out)
+static int convert_any(struct alx_session *s, struct alx_arena *a,
+		       const struct alx_param *in, struct alx_type t,
+		       struct alx_value *out)
 {
 	struct alx_value v;
-	if (in->kind == ALX_PARAM_TEXT &&
-	    (t.id == ALX_T_TEXT || (t.id == ALX_T_VARCHAR && t.mod < 0))) {
-		/* alx_value_in's string input without its dispatch (a bulk
-		 * load's text columns): checked, copied NUL-terminated. */
-		const uint8_t *src = in->ptr ? in->ptr : (const void *)"";
-		int rc = alx_utf8_check(src, in->len, &s->diag);
-		if (rc != 0)
-			return rc;
-		char *q = alx_arena_alloc(a, in->len + 1);
-		if (q == NULL)
-			return oom(s);
-		if (in->len > 0)
-			memcpy(q, src, in->len);
-		q[in->len] = '\0';
-		*out = alx_value_bytes(t.id, q, in->len);
-		return 0;
-	}
 	switch (in->kind) {
 	case ALX_PARAM_NULL:
 		*out = alx_value_null(t.id);
@@ -505,6 +489,39 @@ static int convert_param(struct alx_session *s, struct alx_arena *a,
 			alx_type_sqlname(t, b2, sizeof(b2)));
 	}
 	return alx_value_cast(a, &v, t, false, &s->fmt, out, &s->diag);
+}
+
+/*
+ * A parameter as the statement's type: a bulk load's plain cases (an
+ * integer for bigint, text for a string type) inline, without
+ * convert_any's frame; the rest there.
+ */
+static inline int convert_param(struct alx_session *s, struct alx_arena *a,
+				const struct alx_param *in, struct alx_type t,
+				struct alx_value *out)
+{
+	if (in->kind == ALX_PARAM_INT64 && t.id == ALX_T_INT8 && t.mod < 0) {
+		*out = alx_value_int(ALX_T_INT8, in->i);
+		return 0;
+	}
+	if (in->kind == ALX_PARAM_TEXT &&
+	    (t.id == ALX_T_TEXT || (t.id == ALX_T_VARCHAR && t.mod < 0))) {
+		/* alx_value_in's string input without its dispatch:
+		 * checked, copied NUL-terminated. */
+		const uint8_t *src = in->ptr ? in->ptr : (const void *)"";
+		int rc = alx_utf8_check(src, in->len, &s->diag);
+		if (rc != 0)
+			return rc;
+		char *q = alx_arena_alloc(a, in->len + 1);
+		if (q == NULL)
+			return oom(s);
+		if (in->len > 0)
+			memcpy(q, src, in->len);
+		q[in->len] = '\0';
+		*out = alx_value_bytes(t.id, q, in->len);
+		return 0;
+	}
+	return convert_any(s, a, in, t, out);
 }
 
 /* ---- portals ------------------------------------------------------------------------ */
@@ -649,6 +666,8 @@ void alx_portal_destroy(struct alx_portal *pt)
 	}
 	if (pt->prep != NULL)
 		pt->prep->nportals--;
+	if (s->cur_ex == &pt->ex)
+		s->cur_ex = NULL;
 	alx_portal_drop_tree(pt);
 	alx_bound_unref(pt->bd);
 	alx_arena_fini(&pt->a);

@@ -55,6 +55,8 @@ static int64_t now_us(void)
 static int wait_poll(struct alx_exec *ex, struct alx_table_gates *g,
 		     int64_t start_us)
 {
+	/* the statement's timestamp, read lazily, is from before the wait */
+	alx_exec_stmt_ts(ex);
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_nsec += GATE_POLL_MS * 1000000L;
