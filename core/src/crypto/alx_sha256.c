@@ -25,7 +25,7 @@ static uint32_t rotr(uint32_t x, unsigned n)
 	return (x >> n) | (x << (32 - n));
 }
 
-static void compress(uint32_t h[8], const uint8_t blk[ALX_SHA256_BLOCK])
+static void compress(uint32_t *h, const uint8_t blk[ALX_HASH_BLOCK])
 {
 	uint32_t w[64];
 	for (int t = 0; t < 16; t++)
@@ -73,50 +73,18 @@ void alx_sha256_init(struct alx_sha256 *c)
 				       0xa54ff53a, 0x510e527f, 0x9b05688c,
 				       0x1f83d9ab, 0x5be0cd19};
 	memcpy(c->h, iv, sizeof(iv));
-	c->total = 0;
-	c->nbuf = 0;
+	alx_hash_block_init(&c->blk);
 }
 
 void alx_sha256_update(struct alx_sha256 *c, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	c->total += len;
-	if (c->nbuf > 0) {
-		size_t take = ALX_SHA256_BLOCK - c->nbuf;
-		if (take > len)
-			take = len;
-		memcpy(c->buf + c->nbuf, p, take);
-		c->nbuf += take;
-		p += take;
-		len -= take;
-		if (c->nbuf < ALX_SHA256_BLOCK)
-			return;
-		compress(c->h, c->buf);
-		c->nbuf = 0;
-	}
-	for (; len >= ALX_SHA256_BLOCK;
-	     p += ALX_SHA256_BLOCK, len -= ALX_SHA256_BLOCK)
-		compress(c->h, p);
-	if (len > 0)
-		memcpy(c->buf, p, len);
-	c->nbuf = len;
+	alx_hash_block_update(&c->blk, c->h, compress, data, len);
 }
 
 void alx_sha256_final(struct alx_sha256 *c, uint8_t out[ALX_SHA256_LEN])
 {
-	uint64_t bits = c->total * 8;
-	/* Padding (FIPS 180-4 5.1.1): 0x80, zeros, the 64-bit length. */
-	c->buf[c->nbuf++] = 0x80;
-	if (c->nbuf > ALX_SHA256_BLOCK - 8) {
-		memset(c->buf + c->nbuf, 0, ALX_SHA256_BLOCK - c->nbuf);
-		compress(c->h, c->buf);
-		c->nbuf = 0;
-	}
-	memset(c->buf + c->nbuf, 0, ALX_SHA256_BLOCK - 8 - c->nbuf);
-	for (int i = 0; i < 8; i++)
-		c->buf[ALX_SHA256_BLOCK - 8 + i] =
-			(uint8_t)(bits >> (56 - 8 * i));
-	compress(c->h, c->buf);
+	/* FIPS 180-4 5.1.1: the length is big-endian */
+	alx_hash_block_final(&c->blk, c->h, compress, true);
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(c->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);

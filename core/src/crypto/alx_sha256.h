@@ -10,14 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/alx_hash_block.h"
+
 #define ALX_SHA256_LEN 32
-#define ALX_SHA256_BLOCK 64
+#define ALX_SHA256_BLOCK ALX_HASH_BLOCK
 
 struct alx_sha256 {
 	uint32_t h[8];
-	uint64_t total; /* bytes hashed so far */
-	uint8_t buf[ALX_SHA256_BLOCK];
-	size_t nbuf;
+	struct alx_hash_block blk;
 };
 
 void alx_sha256_init(struct alx_sha256 *c);

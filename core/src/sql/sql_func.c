@@ -94,6 +94,17 @@ int alx_func_arg(struct alx_bind_ctx *b, struct alx_bx *call, uint32_t i,
 			       ALX_CAST_IMPLICIT, NULL);
 }
 
+int alx_func_lookup_word(const struct alx_value *v, const char *const *names,
+			 int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v->u.s.len == strlen(names[i]) &&
+		    strncasecmp((const char *)v->u.s.ptr, names[i],
+				v->u.s.len) == 0)
+			return i;
+	return -1;
+}
+
 static bool is_int(int t)
 {
 	return t == ALX_T_INT2 || t == ALX_T_INT4 || t == ALX_T_INT8;
@@ -243,10 +254,11 @@ static int f_sign(struct alx_ev *ev, const struct alx_bx *c,
 	if (a[0].type == ALX_T_NUMERIC) {
 		int k = alx_numeric_kind(
 			(struct alx_num_ref){a[0].u.s.ptr, a[0].u.s.len});
-		const char *s = k == ALX_NUM_NEG || k == ALX_NUM_NINF ? "-1"
-				: k == ALX_NUM_NAN		      ? "NaN"
-				: a[0].u.s.len <= 5		      ? "0"
-								      : "1";
+		/* zero is the 5-byte header alone; Infinity is positive */
+		const char *s = k == ALX_NUM_NEG || k == ALX_NUM_NINF	? "-1"
+				: k == ALX_NUM_NAN			? "NaN"
+				: k == ALX_NUM_POS && a[0].u.s.len <= 5 ? "0"
+									: "1";
 		return alx_value_in(ev->a, alx_type_make(ALX_T_NUMERIC), s,
 				    strlen(s), NULL, out, ev->ex->d);
 	}
@@ -494,8 +506,8 @@ static int f_random(struct alx_ev *ev, const struct alx_bx *c,
 	/* xorshift on the execution: no process globals */
 	uint64_t *s = &ev->ex->rng;
 	if (*s == 0)
-		*s = (uint64_t)ev->ex->stmt_ts ^ 0x9e3779b97f4a7c15ull ^
-		     (uint64_t)(uintptr_t)ev->ex;
+		*s = (uint64_t)alx_exec_stmt_ts(ev->ex) ^
+		     0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)ev->ex;
 	*s ^= *s << 13;
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
@@ -527,30 +539,91 @@ static int f_mod(struct alx_ev *ev, const struct alx_bx *c,
 
 /* ---- integer bit operators: & | # << >> and prefix ~ --------------------------- */
 
-static const char *bit_symbol(const char *fn)
+/*
+ * PostgreSQL's C semantics on x86: the result wraps to its type, a shift
+ * count is taken modulo the width (32 for smallint and integer, which C
+ * promotes, 64 for bigint). One evaluation function an operator; each
+ * hands its raw result to bit_result to be wrapped.
+ */
+static int bit_result(const struct alx_bx *c, const struct alx_value *a,
+		      uint64_t r, struct alx_value *out)
 {
-	static const char *const names[][2] = {
-		{"int_bitand", "&"}, {"int_bitor", "|"}, {"int_bitxor", "#"},
-		{"int_shl", "<<"},   {"int_shr", ">>"},	 {"int_bitnot", "~"},
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(fn, names[i][0]) == 0)
-			return names[i][1];
-	return "?";
+	int t = c->type.id;
+	*out = a[0];
+	out->type = t;
+	out->u.i = t == ALX_T_INT8   ? (int64_t)r
+		   : t == ALX_T_INT4 ? (int32_t)(uint32_t)r
+				     : (int16_t)(uint16_t)r;
+	return 0;
 }
 
-static bool is_shift(const char *fn)
+static unsigned shift_count(const struct alx_bx *c, const struct alx_value *a)
 {
-	return strcmp(fn, "int_shl") == 0 || strcmp(fn, "int_shr") == 0;
+	return (unsigned)a[1].u.i & (c->type.id == ALX_T_INT8 ? 63u : 31u);
+}
+
+static int f_bitand(struct alx_ev *ev, const struct alx_bx *c,
+		    const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	return bit_result(c, a, (uint64_t)a[0].u.i & (uint64_t)a[1].u.i, out);
+}
+
+static int f_bitor(struct alx_ev *ev, const struct alx_bx *c,
+		   const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	return bit_result(c, a, (uint64_t)a[0].u.i | (uint64_t)a[1].u.i, out);
+}
+
+static int f_bitxor(struct alx_ev *ev, const struct alx_bx *c,
+		    const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	return bit_result(c, a, (uint64_t)a[0].u.i ^ (uint64_t)a[1].u.i, out);
+}
+
+static int f_bitnot(struct alx_ev *ev, const struct alx_bx *c,
+		    const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	return bit_result(c, a, ~(uint64_t)a[0].u.i, out);
+}
+
+static int f_shl(struct alx_ev *ev, const struct alx_bx *c,
+		 const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	unsigned n = shift_count(c, a);
+	uint64_t x = (uint64_t)a[0].u.i;
+	return bit_result(c, a,
+			  c->type.id == ALX_T_INT8 ? x << n : (uint32_t)x << n,
+			  out);
+}
+
+/* arithmetic: the sign bit is copied in */
+static int f_shr(struct alx_ev *ev, const struct alx_bx *c,
+		 const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	unsigned n = shift_count(c, a);
+	int64_t x = a[0].u.i;
+	return bit_result(c, a,
+			  (uint64_t)(c->type.id == ALX_T_INT8
+					     ? x >> n
+					     : (int64_t)((int32_t)x >> n)),
+			  out);
 }
 
 /*
  * Both sides integers (an unknown literal is one): & | # give the wider
- * type, << >> the left side's with an integer count, ~ its operand's.
+ * type, << >> the left side's with an integer count (not a bigint), ~ its
+ * operand's. The evaluation function says which operator the call is.
  */
 static int r_bitop(struct alx_bind_ctx *b, struct alx_bx *c)
 {
-	const char *fn = c->u.func.def->name;
+	alx_func_eval_fn op = c->u.func.def->eval;
+	bool shift = op == f_shl || op == f_shr;
 	int t[2] = {ALX_T_INT4, ALX_T_INT4};
 	bool ok = true;
 	for (uint32_t i = 0; i < c->nargs; i++) {
@@ -559,6 +632,8 @@ static int r_bitop(struct alx_bind_ctx *b, struct alx_bx *c)
 			t[i] = ALX_T_INT4;
 		ok = ok && is_int(t[i]);
 	}
+	if (shift && t[1] == ALX_T_INT8)
+		ok = false; /* PostgreSQL has no int << int8 */
 	if (!ok) {
 		char l[64], r[64];
 		alx_type_sqlname(alx_type_make(c->args[0]->type.id), l,
@@ -568,55 +643,23 @@ static int r_bitop(struct alx_bind_ctx *b, struct alx_bx *c)
 					    "operator does not exist: ~ %s", l);
 		alx_type_sqlname(alx_type_make(c->args[1]->type.id), r,
 				 sizeof(r));
+		const char *sym = op == f_bitand   ? "&"
+				  : op == f_bitor  ? "|"
+				  : op == f_bitxor ? "#"
+				  : op == f_shl	   ? "<<"
+						   : ">>";
 		return alx_bind_err(b, "42883",
-				    "operator does not exist: %s %s %s", l,
-				    bit_symbol(fn), r);
+				    "operator does not exist: %s %s %s", l, sym,
+				    r);
 	}
 	int rt = t[0];
-	if (c->nargs == 2 && !is_shift(fn) && t[1] > rt)
+	if (c->nargs == 2 && !shift && t[1] > rt)
 		rt = t[1]; /* int2 < int4 < int8 */
 	c->type = alx_type_make(rt);
 	int rc = alx_func_arg(b, c, 0, rt);
 	if (rc == 0 && c->nargs == 2)
-		rc = alx_func_arg(b, c, 1, is_shift(fn) ? ALX_T_INT4 : rt);
+		rc = alx_func_arg(b, c, 1, shift ? ALX_T_INT4 : rt);
 	return rc;
-}
-
-/* PostgreSQL's C semantics on x86: the result wraps to its type, a shift
- * count is taken modulo the width (32 for smallint and integer, which C
- * promotes, 64 for bigint). */
-static int f_bitop(struct alx_ev *ev, const struct alx_bx *c,
-		   const struct alx_value *a, struct alx_value *out)
-{
-	(void)ev;
-	const char *fn = c->u.func.def->name;
-	int t = c->type.id;
-	uint64_t x = (uint64_t)a[0].u.i;
-	uint64_t y = c->nargs == 2 ? (uint64_t)a[1].u.i : 0;
-	unsigned cnt = (unsigned)y & (t == ALX_T_INT8 ? 63u : 31u);
-	int64_t r;
-	if (strcmp(fn, "int_bitand") == 0)
-		r = (int64_t)(x & y);
-	else if (strcmp(fn, "int_bitor") == 0)
-		r = (int64_t)(x | y);
-	else if (strcmp(fn, "int_bitxor") == 0)
-		r = (int64_t)(x ^ y);
-	else if (strcmp(fn, "int_bitnot") == 0)
-		r = (int64_t)~x;
-	else if (strcmp(fn, "int_shl") == 0)
-		r = t == ALX_T_INT8 ? (int64_t)(x << cnt)
-				    : (int64_t)(int32_t)((uint32_t)x << cnt);
-	else
-		r = t == ALX_T_INT8 ? a[0].u.i >> cnt
-				    : (int64_t)((int32_t)a[0].u.i >> cnt);
-	if (t == ALX_T_INT4)
-		r = (int32_t)(uint32_t)(uint64_t)r;
-	else if (t == ALX_T_INT2)
-		r = (int16_t)(uint16_t)(uint64_t)r;
-	*out = a[0];
-	out->type = t;
-	out->u.i = r;
-	return 0;
 }
 
 /* ---- vectors ---------------------------------------------------------------------- */
@@ -679,17 +722,23 @@ static int f_cosine(struct alx_ev *ev, const struct alx_bx *c,
 	return vec_distance_value(ev, VM_COSINE, a, out);
 }
 
+/* negative_inner_product is pgvector's <#>, the VM_INNER distance */
+static int f_neg_inner(struct alx_ev *ev, const struct alx_bx *c,
+		       const struct alx_value *a, struct alx_value *out)
+{
+	(void)c;
+	return vec_distance_value(ev, VM_INNER, a, out);
+}
+
 static int f_inner(struct alx_ev *ev, const struct alx_bx *c,
 		   const struct alx_value *a, struct alx_value *out)
 {
+	(void)c;
 	double d;
 	int rc = vec_distance(ev, VM_INNER, a, &d);
 	if (rc != 0)
 		return rc;
-	/* d is the negative dot product; inner_product is the dot itself */
-	if (strcmp(c->u.func.def->name, "negative_inner_product") != 0)
-		d = -d;
-	*out = alx_value_float(ALX_T_FLOAT8, d);
+	*out = alx_value_float(ALX_T_FLOAT8, -d);
 	return 0;
 }
 
@@ -711,11 +760,9 @@ static int f_l1(struct alx_ev *ev, const struct alx_bx *c,
 static int metric_of(struct alx_ev *ev, const struct alx_value *m)
 {
 	static const char *const names[] = {"l2", "cosine", "inner"};
-	for (int i = 0; i < 3; i++)
-		if (m->u.s.len == strlen(names[i]) &&
-		    strncasecmp((const char *)m->u.s.ptr, names[i],
-				m->u.s.len) == 0)
-			return i;
+	int i = alx_func_lookup_word(m, names, 3);
+	if (i >= 0)
+		return i;
 	return alx_exec_err(ev->ex, "22023",
 			    "unknown vector metric \"%.*s\" (expected l2, "
 			    "cosine or inner)",
@@ -930,32 +977,11 @@ static int f_setval(struct alx_ev *ev, const struct alx_bx *c,
 
 /* ---- JSON ------------------------------------------------------------------------- */
 
-static int r_json_get(struct alx_bind_ctx *b, struct alx_bx *c)
+/* -> and ->>: one evaluation function each, which the resolver reads. */
+static int json_get(struct alx_ev *ev, const struct alx_bx *c,
+		    const struct alx_value *a, bool as_text,
+		    struct alx_value *out)
 {
-	int t = c->args[0]->type.id;
-	if (t == ALX_T_UNKNOWN)
-		t = ALX_T_JSON;
-	if (t != ALX_T_JSON && t != ALX_T_JSONB)
-		return alx_bind_err(
-			b, "42883", "operator does not exist: %s %s unknown",
-			alx_type_info(t)->name,
-			strcmp(c->u.func.def->name, "json_get_op") == 0
-				? "->"
-				: "->>");
-	int rc = alx_func_arg(b, c, 0, t);
-	int k = c->args[1]->type.id;
-	if (rc == 0)
-		rc = alx_func_arg(b, c, 1, is_int(k) ? ALX_T_INT4 : ALX_T_TEXT);
-	c->type = alx_type_make(strcmp(c->u.func.def->name, "json_get_op") == 0
-					? t
-					: ALX_T_TEXT);
-	return rc;
-}
-
-static int f_json_get(struct alx_ev *ev, const struct alx_bx *c,
-		      const struct alx_value *a, struct alx_value *out)
-{
-	bool as_text = strcmp(c->u.func.def->name, "json_get_text_op") == 0;
 	bool jsonb = a[0].type == ALX_T_JSONB;
 	const char *res;
 	size_t len;
@@ -973,6 +999,36 @@ static int f_json_get(struct alx_ev *ev, const struct alx_bx *c,
 	}
 	*out = alx_value_bytes(c->type.id, res, len);
 	return 0;
+}
+
+static int f_json_get(struct alx_ev *ev, const struct alx_bx *c,
+		      const struct alx_value *a, struct alx_value *out)
+{
+	return json_get(ev, c, a, false, out);
+}
+
+static int f_json_get_text(struct alx_ev *ev, const struct alx_bx *c,
+			   const struct alx_value *a, struct alx_value *out)
+{
+	return json_get(ev, c, a, true, out);
+}
+
+static int r_json_get(struct alx_bind_ctx *b, struct alx_bx *c)
+{
+	bool as_text = c->u.func.def->eval == f_json_get_text;
+	int t = c->args[0]->type.id;
+	if (t == ALX_T_UNKNOWN)
+		t = ALX_T_JSON;
+	if (t != ALX_T_JSON && t != ALX_T_JSONB)
+		return alx_bind_err(
+			b, "42883", "operator does not exist: %s %s unknown",
+			alx_type_info(t)->name, as_text ? "->>" : "->");
+	int rc = alx_func_arg(b, c, 0, t);
+	int k = c->args[1]->type.id;
+	if (rc == 0)
+		rc = alx_func_arg(b, c, 1, is_int(k) ? ALX_T_INT4 : ALX_T_TEXT);
+	c->type = alx_type_make(as_text ? ALX_T_TEXT : t);
+	return rc;
 }
 
 /* ---- information -------------------------------------------------------------------- */
@@ -1103,8 +1159,8 @@ static int r_series(struct alx_bind_ctx *b, struct alx_bx *c)
 	return rc;
 }
 
-static int f_series(struct alx_ev *ev, const struct alx_bx *c,
-		    const struct alx_value *a, struct alx_value *out)
+int alx_func_srf_outside_from(struct alx_ev *ev, const struct alx_bx *c,
+			      const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
 	(void)a;
@@ -1144,19 +1200,19 @@ const struct alx_func_def alx_funcs_core[] = {
 	F("random", 0, 0, ALX_FN_VOLATILE, ALX_T_FLOAT8, 0, 0, 0, NULL,
 	  f_random),
 	F("mod", 2, 2, S, ANY, ANY, ANY, ANY, r_mod, f_mod),
-	F("int_bitand", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
-	F("int_bitor", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
-	F("int_bitxor", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
-	F("int_shl", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
-	F("int_shr", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitop),
-	F("int_bitnot", 1, 1, S, ANY, ANY, 0, 0, r_bitop, f_bitop),
+	F("int_bitand", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitand),
+	F("int_bitor", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitor),
+	F("int_bitxor", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_bitxor),
+	F("int_shl", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_shl),
+	F("int_shr", 2, 2, S, ANY, ANY, ANY, 0, r_bitop, f_shr),
+	F("int_bitnot", 1, 1, S, ANY, ANY, 0, 0, r_bitop, f_bitnot),
 	F("l2_distance", 2, 2, S, ALX_T_FLOAT8, ANY, ANY, ANY, r_vec2, f_l2),
 	F("cosine_distance", 2, 2, S, ALX_T_FLOAT8, ANY, ANY, ANY, r_vec2,
 	  f_cosine),
 	F("inner_product", 2, 2, S, ALX_T_FLOAT8, ANY, ANY, ANY, r_vec2,
 	  f_inner),
 	F("negative_inner_product", 2, 2, S, ALX_T_FLOAT8, ANY, ANY, ANY,
-	  r_vec2, f_inner),
+	  r_vec2, f_neg_inner),
 	F("l1_distance", 2, 2, S, ALX_T_FLOAT8, ANY, ANY, ANY, r_vec2, f_l1),
 	F("vector_distance", 3, 3, S, ALX_T_FLOAT8, ANY, ANY, ANY, r_vec2,
 	  f_vector_distance),
@@ -1174,7 +1230,7 @@ const struct alx_func_def alx_funcs_core[] = {
 	  f_setval),
 	F("json_get_op", 2, 2, S, ANY, ANY, ANY, ANY, r_json_get, f_json_get),
 	F("json_get_text_op", 2, 2, S, ANY, ANY, ANY, ANY, r_json_get,
-	  f_json_get),
+	  f_json_get_text),
 	F("version", 0, 0, 0, ALX_T_TEXT, 0, 0, 0, NULL, f_version),
 	F("current_user", 0, 0, ALX_FN_STABLE, ALX_T_TEXT, 0, 0, 0, NULL,
 	  f_current_user),
@@ -1188,6 +1244,6 @@ const struct alx_func_def alx_funcs_core[] = {
 	  ALX_T_BOOL, 0, NULL, f_current_setting),
 	F("pg_typeof", 1, 1, 0, ALX_T_TEXT, ANY, 0, 0, r_typeof, f_typeof),
 	F("generate_series", 2, 3, ALX_FN_VOLATILE, ANY, ANY, ANY, ANY,
-	  r_series, f_series),
+	  r_series, alx_func_srf_outside_from),
 	{0},
 };

@@ -50,6 +50,15 @@ int alx_func_no_match(struct alx_bind_ctx *b, const char *name,
 /* Coerce an argument implicitly, or report no match. */
 int alx_func_arg(struct alx_bind_ctx *b, struct alx_bx *call, uint32_t i,
 		 int type);
+/* For keyword arguments ('hex', 'cosine'): the index of the text value v
+ * among the n names, in any case, or -1. */
+int alx_func_lookup_word(const struct alx_value *v, const char *const *names,
+			 int n);
+
+/* The evaluation function of the set-returning functions (generate_series,
+ * unnest): FROM expands them itself, anywhere else they are 0A000. */
+int alx_func_srf_outside_from(struct alx_ev *ev, const struct alx_bx *c,
+			      const struct alx_value *a, struct alx_value *out);
 
 /* Table pieces defined in the sql_func*.c files. */
 extern const struct alx_func_def alx_funcs_core[];

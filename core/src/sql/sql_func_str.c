@@ -1,8 +1,8 @@
 /* String functions (UTF-8 aware where PostgreSQL counts characters). */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
+#include "crypto/alx_md5.h"
 #include "crypto/alx_sha256.h"
 #include "sql/sql_exec_int.h"
 #include "sql/sql_func.h"
@@ -49,25 +49,42 @@ static int oom(struct alx_ev *ev)
 	return alx_exec_oom(ev->ex);
 }
 
+/* The bytes that count for length(): CHAR(n)'s padding is cut. */
+static size_t text_bytes(const struct alx_value *v)
+{
+	return v->type == ALX_T_BPCHAR ? trimmed(v->u.s.ptr, v->u.s.len)
+				       : v->u.s.len;
+}
+
+/* length, char_length, character_length: characters (bytes of a bytea) */
 static int f_length(struct alx_ev *ev, const struct alx_bx *c,
 		    const struct alx_value *a, struct alx_value *out)
 {
 	(void)ev;
-	const char *fn = c->u.func.def->name;
-	size_t n;
-	if (fn[0] == 'b') /* bit_length: of the text, CHAR(n)'s padding cut */
-		n = 8 * (a[0].type == ALX_T_BPCHAR
-				 ? trimmed(a[0].u.s.ptr, a[0].u.s.len)
-				 : a[0].u.s.len);
-	else
-		n = a[0].type == ALX_T_BYTEA || strcmp(fn, "octet_length") == 0
-			    ? a[0].u.s.len
-			    : nchars(a[0].u.s.ptr,
-				     a[0].type == ALX_T_BPCHAR
-					     ? trimmed(a[0].u.s.ptr,
-						       a[0].u.s.len)
-					     : a[0].u.s.len);
+	(void)c;
+	size_t n = a[0].type == ALX_T_BYTEA
+			   ? a[0].u.s.len
+			   : nchars(a[0].u.s.ptr, text_bytes(&a[0]));
 	*out = alx_value_int(ALX_T_INT4, (int64_t)n);
+	return 0;
+}
+
+/* octet_length: every byte, CHAR(n)'s padding included */
+static int f_octet_length(struct alx_ev *ev, const struct alx_bx *c,
+			  const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	(void)c;
+	*out = alx_value_int(ALX_T_INT4, (int64_t)a[0].u.s.len);
+	return 0;
+}
+
+static int f_bit_length(struct alx_ev *ev, const struct alx_bx *c,
+			const struct alx_value *a, struct alx_value *out)
+{
+	(void)ev;
+	(void)c;
+	*out = alx_value_int(ALX_T_INT4, 8 * (int64_t)text_bytes(&a[0]));
 	return 0;
 }
 
@@ -284,13 +301,16 @@ static int f_trim(struct alx_ev *ev, const struct alx_bx *c,
 	return 0;
 }
 
+static int f_concat_ws(struct alx_ev *ev, const struct alx_bx *c,
+		       const struct alx_value *a, struct alx_value *out);
+
 /* concat(any...), concat_ws(sep, any...): arguments through their
  * output functions (true prints as t, as in PostgreSQL). */
 static int r_concat(struct alx_bind_ctx *b, struct alx_bx *c)
 {
+	bool ws = c->u.func.def->eval == f_concat_ws;
 	for (uint32_t i = 0; i < c->nargs; i++) {
-		if (c->args[i]->type.id != ALX_T_UNKNOWN &&
-		    !(i == 0 && strcmp(c->u.func.def->name, "concat_ws") == 0))
+		if (c->args[i]->type.id != ALX_T_UNKNOWN && !(i == 0 && ws))
 			continue;
 		int rc = alx_bind_coerce(b, &c->args[i],
 					 alx_type_make(ALX_T_TEXT),
@@ -316,10 +336,9 @@ static int text_of(struct alx_ev *ev, const struct alx_value *v,
 	return rc;
 }
 
-static int f_concat(struct alx_ev *ev, const struct alx_bx *c,
-		    const struct alx_value *a, struct alx_value *out)
+static int concat(struct alx_ev *ev, const struct alx_bx *c,
+		  const struct alx_value *a, bool ws, struct alx_value *out)
 {
-	bool ws = strcmp(c->u.func.def->name, "concat_ws") == 0;
 	if (ws && a[0].null) {
 		*out = alx_value_null(ALX_T_TEXT);
 		return 0;
@@ -344,6 +363,18 @@ static int f_concat(struct alx_ev *ev, const struct alx_bx *c,
 	}
 	*out = text(b.ptr, b.len);
 	return 0;
+}
+
+static int f_concat(struct alx_ev *ev, const struct alx_bx *c,
+		    const struct alx_value *a, struct alx_value *out)
+{
+	return concat(ev, c, a, false, out);
+}
+
+static int f_concat_ws(struct alx_ev *ev, const struct alx_bx *c,
+		       const struct alx_value *a, struct alx_value *out)
+{
+	return concat(ev, c, a, true, out);
 }
 
 static int f_left_right(struct alx_ev *ev, const struct alx_bx *c,
@@ -626,11 +657,9 @@ enum { ENC_HEX = 1, ENC_BASE64, ENC_ESCAPE };
 static int enc_format(struct alx_ev *ev, const struct alx_value *v)
 {
 	static const char *const names[] = {"hex", "base64", "escape"};
-	for (int i = 0; i < 3; i++)
-		if (v->u.s.len == strlen(names[i]) &&
-		    strncasecmp((const char *)v->u.s.ptr, names[i],
-				v->u.s.len) == 0)
-			return i + 1;
+	int i = alx_func_lookup_word(v, names, 3);
+	if (i >= 0)
+		return i + 1;
 	return alx_exec_err(ev->ex, "22023", "unrecognized encoding: \"%.*s\"",
 			    (int)v->u.s.len, (const char *)v->u.s.ptr);
 }
@@ -830,81 +859,6 @@ bad_hex:
 
 /* ---- md5, sha256 ----------------------------------------------------------- */
 
-/* MD5 (RFC 1321), written from the specification: md5() only, never for
- * security. */
-static const uint32_t md5_k[64] = {
-	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a,
-	0xa8304613, 0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
-	0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340,
-	0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8,
-	0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
-	0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
-	0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92,
-	0xffeff47d, 0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
-	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
-static const uint8_t md5_r[16] = {7, 12, 17, 22, 5, 9,	14, 20,
-				  4, 11, 16, 23, 6, 10, 15, 21};
-
-static void md5_block(uint32_t h[4], const uint8_t *p)
-{
-	uint32_t w[16];
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-		       (uint32_t)p[4 * i + 2] << 16 |
-		       (uint32_t)p[4 * i + 3] << 24;
-	uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-	for (int i = 0; i < 64; i++) {
-		uint32_t f;
-		int g;
-		if (i < 16) {
-			f = (b & c) | (~b & d);
-			g = i;
-		} else if (i < 32) {
-			f = (d & b) | (~d & c);
-			g = (5 * i + 1) % 16;
-		} else if (i < 48) {
-			f = b ^ c ^ d;
-			g = (3 * i + 5) % 16;
-		} else {
-			f = c ^ (b | ~d);
-			g = (7 * i) % 16;
-		}
-		uint32_t t = d, x = a + f + md5_k[i] + w[g];
-		int r = md5_r[(i / 16) * 4 + i % 4];
-		d = c;
-		c = b;
-		b = b + ((x << r) | (x >> (32 - r)));
-		a = t;
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-}
-
-static void md5_digest(const uint8_t *p, size_t len, uint8_t out[16])
-{
-	uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
-	size_t i = 0;
-	for (; len - i >= 64; i += 64)
-		md5_block(h, p + i);
-	uint8_t tail[128] = {0};
-	size_t r = len - i, tl = r + 9 <= 64 ? 64 : 128;
-	if (r > 0)
-		memcpy(tail, p + i, r);
-	tail[r] = 0x80;
-	uint64_t bits = (uint64_t)len * 8;
-	for (int k = 0; k < 8; k++)
-		tail[tl - 8 + (size_t)k] = (uint8_t)(bits >> (8 * k));
-	md5_block(h, tail);
-	if (tl == 128)
-		md5_block(h, tail + 64);
-	for (int k = 0; k < 16; k++)
-		out[k] = (uint8_t)(h[k / 4] >> (8 * (k % 4)));
-}
-
 static int r_md5(struct alx_bind_ctx *b, struct alx_bx *c)
 {
 	if (c->args[0]->type.id == ALX_T_BYTEA)
@@ -917,14 +871,14 @@ static int f_md5(struct alx_ev *ev, const struct alx_bx *c,
 		 const struct alx_value *a, struct alx_value *out)
 {
 	(void)c;
-	uint8_t d[16];
-	md5_digest(a[0].u.s.ptr, a[0].u.s.len, d);
-	char *hex = alx_arena_alloc(ev->a, 33);
+	uint8_t d[ALX_MD5_LEN];
+	alx_md5(a[0].u.s.ptr, a[0].u.s.len, d);
+	char *hex = alx_arena_alloc(ev->a, 2 * ALX_MD5_LEN + 1);
 	if (hex == NULL)
 		return oom(ev);
-	for (int i = 0; i < 16; i++)
+	for (int i = 0; i < ALX_MD5_LEN; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	*out = text(hex, 32);
+	*out = text(hex, 2 * ALX_MD5_LEN);
 	return 0;
 }
 
@@ -952,8 +906,8 @@ const struct alx_func_def alx_funcs_str[] = {
 	F("length", 1, 1, S, I, T, 0, 0, r_length, f_length),
 	F("char_length", 1, 1, S, I, T, 0, 0, r_length, f_length),
 	F("character_length", 1, 1, S, I, T, 0, 0, r_length, f_length),
-	F("octet_length", 1, 1, S, I, T, 0, 0, r_length, f_length),
-	F("bit_length", 1, 1, S, I, T, 0, 0, r_length, f_length),
+	F("octet_length", 1, 1, S, I, T, 0, 0, r_length, f_octet_length),
+	F("bit_length", 1, 1, S, I, T, 0, 0, r_length, f_bit_length),
 	F("translate", 3, 3, S, T, T, T, T, NULL, f_translate),
 	F("md5", 1, 1, S, T, ALX_T_ANY, 0, 0, r_md5, f_md5),
 	F("quote_literal", 1, 1, S, T, ALX_T_ANY, 0, 0, r_quote,
@@ -975,7 +929,7 @@ const struct alx_func_def alx_funcs_str[] = {
 	F("ltrim", 1, 2, S, T, T, T, 0, NULL, f_trim),
 	F("rtrim", 1, 2, S, T, T, T, 0, NULL, f_trim),
 	F("concat", 1, -1, 0, T, T, T, T, r_concat, f_concat),
-	F("concat_ws", 2, -1, 0, T, T, T, T, r_concat, f_concat),
+	F("concat_ws", 2, -1, 0, T, T, T, T, r_concat, f_concat_ws),
 	F("left", 2, 2, S, T, T, I, 0, NULL, f_left_right),
 	F("right", 2, 2, S, T, T, I, 0, NULL, f_left_right),
 	F("repeat", 2, 2, S, T, T, I, 0, NULL, f_repeat),

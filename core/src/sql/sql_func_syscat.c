@@ -356,17 +356,6 @@ int alx_array_elements(struct alx_ev *ev, const struct alx_value *arr,
 	return 0;
 }
 
-static int f_unnest(struct alx_ev *ev, const struct alx_bx *c,
-		    const struct alx_value *a, struct alx_value *out)
-{
-	(void)c;
-	(void)a;
-	(void)out;
-	return alx_exec_err(ev->ex, "0A000",
-			    "set-returning functions are only supported in "
-			    "FROM");
-}
-
 /* ---- regular expressions -------------------------------------------------- */
 
 static int f_regex(struct alx_ev *ev, const struct alx_bx *c,
@@ -956,7 +945,8 @@ const struct alx_func_def alx_funcs_syscat[] = {
 	F("array_lower", 2, 2, S, I4, TX, I4, 0, NULL, f_array_upper),
 	F("array_length", 2, 2, S, I4, TX, I4, 0, NULL, f_array_length),
 	F("cardinality", 1, 1, S, I4, TX, 0, 0, NULL, f_array_length),
-	F("unnest", 1, 1, S | ALX_FN_VOLATILE, TX, TX, 0, 0, NULL, f_unnest),
+	F("unnest", 1, 1, S | ALX_FN_VOLATILE, TX, TX, 0, 0, NULL,
+	  alx_func_srf_outside_from),
 	F("textregexeq", 2, 2, S, BO, TX, TX, 0, NULL, f_regex),
 	F("textregexne", 2, 2, S, BO, TX, TX, 0, NULL, f_regex),
 	F("texticregexeq", 2, 2, S, BO, TX, TX, 0, NULL, f_regex),

@@ -77,6 +77,38 @@ void nv_zero(struct nvar *v)
 	v->digits = NULL;
 }
 
+int nv_special(struct nvar *v, int kind)
+{
+	nv_zero(v);
+	v->dscale = 0;
+	v->sign = kind;
+	return 0;
+}
+
+int nv_sign(const struct nvar *v)
+{
+	if (v->sign == ALX_NUM_PINF)
+		return 1;
+	if (v->sign == ALX_NUM_NINF)
+		return -1;
+	if (v->ndigits == 0)
+		return 0;
+	return v->sign == ALX_NUM_NEG ? -1 : 1;
+}
+
+int nv_result_scale(int rscale, const struct nvar *x, const struct nvar *y)
+{
+	if (rscale < x->dscale)
+		rscale = x->dscale;
+	if (y != NULL && rscale < y->dscale)
+		rscale = y->dscale;
+	if (rscale < MIN_DISPLAY_SCALE)
+		rscale = MIN_DISPLAY_SCALE;
+	if (rscale > MAX_DISPLAY_SCALE)
+		rscale = MAX_DISPLAY_SCALE;
+	return rscale;
+}
+
 void nv_strip(struct nvar *v)
 {
 	int16_t *d = v->digits;
@@ -582,16 +614,7 @@ static int div_scale(const struct nvar *x, const struct nvar *y)
 	int qw = w1 - w2;
 	if (f1 <= f2)
 		qw--;
-	int rscale = MIN_SIG_DIGITS - qw * DEC_DIGITS;
-	if (rscale < x->dscale)
-		rscale = x->dscale;
-	if (rscale < y->dscale)
-		rscale = y->dscale;
-	if (rscale < MIN_DISPLAY_SCALE)
-		rscale = MIN_DISPLAY_SCALE;
-	if (rscale > MAX_DISPLAY_SCALE)
-		rscale = MAX_DISPLAY_SCALE;
-	return rscale;
+	return nv_result_scale(MIN_SIG_DIGITS - qw * DEC_DIGITS, x, y);
 }
 
 /* x - trunc(x / y) * y: the sign of x, the larger scale of the two. */
@@ -1160,21 +1183,8 @@ int alx_numeric_cmp(struct alx_num_ref x, struct alx_num_ref y)
 static int special_result(struct nctx *c, int kind, struct alx_num_ref *out)
 {
 	struct nvar v;
-	nv_zero(&v);
-	v.dscale = 0;
-	v.sign = kind;
+	nv_special(&v, kind);
 	return nv_pack(c, &v, out);
-}
-
-static int sign_of(const struct nvar *v)
-{
-	if (v->sign == ALX_NUM_PINF)
-		return 1;
-	if (v->sign == ALX_NUM_NINF)
-		return -1;
-	if (v->ndigits == 0)
-		return 0;
-	return v->sign == ALX_NUM_NEG ? -1 : 1;
 }
 
 /* The special-value rules of numeric_add/sub/mul/div/mod; *done set when
@@ -1187,7 +1197,7 @@ static int special_arith(struct nctx *c, int op, const struct nvar *x,
 	bool xs = x->sign >= ALX_NUM_NAN, ys = y->sign >= ALX_NUM_NAN;
 	if (x->sign == ALX_NUM_NAN || y->sign == ALX_NUM_NAN)
 		return special_result(c, ALX_NUM_NAN, out);
-	int sx = sign_of(x), sy = sign_of(y);
+	int sx = nv_sign(x), sy = nv_sign(y);
 	switch (op) {
 	case ALX_OP_ADD:
 	case ALX_OP_SUB: {
@@ -1238,6 +1248,23 @@ static int special_arith(struct nctx *c, int op, const struct nvar *x,
 	}
 }
 
+/* nv_fn(fn, x, y), packed into c's arena. The working memory of ln and exp
+ * (powers, logarithms) can be large: it stays in a scratch arena freed
+ * here, out of the caller's. */
+static int fn_packed(struct nctx *c, int fn, const struct nvar *x,
+		     const struct nvar *y, struct alx_num_ref *out)
+{
+	struct alx_arena tmp;
+	alx_arena_init(&tmp, c->a->rt, 0);
+	struct nctx tc = {&tmp, c->diag};
+	struct nvar r;
+	int rc = nv_fn(&tc, fn, x, y, &r);
+	if (rc == 0)
+		rc = nv_pack(c, &r, out);
+	alx_arena_fini(&tmp);
+	return rc;
+}
+
 int alx_numeric_arith(struct alx_arena *a, int op, struct alx_num_ref x,
 		      struct alx_num_ref y, struct alx_num_ref *out,
 		      alopex_diag *diag)
@@ -1276,18 +1303,8 @@ int alx_numeric_arith(struct alx_arena *a, int op, struct alx_num_ref x,
 	case ALX_OP_MOD:
 		rc = mod_var(&c, &vx, &vy, &r);
 		break;
-	case ALX_OP_POW: {
-		/* Working memory of ln/exp can be large: keep it out of the
-		 * caller's arena. */
-		struct alx_arena tmp;
-		alx_arena_init(&tmp, a->rt, 0);
-		struct nctx tc = {&tmp, diag};
-		rc = nv_power(&tc, &vx, &vy, &r);
-		if (rc == 0)
-			rc = nv_pack(&c, &r, out);
-		alx_arena_fini(&tmp);
-		return rc;
-	}
+	case ALX_OP_POW:
+		return fn_packed(&c, ALX_NUMFN_POWER, &vx, &vy, out);
 	default:
 		return alx_sql_error(diag, "42883",
 				     "operator does not exist for numeric");
@@ -1302,24 +1319,16 @@ int alx_numeric_fn(struct alx_arena *a, int fn, struct alx_num_ref x,
 		   alopex_diag *diag)
 {
 	struct nctx c = {a, diag};
-	struct nvar vx, vy, r;
+	struct nvar vx, vy;
 	int rc = nv_unpack(&c, x, &vx);
-	if (rc == 0 && (fn == ALX_NUMFN_LOG || fn == ALX_NUMFN_DIV))
+	if (rc == 0 && (fn == ALX_NUMFN_LOG || fn == ALX_NUMFN_DIV ||
+			fn == ALX_NUMFN_POWER))
 		rc = nv_unpack(&c, y, &vy);
 	else
 		vy = vx;
 	if (rc != 0)
 		return rc;
-	/* ln/exp's working memory stays out of the caller's arena, as for
-	 * powers. */
-	struct alx_arena tmp;
-	alx_arena_init(&tmp, a->rt, 0);
-	struct nctx tc = {&tmp, diag};
-	rc = nv_fn(&tc, fn, &vx, &vy, &r);
-	if (rc == 0)
-		rc = nv_pack(&c, &r, out);
-	alx_arena_fini(&tmp);
-	return rc;
+	return fn_packed(&c, fn, &vx, &vy, out);
 }
 
 int alx_numeric_round(struct alx_arena *a, struct alx_num_ref x, int scale,
@@ -1411,6 +1420,23 @@ void alx_numeric_from_int_buf(int64_t v, uint8_t buf[ALX_NUMERIC_INT_BUFSZ],
 	out->len = 5 + 2 * (size_t)k;
 }
 
+/* v as a view of n's first max digits, copied into digs (n finite, at
+ * least its 5-byte header); the number of digits n has. */
+static size_t view_digits(struct alx_num_ref n, int16_t *digs, int max,
+			  struct nvar *v)
+{
+	size_t nd = (n.len - 5) / 2;
+	v->sign = n.ptr[0];
+	v->weight = (int16_t)get16(n.ptr + 3);
+	v->dscale = 0;
+	v->buf = NULL;
+	v->digits = digs;
+	v->ndigits = nd < (size_t)max ? (int)nd : max;
+	for (int i = 0; i < v->ndigits; i++)
+		digs[i] = (int16_t)get16(n.ptr + 5 + 2 * i);
+	return nd;
+}
+
 int alx_numeric_to_int(struct alx_num_ref n, int64_t min, int64_t max,
 		       const char *tname, int64_t *out, alopex_diag *diag)
 {
@@ -1423,20 +1449,11 @@ int alx_numeric_to_int(struct alx_num_ref n, int64_t min, int64_t max,
 				     "cannot convert infinity to %s", tname);
 	if (n.len < 5)
 		return corrupt_error(diag);
-	/* A view of the packed digits, copied to a small stack buffer: only
-	 * values with at most five integer digits can fit. */
-	int weight = (int16_t)get16(n.ptr + 3);
-	size_t nd = (n.len - 5) / 2;
+	/* Eight digits are plenty: only values with at most five integer
+	 * digits can fit. */
 	int16_t digs[8];
 	struct nvar v;
-	v.sign = kind;
-	v.weight = weight;
-	v.dscale = 0;
-	v.buf = NULL;
-	v.digits = digs;
-	v.ndigits = (int)(nd < 8 ? nd : 8);
-	for (int i = 0; i < v.ndigits; i++)
-		digs[i] = (int16_t)get16(n.ptr + 5 + 2 * i);
+	view_digits(n, digs, 8, &v);
 	int64_t r;
 	if (!nv_to_int(&v, &r) || r < min || r > max)
 		return alx_sql_error(diag, "22003", "%s out of range", tname);
@@ -1498,19 +1515,11 @@ double alx_numeric_approx(struct alx_num_ref n)
 	}
 	if (n.len < 5)
 		return 0;
-	int16_t digs[20];
-	size_t nd = (n.len - 5) / 2;
-	struct nvar v;
-	v.sign = n.ptr[0];
-	v.weight = (int16_t)get16(n.ptr + 3);
-	v.dscale = 0;
-	v.buf = NULL;
-	v.digits = digs;
 	/* 20 digits are 80 decimal ones, more than nv_to_double reads; a
 	 * nonzero digit further on only matters as the sticky digit. */
-	v.ndigits = (int)(nd < 20 ? nd : 20);
-	for (int i = 0; i < v.ndigits; i++)
-		digs[i] = (int16_t)get16(n.ptr + 5 + 2 * i);
+	int16_t digs[20];
+	struct nvar v;
+	size_t nd = view_digits(n, digs, 20, &v);
 	if (nd > 20 && v.ndigits == 20 && digs[19] == 0)
 		digs[19] = 1;
 	return nv_to_double(&v);

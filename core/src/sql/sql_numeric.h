@@ -74,15 +74,16 @@ int alx_numeric_arith(struct alx_arena *a, int op, struct alx_num_ref x,
 int alx_numeric_neg(struct alx_arena *a, struct alx_num_ref x,
 		    struct alx_num_ref *out);
 
-/* PostgreSQL 15's numeric sqrt(x), exp(x), ln(x), log(x, y) (x the base)
- * and div(x, y): the same special values, result scales and errors
- * (2201F, 2201E, 22012). y is read by LOG and DIV only. */
+/* PostgreSQL 15's numeric sqrt(x), exp(x), ln(x), log(x, y) (x the base),
+ * div(x, y) and power(x, y): the same special values, result scales and
+ * errors (2201F, 2201E, 22012). y is read by LOG, DIV and POWER only. */
 enum alx_numeric_fn {
 	ALX_NUMFN_SQRT,
 	ALX_NUMFN_EXP,
 	ALX_NUMFN_LN,
 	ALX_NUMFN_LOG,
 	ALX_NUMFN_DIV,
+	ALX_NUMFN_POWER,
 };
 int alx_numeric_fn(struct alx_arena *a, int fn, struct alx_num_ref x,
 		   struct alx_num_ref y, struct alx_num_ref *out,

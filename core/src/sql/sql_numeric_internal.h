@@ -44,6 +44,15 @@ struct nctx {
 int nv_alloc(struct nctx *c, struct nvar *v, int ndigits);
 int nv_copy(struct nctx *c, const struct nvar *src, struct nvar *dst);
 void nv_zero(struct nvar *v);
+/* v becomes zero (kind ALX_NUM_POS) or NaN/Infinity/-Infinity with no
+ * digits and scale 0; returns 0, for `return nv_special(...)`. */
+int nv_special(struct nvar *v, int kind);
+/* -1, 0 or 1, infinities included; NaN, which has no digits, is 0. */
+int nv_sign(const struct nvar *v);
+/* A result scale: rscale raised to x's and y's display scales (y may be
+ * NULL), then kept within the display scale bounds, as PostgreSQL's
+ * select_div_scale, numeric_power and numeric_log end. */
+int nv_result_scale(int rscale, const struct nvar *x, const struct nvar *y);
 void nv_strip(struct nvar *v);
 int nv_from_int(struct nctx *c, int64_t val, struct nvar *v);
 /* Rounds half away from zero; false when it does not fit in int64. */
@@ -64,10 +73,8 @@ double nv_to_double(const struct nvar *v);
 
 /* sql_numeric_math.c */
 int nv_sqrt(struct nctx *c, const struct nvar *x, struct nvar *res, int rscale);
-int nv_power(struct nctx *c, const struct nvar *base, const struct nvar *exp,
-	     struct nvar *res);
-/* fn: enum alx_numeric_fn; y is read by ALX_NUMFN_LOG (x the base) and
- * ALX_NUMFN_DIV only. */
+/* fn: enum alx_numeric_fn; y is read by ALX_NUMFN_LOG (x the base),
+ * ALX_NUMFN_DIV and ALX_NUMFN_POWER only. */
 int nv_fn(struct nctx *c, int fn, const struct nvar *x, const struct nvar *y,
 	  struct nvar *res);
 

@@ -289,19 +289,11 @@ static int ln_var(struct nctx *c, const struct nvar *arg, struct nvar *res,
 		rc = nv_const(c, &p11, 1, 1000, 0, 1);
 	if (rc != 0)
 		return rc;
+	/* PostgreSQL's two loops (x <= 0.9, then x >= 1.1) in one: square
+	 * roots of x below 0.9 stay below 1, those of x above 1.1 above 1, so
+	 * only one of them ever runs. */
 	int nsqrt = 0;
-	while (nv_cmp(&x, &p9) <= 0) {
-		if (nsqrt > MAX_REDUCTIONS)
-			return internal_error(c, "ln");
-		int local_rscale = rscale - x.weight * DEC_DIGITS / 2 + 8;
-		rc = nv_sqrt(c, &x, &x, local_rscale);
-		if (rc == 0)
-			rc = nv_mul(c, &fact, &two, &fact, 0);
-		if (rc != 0)
-			return rc;
-		nsqrt++;
-	}
-	while (nv_cmp(&x, &p11) >= 0) {
+	while (nv_cmp(&x, &p9) <= 0 || nv_cmp(&x, &p11) >= 0) {
 		if (nsqrt > MAX_REDUCTIONS)
 			return internal_error(c, "ln");
 		int local_rscale = rscale - x.weight * DEC_DIGITS / 2 + 8;
@@ -461,11 +453,9 @@ static int power_var(struct nctx *c, const struct nvar *base,
 	if (is_integral(exp)) {
 		int64_t e;
 		if (nv_to_int(exp, &e) && e >= INT_MIN && e <= INT_MAX) {
-			int rscale = MIN_SIG_DIGITS;
-			if (rscale < base->dscale)
-				rscale = base->dscale;
-			if (rscale > MAX_DISPLAY_SCALE)
-				rscale = MAX_DISPLAY_SCALE;
+			/* at least 16 digits: the display bounds are inert */
+			int rscale =
+				nv_result_scale(MIN_SIG_DIGITS, base, NULL);
 			return power_var_int(c, base, (int)e, res, rscale);
 		}
 	}
@@ -513,15 +503,7 @@ static int power_var(struct nctx *c, const struct nvar *base,
 		return 0;
 	}
 	val *= 0.434294481903252; /* decimal weight of the result */
-	int rscale = MIN_SIG_DIGITS - (int)val;
-	if (rscale < base->dscale)
-		rscale = base->dscale;
-	if (rscale < exp->dscale)
-		rscale = exp->dscale;
-	if (rscale < MIN_DISPLAY_SCALE)
-		rscale = MIN_DISPLAY_SCALE;
-	if (rscale > MAX_DISPLAY_SCALE)
-		rscale = MAX_DISPLAY_SCALE;
+	int rscale = nv_result_scale(MIN_SIG_DIGITS - (int)val, base, exp);
 	int sig_digits = rscale + (int)val;
 	if (sig_digits < 0)
 		sig_digits = 0;
@@ -541,46 +523,27 @@ static int power_var(struct nctx *c, const struct nvar *base,
 	return 0;
 }
 
-static int special(struct nvar *res, int kind)
-{
-	nv_zero(res);
-	res->dscale = 0;
-	res->sign = kind;
-	return 0;
-}
-
-static int sign_of(const struct nvar *v)
-{
-	if (v->sign == ALX_NUM_PINF)
-		return 1;
-	if (v->sign == ALX_NUM_NINF)
-		return -1;
-	if (v->ndigits == 0)
-		return 0;
-	return v->sign == ALX_NUM_NEG ? -1 : 1;
-}
-
 /* numeric_power: POSIX pow()'s rules for NaN and infinities, then
  * power_var. */
-int nv_power(struct nctx *c, const struct nvar *x, const struct nvar *y,
-	     struct nvar *res)
+static int nv_power(struct nctx *c, const struct nvar *x, const struct nvar *y,
+		    struct nvar *res)
 {
 	struct nvar one, r;
 	int rc = nv_const(c, &one, 1, -1, 0, 0);
 	if (rc != 0)
 		return rc;
 	bool xs = x->sign >= ALX_NUM_NAN, ys = y->sign >= ALX_NUM_NAN;
-	int s1 = sign_of(x), s2 = sign_of(y);
+	int s1 = nv_sign(x), s2 = nv_sign(y);
 	if (xs || ys) {
 		if (x->sign == ALX_NUM_NAN) {
 			if (!ys && y->ndigits == 0)
 				return nv_copy(c, &one, res);
-			return special(res, ALX_NUM_NAN);
+			return nv_special(res, ALX_NUM_NAN);
 		}
 		if (y->sign == ALX_NUM_NAN) {
 			if (!xs && nv_cmp(x, &one) == 0)
 				return nv_copy(c, &one, res);
-			return special(res, ALX_NUM_NAN);
+			return nv_special(res, ALX_NUM_NAN);
 		}
 		if (s1 == 0 && s2 < 0)
 			return power_error(c, "zero raised to a negative "
@@ -593,11 +556,8 @@ int nv_power(struct nctx *c, const struct nvar *x, const struct nvar *y,
 			return nv_copy(c, &one, res);
 		if (s2 == 0)
 			return nv_copy(c, &one, res);
-		if (s1 == 0 && s2 > 0) {
-			nv_zero(res);
-			res->dscale = 0;
-			return 0;
-		}
+		if (s1 == 0 && s2 > 0)
+			return nv_special(res, ALX_NUM_POS);
 		if (ys) {
 			bool abs_x_gt_one = true;
 			if (!xs) {
@@ -609,28 +569,21 @@ int nv_power(struct nctx *c, const struct nvar *x, const struct nvar *y,
 				abs_x_gt_one = nv_cmp(&ax, &one) > 0;
 			}
 			if (abs_x_gt_one == (s2 > 0))
-				return special(res, ALX_NUM_PINF);
-			nv_zero(res);
-			res->dscale = 0;
-			return 0;
+				return nv_special(res, ALX_NUM_PINF);
+			return nv_special(res, ALX_NUM_POS);
 		}
 		if (x->sign == ALX_NUM_PINF) {
 			if (s2 > 0)
-				return special(res, ALX_NUM_PINF);
-			nv_zero(res);
-			res->dscale = 0;
-			return 0;
+				return nv_special(res, ALX_NUM_PINF);
+			return nv_special(res, ALX_NUM_POS);
 		}
 		/* x is -Infinity */
-		if (s2 < 0) {
-			nv_zero(res);
-			res->dscale = 0;
-			return 0;
-		}
+		if (s2 < 0)
+			return nv_special(res, ALX_NUM_POS);
 		if (y->ndigits > 0 && y->ndigits == y->weight + 1 &&
 		    (y->digits[y->ndigits - 1] & 1))
-			return special(res, ALX_NUM_NINF);
-		return special(res, ALX_NUM_PINF);
+			return nv_special(res, ALX_NUM_NINF);
+		return nv_special(res, ALX_NUM_PINF);
 	}
 	if (s1 == 0 && s2 < 0)
 		return power_error(
@@ -655,19 +608,17 @@ static int log_var(struct nctx *c, const struct nvar *base,
 		   const struct nvar *num, struct nvar *res)
 {
 	if (base->sign == ALX_NUM_NAN || num->sign == ALX_NUM_NAN)
-		return special(res, ALX_NUM_NAN);
-	int s1 = sign_of(base), s2 = sign_of(num);
+		return nv_special(res, ALX_NUM_NAN);
+	int s1 = nv_sign(base), s2 = nv_sign(num);
 	if (base->sign >= ALX_NUM_NAN || num->sign >= ALX_NUM_NAN) {
 		if (s1 <= 0 || s2 <= 0)
 			return log_error(c, s1 < 0 || s2 < 0 ? -1 : 0);
 		if (base->sign == ALX_NUM_PINF) {
 			if (num->sign == ALX_NUM_PINF)
-				return special(res, ALX_NUM_NAN);
-			nv_zero(res);
-			res->dscale = 0;
-			return 0;
+				return nv_special(res, ALX_NUM_NAN);
+			return nv_special(res, ALX_NUM_POS);
 		}
-		return special(res, ALX_NUM_PINF);
+		return nv_special(res, ALX_NUM_PINF);
 	}
 	int bdw, ndw;
 	int rc = estimate_ln_dweight(c, base, &bdw);
@@ -676,15 +627,7 @@ static int log_var(struct nctx *c, const struct nvar *base,
 	if (rc != 0)
 		return rc;
 	int result_dw = ndw - bdw;
-	int rscale = MIN_SIG_DIGITS - result_dw;
-	if (rscale < base->dscale)
-		rscale = base->dscale;
-	if (rscale < num->dscale)
-		rscale = num->dscale;
-	if (rscale < MIN_DISPLAY_SCALE)
-		rscale = MIN_DISPLAY_SCALE;
-	if (rscale > MAX_DISPLAY_SCALE)
-		rscale = MAX_DISPLAY_SCALE;
+	int rscale = nv_result_scale(MIN_SIG_DIGITS - result_dw, base, num);
 	int brs = rscale + result_dw - bdw + 8;
 	int nrs = rscale + result_dw - ndw + 8;
 	struct nvar lb, ln;
@@ -701,22 +644,19 @@ static int div_trunc(struct nctx *c, const struct nvar *x, const struct nvar *y,
 		     struct nvar *res)
 {
 	if (x->sign == ALX_NUM_NAN || y->sign == ALX_NUM_NAN)
-		return special(res, ALX_NUM_NAN);
+		return nv_special(res, ALX_NUM_NAN);
 	if (x->sign >= ALX_NUM_NAN) {
-		int s2 = sign_of(y);
+		int s2 = nv_sign(y);
 		if (y->sign >= ALX_NUM_NAN)
-			return special(res, ALX_NUM_NAN);
+			return nv_special(res, ALX_NUM_NAN);
 		if (s2 == 0)
 			return alx_sql_error(c->diag, "22012",
 					     "division by zero");
 		bool pos = (x->sign == ALX_NUM_PINF) == (s2 > 0);
-		return special(res, pos ? ALX_NUM_PINF : ALX_NUM_NINF);
+		return nv_special(res, pos ? ALX_NUM_PINF : ALX_NUM_NINF);
 	}
-	if (y->sign >= ALX_NUM_NAN) {
-		nv_zero(res);
-		res->dscale = 0;
-		return 0;
-	}
+	if (y->sign >= ALX_NUM_NAN)
+		return nv_special(res, ALX_NUM_POS);
 	return nv_div(c, x, y, res, 0, false);
 }
 
@@ -735,19 +675,16 @@ int nv_fn(struct nctx *c, int fn, const struct nvar *x, const struct nvar *y,
 			return power_error(c, "cannot take square root of a "
 					      "negative number");
 		if (xs)
-			return special(res, x->sign);
+			return nv_special(res, x->sign);
 		int sweight = (x->weight + 1) * DEC_DIGITS / 2 - 1;
 		rscale = MIN_SIG_DIGITS - sweight;
 		break;
 	}
 	case ALX_NUMFN_EXP: {
-		if (x->sign == ALX_NUM_NINF) {
-			nv_zero(res);
-			res->dscale = 0;
-			return 0;
-		}
+		if (x->sign == ALX_NUM_NINF)
+			return nv_special(res, ALX_NUM_POS);
 		if (xs)
-			return special(res, x->sign);
+			return nv_special(res, x->sign);
 		double val = nv_to_double(x) * 0.434294481903252;
 		if (val < -MAX_RESULT_SCALE)
 			val = -MAX_RESULT_SCALE;
@@ -762,7 +699,7 @@ int nv_fn(struct nctx *c, int fn, const struct nvar *x, const struct nvar *y,
 					     "cannot take logarithm of a "
 					     "negative number");
 		if (xs)
-			return special(res, x->sign);
+			return nv_special(res, x->sign);
 		int dw;
 		rc = estimate_ln_dweight(c, x, &dw);
 		if (rc != 0)
@@ -774,15 +711,12 @@ int nv_fn(struct nctx *c, int fn, const struct nvar *x, const struct nvar *y,
 		return log_var(c, x, y, res);
 	case ALX_NUMFN_DIV:
 		return div_trunc(c, x, y, res);
+	case ALX_NUMFN_POWER:
+		return nv_power(c, x, y, res);
 	default:
 		return internal_error(c, "function");
 	}
-	if (rscale < x->dscale)
-		rscale = x->dscale;
-	if (rscale < MIN_DISPLAY_SCALE)
-		rscale = MIN_DISPLAY_SCALE;
-	if (rscale > MAX_DISPLAY_SCALE)
-		rscale = MAX_DISPLAY_SCALE;
+	rscale = nv_result_scale(rscale, x, NULL);
 	if (fn == ALX_NUMFN_SQRT)
 		rc = nv_sqrt(c, x, &r, rscale);
 	else if (fn == ALX_NUMFN_EXP)

@@ -12,3 +12,6 @@ SELECT 1.5 & 1;
 SELECT 'a'::text | 1;
 SELECT ~'x'::text;
 SELECT 'z' & 1;
+SELECT 1::int8 << 2::int8;
+SELECT 1 >> 2::int8;
+SELECT 1::int2 << 2::int2, pg_typeof(1::int2 >> 1::int2), -1::int8 >> 70, 3::int2 << 14;

@@ -64,3 +64,5 @@ SELECT pg_typeof(sqrt(2)), pg_typeof(sqrt(2.0)), pg_typeof(power(2, 2)), pg_type
 SELECT sqrt('x');
 SELECT sqrt(true);
 SELECT sum(sqrt(x)) FROM (VALUES (4.0), (9.0), (2.0)) v(x);
+SELECT sign('Infinity'::numeric), sign('-Infinity'::numeric), sign('NaN'::numeric), sign(0.000::numeric), sign(1e-30::numeric);
+SELECT power(2.0, 0.5) = exp(ln(2.0) * 0.5), ln(0.5), ln(1e-10), ln(1.2e10), log(0.5, 8), power(0.95, 100.5), div(1e30, 7);

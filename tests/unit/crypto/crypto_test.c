@@ -1,7 +1,8 @@
 /*
- * SHA-256, HMAC-SHA-256, PBKDF2-HMAC-SHA-256, base64 and SCRAM verifiers
- * against published vectors (FIPS 180-4 examples, RFC 4231, RFC 7914
- * section 11, RFC 4648) and a verifier PostgreSQL 15 produced.
+ * MD5, SHA-256, HMAC-SHA-256, PBKDF2-HMAC-SHA-256, base64 and SCRAM
+ * verifiers against published vectors (RFC 1321 appendix A.5, FIPS 180-4
+ * examples, RFC 4231, RFC 7914 section 11, RFC 4648) and a verifier
+ * PostgreSQL 15 produced.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "alopex.h"
 #include "alx_test.h"
 #include "crypto/alx_base64.h"
+#include "crypto/alx_md5.h"
 #include "crypto/alx_scram.h"
 #include "crypto/alx_sha256.h"
 
@@ -50,46 +52,161 @@ static void test_sha256_vectors(void)
 		  "afee9d1");
 }
 
+/* The streaming API of a hash, for the checks MD5 and SHA-256 share. */
+union hash_ctx {
+	struct alx_md5 md5;
+	struct alx_sha256 sha256;
+};
+
+struct hash_api {
+	size_t len;
+	void (*init)(union hash_ctx *c);
+	void (*update)(union hash_ctx *c, const void *p, size_t n);
+	void (*final)(union hash_ctx *c, uint8_t *out);
+	void (*oneshot)(const void *p, size_t n, uint8_t *out);
+};
+
+static void md5_init(union hash_ctx *c)
+{
+	alx_md5_init(&c->md5);
+}
+
+static void md5_update(union hash_ctx *c, const void *p, size_t n)
+{
+	alx_md5_update(&c->md5, p, n);
+}
+
+static void md5_final(union hash_ctx *c, uint8_t *out)
+{
+	alx_md5_final(&c->md5, out);
+}
+
+static void sha256_init(union hash_ctx *c)
+{
+	alx_sha256_init(&c->sha256);
+}
+
+static void sha256_update(union hash_ctx *c, const void *p, size_t n)
+{
+	alx_sha256_update(&c->sha256, p, n);
+}
+
+static void sha256_final(union hash_ctx *c, uint8_t *out)
+{
+	alx_sha256_final(&c->sha256, out);
+}
+
+static const struct hash_api md5_api = {ALX_MD5_LEN, md5_init, md5_update,
+					md5_final, alx_md5};
+static const struct hash_api sha256_api = {
+	ALX_SHA256_LEN, sha256_init, sha256_update, sha256_final, alx_sha256};
+
 /* One million 'a' fed in uneven pieces, so block boundaries fall inside
  * updates as well as between them. */
-static void test_sha256_million(void)
+static void check_million_a(const struct hash_api *api, const char *want)
 {
 	char chunk[997];
 	memset(chunk, 'a', sizeof(chunk));
-	struct alx_sha256 c;
-	alx_sha256_init(&c);
+	union hash_ctx c;
+	api->init(&c);
 	size_t left = 1000000;
 	for (size_t step = 1; left > 0;
 	     step = (step * 31 + 7) % sizeof(chunk) + 1) {
 		size_t n = step < left ? step : left;
-		alx_sha256_update(&c, chunk, n);
+		api->update(&c, chunk, n);
 		left -= n;
 	}
 	uint8_t d[ALX_SHA256_LEN];
 	char h[2 * ALX_SHA256_LEN + 1];
-	alx_sha256_final(&c, d);
-	hex(d, sizeof(d), h);
-	CU_ASSERT_STRING_EQUAL(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a49"
-				  "7200e046d39ccc7112cd0");
+	api->final(&c, d);
+	hex(d, api->len, h);
+	CU_ASSERT_STRING_EQUAL(h, want);
 }
 
-/* Messages of every length around the padding boundary (55, 56, 63, 64
- * bytes) agree between one-shot and byte-at-a-time hashing. */
-static void test_sha256_incremental(void)
+/* Messages of every length around the padding boundaries (55, 56, 63, 64
+ * bytes and one block on) agree between one-shot and byte-at-a-time
+ * hashing. */
+static void check_bytewise(const struct hash_api *api)
 {
 	uint8_t msg[200];
 	for (size_t i = 0; i < sizeof(msg); i++)
 		msg[i] = (uint8_t)(i * 7 + 3);
 	for (size_t len = 0; len <= sizeof(msg); len++) {
 		uint8_t a[ALX_SHA256_LEN], b[ALX_SHA256_LEN];
-		alx_sha256(msg, len, a);
-		struct alx_sha256 c;
-		alx_sha256_init(&c);
+		api->oneshot(msg, len, a);
+		union hash_ctx c;
+		api->init(&c);
 		for (size_t i = 0; i < len; i++)
-			alx_sha256_update(&c, msg + i, 1);
-		alx_sha256_final(&c, b);
-		CU_ASSERT(memcmp(a, b, sizeof(a)) == 0);
+			api->update(&c, msg + i, 1);
+		api->final(&c, b);
+		CU_ASSERT(memcmp(a, b, api->len) == 0);
 	}
+}
+
+static void test_sha256_million(void)
+{
+	check_million_a(&sha256_api, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48"
+				     "a497200e046d39ccc7112cd0");
+}
+
+static void test_sha256_incremental(void)
+{
+	check_bytewise(&sha256_api);
+}
+
+static void check_md5(const char *msg, const char *want)
+{
+	uint8_t d[ALX_MD5_LEN];
+	char h[2 * ALX_MD5_LEN + 1];
+	alx_md5(msg, strlen(msg), d);
+	hex(d, sizeof(d), h);
+	CU_ASSERT_STRING_EQUAL(h, want);
+}
+
+/* The seven messages of RFC 1321's test suite (appendix A.5). */
+static void test_md5_rfc1321(void)
+{
+	check_md5("", "d41d8cd98f00b204e9800998ecf8427e");
+	check_md5("a", "0cc175b9c0f1b6a831c399e269772661");
+	check_md5("abc", "900150983cd24fb0d6963f7d28e17f72");
+	check_md5("message digest", "f96b697d7cb7938d525a2f31aaf161d0");
+	check_md5("abcdefghijklmnopqrstuvwxyz",
+		  "c3fcd3d76192e4007dfb496cca67e13b");
+	check_md5("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		  "0123456789",
+		  "d174ab98d277d9f5a5611c2c9f419d9f");
+	check_md5("1234567890123456789012345678901234567890"
+		  "1234567890123456789012345678901234567890",
+		  "57edf4a22be3c955ac49da2e2107b67a");
+}
+
+/* One million 'a' (a widely published digest), 'a' repeated across the
+ * padding boundaries (digests from Python's hashlib), and one-shot against
+ * byte-at-a-time hashing. */
+static void test_md5_incremental(void)
+{
+	check_million_a(&md5_api, "7707d6ae4e027c70eea2a935c2296f21");
+	static const struct {
+		size_t n;
+		const char *md5;
+	} edge[] = {
+		{55, "ef1772b6dff9a122358552954ad0df65"},
+		{56, "3b0c8ac703f828b04c6c197006d17218"},
+		{63, "b06521f39153d618550606be297466d5"},
+		{64, "014842d480b571495a4a0363793f7367"},
+		{119, "8a7bd0732ed6a28ce75f6dabc90e1613"},
+		{120, "5f61c0ccad4cac44c75ff505e1f1e537"},
+	};
+	char a[120];
+	memset(a, 'a', sizeof(a));
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		uint8_t d[ALX_MD5_LEN];
+		char h[2 * ALX_MD5_LEN + 1];
+		alx_md5(a, edge[i].n, d);
+		hex(d, sizeof(d), h);
+		CU_ASSERT_STRING_EQUAL(h, edge[i].md5);
+	}
+	check_bytewise(&md5_api);
 }
 
 static void check_hmac(const void *key, size_t klen, const void *data,
@@ -286,6 +403,8 @@ static void test_ct_equal(void)
 }
 
 static const struct alx_test_case cases[] = {
+	{"md5_rfc1321", test_md5_rfc1321},
+	{"md5_incremental", test_md5_incremental},
 	{"sha256_vectors", test_sha256_vectors},
 	{"sha256_million", test_sha256_million},
 	{"sha256_incremental", test_sha256_incremental},
