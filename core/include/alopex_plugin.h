@@ -936,6 +936,17 @@ struct alopex_proto_host {
 	 * there. 0, or ALOPEX_ENOTSUP (no such waiter).
 	 */
 	int (*conn_after_durable)(alopex_conn *c, uint64_t pos);
+	/*
+	 * Appended (issue 3). What a prepared statement is to a failed
+	 * transaction block: 1 COMMIT, ROLLBACK or ROLLBACK TO (they end
+	 * it), 2 the empty query, 0 anything else (refused there, 25P02).
+	 */
+	int (*sql_prep_txn_exit)(alopex_sql_prep *p);
+	/*
+	 * Appended (issue 3). Whether the portal's statement returns rows,
+	 * zero columns too (SELECT FROM t): a RowDescription, then DataRows.
+	 */
+	int (*sql_portal_returns_rows)(alopex_sql_portal *pt);
 };
 
 struct alopex_protocol_ops {

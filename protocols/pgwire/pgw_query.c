@@ -193,7 +193,9 @@ static int run_portal(struct pgw_conn *pc, alopex_sql_portal *pt,
 		}
 	}
 	int result = R_DONE;
-	if (simple && ncols > 0 && (rc == ALOPEX_ROW || rc == ALOPEX_DONE) &&
+	/* SELECT FROM t: rows of no columns, described as such */
+	bool rows = ncols > 0 || ph->sql_portal_returns_rows(pt);
+	if (simple && rows && (rc == ALOPEX_ROW || rc == ALOPEX_DONE) &&
 	    put_row_desc(pc, pt, NULL, ncols, NULL) != 0) {
 		result = R_IO;
 		goto out;
@@ -227,7 +229,7 @@ static int run_portal(struct pgw_conn *pc, alopex_sql_portal *pt,
 	}
 	const char *tag = ph->sql_portal_tag(pt);
 	char part[32];
-	if (!simple && ncols > 0 && strncmp(tag, "SELECT ", 7) == 0) {
+	if (!simple && rows && strncmp(tag, "SELECT ", 7) == 0) {
 		/* PostgreSQL counts the rows of this Execute: a portal run
 		 * in pieces ends with "SELECT <rest>", then "SELECT 0".
 		 * By hand: snprintf showed in every point read's profile. */
@@ -531,6 +533,22 @@ static int ext_error(struct pgw_conn *pc)
 	return 0;
 }
 
+/*
+ * A failed transaction block refuses what PostgreSQL refuses there
+ * (postgres.c): Parse, Bind and Execute of anything but COMMIT, ROLLBACK
+ * and ROLLBACK TO (Parse of the empty query passes, Bind with parameters
+ * does not), Describe of what returns rows. True when it sent the error.
+ */
+static bool refused_when_failed(struct pgw_conn *pc)
+{
+	if (pc->ph->sql_txn_status(pc->sess) != 'E')
+		return false;
+	pgw_send_error(pc, "ERROR", "25P02",
+		       "current transaction is aborted, commands ignored "
+		       "until end of transaction block");
+	return true;
+}
+
 void pgw_portals_drop(struct pgw_conn *pc)
 {
 	while (pc->portals != NULL)
@@ -605,14 +623,23 @@ static int on_parse(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 	free(oids);
 	if (rc == 0)
 		rc = describe_stmt(pc, s);
-	if (rc != 0) {
+	/* checked on the parsed statement, as PostgreSQL: a syntax error
+	 * comes first, the rest of the analysis (a missing table) after */
+	bool refused = false;
+	if (rc == 0)
+		refused = pc->ph->sql_prep_txn_exit(s->prep) == 0 &&
+			  refused_when_failed(pc);
+	else if (rc != ALOPEX_ENOMEM &&
+		 strcmp(pc->ph->sql_diag(pc->sess)->sqlstate, "42601") != 0)
+		refused = refused_when_failed(pc);
+	if (rc != 0 || refused) {
 		pc->ph->sql_prep_destroy(s->prep);
 		free(s->param_oids);
 		free(s->name);
 		free(s);
 		if (rc == ALOPEX_ENOMEM)
 			return rc;
-		if (sql_error(pc) == R_IO)
+		if (!refused && sql_error(pc) == R_IO)
 			return ALOPEX_EIO;
 		return ext_error(pc);
 	}
@@ -633,16 +660,6 @@ static int on_bind(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		free(n);
 		return ext_error(pc);
 	}
-	struct pgw_portal *old = find_portal(pc, m->u.bind.portal);
-	if (old != NULL && m->u.bind.portal.n > 0) {
-		char *n = slice_dup(m->u.bind.portal);
-		pgw_send_error(pc, "ERROR", "42P03",
-			       "portal \"%s\" already exists", n ? n : "");
-		free(n);
-		return ext_error(pc);
-	}
-	if (old != NULL)
-		portal_drop(pc, old);
 	if (describe_stmt(pc, s) != 0) {
 		if (sql_error(pc) == R_IO)
 			return ALOPEX_EIO;
@@ -656,6 +673,20 @@ static int on_bind(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 			       (unsigned)s->nparams);
 		return ext_error(pc);
 	}
+	/* then the failed block (exec_bind_message), then the portal name */
+	if ((s->nparams > 0 || pc->ph->sql_prep_txn_exit(s->prep) != 1) &&
+	    refused_when_failed(pc))
+		return ext_error(pc);
+	struct pgw_portal *old = find_portal(pc, m->u.bind.portal);
+	if (old != NULL && m->u.bind.portal.n > 0) {
+		char *n = slice_dup(m->u.bind.portal);
+		pgw_send_error(pc, "ERROR", "42P03",
+			       "portal \"%s\" already exists", n ? n : "");
+		free(n);
+		return ext_error(pc);
+	}
+	if (old != NULL)
+		portal_drop(pc, old);
 	uint16_t nr = m->u.bind.nrfmts;
 	if (nr > 1 && nr != s->ncols) {
 		pgw_send_error(pc, "ERROR", "08P01",
@@ -803,10 +834,13 @@ static int on_describe(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 				return ALOPEX_EIO;
 			return ext_error(pc);
 		}
+		if (pc->ph->sql_prep_returns_rows(s->prep) &&
+		    refused_when_failed(pc))
+			return ext_error(pc);
 		if (pgw_put_param_desc(&pc->out, s->param_oids,
 				       (uint16_t)s->nparams) != 0)
 			return ALOPEX_ENOMEM;
-		if (s->ncols == 0)
+		if (s->ncols == 0 && !pc->ph->sql_prep_returns_rows(s->prep))
 			return pgw_put_no_data(&pc->out) ? ALOPEX_ENOMEM : 0;
 		return put_row_desc(pc, NULL, s->prep, s->ncols, NULL);
 	}
@@ -818,7 +852,10 @@ static int on_describe(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		free(n);
 		return ext_error(pc);
 	}
-	if (p->ncols == 0)
+	if (pc->ph->sql_prep_returns_rows(p->stmt->prep) &&
+	    refused_when_failed(pc))
+		return ext_error(pc);
+	if (p->ncols == 0 && !pc->ph->sql_prep_returns_rows(p->stmt->prep))
 		return pgw_put_no_data(&pc->out) ? ALOPEX_ENOMEM : 0;
 	return put_row_desc(pc, NULL, p->stmt->prep, p->ncols, p->fmts);
 }
@@ -833,6 +870,10 @@ static int on_execute(struct pgw_conn *pc, const struct pgw_fe_msg *m)
 		free(n);
 		return ext_error(pc);
 	}
+	/* a portal bound before the block failed */
+	if (pc->ph->sql_prep_txn_exit(p->stmt->prep) == 0 &&
+	    refused_when_failed(pc))
+		return ext_error(pc);
 	/* a rerun after a hand-off keeps a cancel that came meanwhile */
 	if (!pc->blocked_exec)
 		pc->ph->sql_cancel_clear(pc->sess);

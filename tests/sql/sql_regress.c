@@ -177,6 +177,11 @@ static void print_row(struct run *r, struct alx_portal *pt,
 	}
 	if (row == NULL)
 		return;
+	/* psql prints no line for a row of no columns, only counts it */
+	if (n == 0) {
+		r->rows++;
+		return;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (i > 0)
 			emits(r->o, "|");
@@ -209,7 +214,8 @@ static int on_row(void *arg, struct alx_portal *pt, const struct alx_value *row)
 		return 0;
 	}
 	const char *tag = alx_portal_tag(pt);
-	bool rows = alx_portal_ncols(pt) > 0;
+	/* SELECT FROM t: rows of no columns */
+	bool rows = alx_portal_ncols(pt) > 0 || alx_prep_returns_rows(pt->prep);
 	/* the server sends notices before CommandComplete */
 	print_notice(r, r->s);
 	r->noticed = true;

@@ -491,6 +491,19 @@ static bool allowed_when_failed(const struct alx_sql_stmt *st)
 	       k == ALX_SQL_TXN_ROLLBACK_TO;
 }
 
+static int prep_txn_exit(alopex_sql_prep *p)
+{
+	const struct alx_sql_stmt *st = p->p->stmt;
+	if (st == NULL)
+		return 2;
+	return allowed_when_failed(st) ? 1 : 0;
+}
+
+static int portal_returns_rows(alopex_sql_portal *pt)
+{
+	return pt->pt != NULL && alx_prep_returns_rows(pt->pt->prep);
+}
+
 static int block_control(struct alx_session *s, int kind)
 {
 	struct alx_sql_txn t = {0};
@@ -911,4 +924,6 @@ void alx_srv_sql_fill(struct alopex_proto_host *h)
 	h->sql_take_sync_pos = take_sync_pos;
 	h->sql_portal_recycle = portal_recycle;
 	h->sql_portal_rebind = portal_rebind;
+	h->sql_prep_txn_exit = prep_txn_exit;
+	h->sql_portal_returns_rows = portal_returns_rows;
 }

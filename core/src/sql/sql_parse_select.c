@@ -531,7 +531,9 @@ static struct alx_sql_select *simple_select(struct parser *p)
 	} else if (pp_accept_kw(p, ALX_KW_ALL)) {
 		/* SELECT ALL: the default */
 	}
-	if (!target_list_ends(p) &&
+	/* the list may be empty (SELECT FROM t), but not after DISTINCT:
+	 * PostgreSQL's grammar then wants a target */
+	if ((q->distinct != ALX_SQL_DISTINCT_NONE || !target_list_ends(p)) &&
 	    !pp_target_list(p, &q->targets, &q->ntargets))
 		return NULL;
 	if (pp_kw(p) == ALX_KW_INTO)

@@ -4,11 +4,15 @@
  * the I/O worker), the same in binary format, and a simple query, with
  * the extremes of int2/int4/int8, negatives and zero. The texts are what
  * PostgreSQL 15 prints for these values (checked with psql).
+ * Then rows of no columns (SELECT FROM t, issue 3): a RowDescription of
+ * no fields and DataRows of none, in the simple and the extended
+ * protocol, and through libpq (traces recorded against PostgreSQL 15).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -101,8 +105,52 @@ static void test_int_text(void)
 	PQfinish(c);
 }
 
+#define TRACE_MS 700 /* silence that ends a trace */
+
+static void test_zero_columns(void)
+{
+	int a = pgwt_raw_session(srv.port);
+	CU_ASSERT_FATAL(a >= 0);
+	struct pgwt_msgbuf b = {0};
+	pgwt_put_query(&b, "SELECT");
+	pgwt_expect(a, &b, 1, TRACE_MS, "T: D:NULL C:SELECT 1 Z:I", "SELECT");
+	pgwt_put_query(&b, "CREATE TABLE zc (a int); "
+			   "INSERT INTO zc VALUES (1), (2), (3)");
+	pgwt_expect(a, &b, 1, TRACE_MS, "C:CREATE TABLE C:INSERT 0 3 Z:I",
+		    "setup");
+	pgwt_put_query(&b, "SELECT FROM zc WHERE a > 1");
+	pgwt_expect(a, &b, 1, TRACE_MS, "T: D:NULL D:NULL C:SELECT 2 Z:I",
+		    "SELECT FROM zc");
+	pgwt_put_query(&b, "SELECT FROM zc WHERE false");
+	pgwt_expect(a, &b, 1, TRACE_MS, "T: C:SELECT 0 Z:I", "no rows");
+	/* described as rows of no columns, not NoData; counted by Execute */
+	const char *const v1[] = {"1"};
+	pgwt_put_parse(&b, "z", "SELECT FROM zc WHERE a > $1");
+	pgwt_put_describe(&b, 'S', "z");
+	pgwt_put_bind(&b, "", "z", 1, v1, -1);
+	pgwt_put_describe(&b, 'P', "");
+	pgwt_put_execute(&b, "", 1);
+	pgwt_put_execute(&b, "", 0);
+	pgwt_put_sync(&b);
+	pgwt_expect(a, &b, 1, TRACE_MS,
+		    "1 t T: 2 T: D:NULL s D:NULL C:SELECT 1 Z:I", "extended");
+	pgwt_msgbuf_free(&b);
+	close(a);
+
+	PGconn *c = alx_test_pq_connect(srv.conninfo);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	PGresult *r = PQexec(c, "SELECT FROM zc");
+	CU_ASSERT_EQUAL(PQresultStatus(r), PGRES_TUPLES_OK);
+	CU_ASSERT_EQUAL(PQntuples(r), 3);
+	CU_ASSERT_EQUAL(PQnfields(r), 0);
+	CU_ASSERT_STRING_EQUAL(PQcmdTuples(r), "3");
+	PQclear(r);
+	PQfinish(c);
+}
+
 static const struct alx_test_case cases[] = {
 	{"int_text", test_int_text},
+	{"zero_columns", test_zero_columns},
 	{NULL, NULL},
 };
 

@@ -1,0 +1,25 @@
+-- An empty target list is valid PostgreSQL (issue 3): rows of no
+-- columns, printed as an empty header and the row count.
+SELECT ;
+SELECT;
+SELECT WHERE false;
+CREATE TABLE nc (a int, b text);
+SELECT FROM nc;
+INSERT INTO nc VALUES (1, 'x'), (2, 'y'), (3, NULL);
+SELECT FROM nc;
+SELECT FROM nc WHERE a > 1;
+SELECT FROM nc ORDER BY a DESC LIMIT 2;
+SELECT FROM nc GROUP BY b IS NULL;
+SELECT FROM nc HAVING count(*) > 2;
+SELECT ALL FROM nc;
+SELECT DISTINCT FROM nc;
+SELECT DISTINCT;
+SELECT DISTINCT ON (a) FROM nc;
+SELECT FROM nc n1, nc n2;
+SELECT FROM nc n1 JOIN nc n2 ON n1.a = n2.a + 1;
+SELECT count(*) FROM (SELECT FROM nc) s;
+SELECT EXISTS (SELECT FROM nc WHERE b IS NULL), EXISTS (SELECT FROM nc WHERE a > 5);
+WITH w AS (SELECT FROM nc WHERE a < 3) SELECT FROM w;
+SELECT a FROM nc WHERE EXISTS (SELECT FROM nc n2 WHERE n2.a = nc.a + 1) ORDER BY a;
+SELECT FROM nc UNION ALL SELECT;
+SELECT UNION SELECT;
