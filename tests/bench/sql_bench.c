@@ -1,8 +1,11 @@
 /*
  * alopex-sql-bench: the embedded SQL API against SQLite, side by side in
- * one process (BENCHMARKS.md section 6.4): each round runs Alopex then
- * SQLite on the same rows, and the summary gives medians and ratios
- * ours/SQLite.
+ * one process (BENCHMARKS.md section 6.4): each round opens both on the
+ * same rows and runs every timed phase on one and then at once on the
+ * other (which goes first alternates by round); the summary gives medians,
+ * their ratio ours/SQLite, and the median of the per-round ratios
+ * ("paired": each compares two runs seconds apart, which this shared
+ * machine's drifting speed disturbs least).
  *
  * Schema, both sides: t(id BIGINT PRIMARY KEY, v TEXT) (SQLite: id INTEGER
  * PRIMARY KEY, its rowid), v a 16-character text derived from id. Ids are
@@ -468,49 +471,90 @@ struct result {
 	uint64_t disk;	   /* bytes on disk after close */
 };
 
-static int run_side(const struct side_ops *ops, const struct opts *o,
-		    const struct data *d, const char *dir, struct result *res)
+/*
+ * One round: both sides open, each timed phase run on one side and then at
+ * once on the other (which goes first alternates by round), so that the
+ * two figures a ratio compares are seconds apart, not a whole side's run:
+ * this machine's speed drifts by 2x within a minute. ops[k] NULL: side k
+ * is skipped.
+ */
+static int run_round(const struct side_ops *const ops[2], const struct opts *o,
+		     const struct data *d, const char *const dir[2],
+		     unsigned round, struct result *res[2])
 {
-	struct side s = {ops, NULL, NULL, NULL, NULL, NULL, NULL};
-	double t0, t1;
-	size_t done = 0;
+	struct side s[2];
+	int opened[2] = {0, 0};
+	int rc = -1;
+	size_t done[2] = {0, 0};
 	/* Warm-up selects: a tenth, untimed, not counted. */
 	size_t warm = d->nselects / 10;
-	if (ops->open(&s, dir))
-		return -1;
-
-	t0 = bench_now_s();
-	if (ops->bulk_insert(&s, d))
-		goto fail;
-	t1 = bench_now_s();
-	res->v[M_BULK] = (double)d->nrows / (t1 - t0);
-
-	t0 = bench_now_s();
-	if (ops->fsync_inserts(&s, d, o->fsync_max, t0 + o->fsync_secs, &done))
-		goto fail;
-	t1 = bench_now_s();
-	res->v[M_FSYNC] = done ? (double)done / (t1 - t0) : 0;
-
-	if (ops->selects(&s, d->lookups, warm))
-		goto fail;
-	t0 = bench_now_s();
-	if (ops->selects(&s, d->lookups, d->nselects))
-		goto fail;
-	t1 = bench_now_s();
-	res->v[M_SELECT] = (double)d->nselects / (t1 - t0);
-
-	/* Untimed: every single-row insert is there. */
-	for (size_t j = 0; j < done; j++) {
-		int64_t id = fsync_id(d, j);
-		if (ops->selects(&s, &id, 1))
-			goto fail;
+	for (int k = 0; k < 2; k++) {
+		s[k] = (struct side){ops[k], NULL, NULL, NULL,
+				     NULL,   NULL, NULL};
+		if (ops[k] != NULL) {
+			if (ops[k]->open(&s[k], dir[k]))
+				goto out;
+			opened[k] = 1;
+		}
 	}
-	ops->close(&s);
-	res->disk = bench_du_bytes(dir);
-	return 0;
-fail:
-	ops->close(&s);
-	return -1;
+	for (int phase = 0; phase < 3; phase++) {
+		for (int j = 0; j < 2; j++) {
+			int k = (int)((round + (unsigned)j) % 2);
+			if (ops[k] == NULL)
+				continue;
+			double t0, t1;
+			switch (phase) {
+			case 0:
+				t0 = bench_now_s();
+				if (ops[k]->bulk_insert(&s[k], d))
+					goto out;
+				t1 = bench_now_s();
+				res[k]->v[M_BULK] =
+					(double)d->nrows / (t1 - t0);
+				break;
+			case 1:
+				t0 = bench_now_s();
+				if (ops[k]->fsync_inserts(
+					    &s[k], d, o->fsync_max,
+					    t0 + o->fsync_secs, &done[k]))
+					goto out;
+				t1 = bench_now_s();
+				res[k]->v[M_FSYNC] =
+					done[k] ? (double)done[k] / (t1 - t0)
+						: 0;
+				break;
+			default:
+				if (ops[k]->selects(&s[k], d->lookups, warm))
+					goto out;
+				t0 = bench_now_s();
+				if (ops[k]->selects(&s[k], d->lookups,
+						    d->nselects))
+					goto out;
+				t1 = bench_now_s();
+				res[k]->v[M_SELECT] =
+					(double)d->nselects / (t1 - t0);
+				break;
+			}
+		}
+	}
+	/* Untimed: every single-row insert is there. */
+	for (int k = 0; k < 2; k++) {
+		for (size_t j = 0; ops[k] != NULL && j < done[k]; j++) {
+			int64_t id = fsync_id(d, j);
+			if (ops[k]->selects(&s[k], &id, 1))
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	for (int k = 0; k < 2; k++) {
+		if (opened[k]) {
+			ops[k]->close(&s[k]);
+			if (rc == 0)
+				res[k]->disk = bench_du_bytes(dir[k]);
+		}
+	}
+	return rc;
 }
 
 /* ---- filtered scan phase ------------------------------------------------ */
@@ -1042,10 +1086,11 @@ static void print_summary(const struct opts *o, struct result *ours,
 {
 	unsigned n = o->rounds;
 	printf("\nSummary: medians of %u round(s), rows or operations per "
-	       "second (higher is better); ratio = alopex / sqlite\n\n",
+	       "second (higher is better); ratio = alopex / sqlite of the "
+	       "medians, paired = median of the per-round ratios\n\n",
 	       n);
-	printf("%-32s %-26s %12s %12s %7s  %s\n", "workload", "durability",
-	       "alopex", "sqlite", "ratio", "per-round ratios");
+	printf("%-32s %-26s %12s %12s %7s %7s  %s\n", "workload", "durability",
+	       "alopex", "sqlite", "ratio", "paired", "per-round ratios");
 	for (int m = 0; m < M_COUNT; m++) {
 		double a[MAX_ROUNDS], b[MAX_ROUNDS];
 		if (m == M_SCAN && o->scan_rows == 0)
@@ -1058,12 +1103,15 @@ static void print_summary(const struct opts *o, struct result *ours,
 		double mb = o->run_lite ? bench_median(b, n) : 0;
 		printf("%-32s %-26s %12.0f %12.0f ", metric_name[m],
 		       metric_sync[m], ma, mb);
+		double pr[MAX_ROUNDS];
+		for (unsigned r = 0; r < n; r++)
+			pr[r] = b[r] > 0 ? a[r] / b[r] : 0;
 		if (ma > 0 && mb > 0)
-			printf("%6.2fx ", ma / mb);
+			printf("%6.2fx %6.2fx ", ma / mb, bench_median(pr, n));
 		else
-			printf("%7s ", "-");
+			printf("%7s %7s ", "-", "-");
 		for (unsigned r = 0; r < n && ma > 0 && mb > 0; r++)
-			printf(" %.2f", b[r] > 0 ? a[r] / b[r] : 0);
+			printf(" %.2f", pr[r]);
 		printf("\n");
 	}
 }
@@ -1193,24 +1241,24 @@ int main(int argc, char **argv)
 	memset(ours, 0, sizeof(ours));
 	memset(lite, 0, sizeof(lite));
 	for (unsigned r = 0; r < o.rounds && !failed; r++) {
-		char dir[4200];
-		/* A then B, every round: alternation spreads machine noise. */
-		if (o.run_ours) {
-			snprintf(dir, sizeof(dir), "%s/alopex-%u", tmp, r);
-			if (run_side(&ours_ops, &o, &d, dir, &ours[r]) == 0)
+		char dirs[2][4200];
+		snprintf(dirs[0], sizeof(dirs[0]), "%s/alopex-%u", tmp, r);
+		snprintf(dirs[1], sizeof(dirs[1]), "%s/sqlite-%u", tmp, r);
+		const char *const dir[2] = {dirs[0], dirs[1]};
+		const struct side_ops *const ops[2] = {
+			o.run_ours ? &ours_ops : NULL,
+			o.run_lite ? &lite_ops : NULL};
+		struct result *res[2] = {&ours[r], &lite[r]};
+		if (run_round(ops, &o, &d, dir, r, res) == 0) {
+			if (o.run_ours)
 				print_round(r, "alopex", &ours[r]);
-			else
-				failed = 1;
-			bench_rm_tree(dir);
-		}
-		if (o.run_lite && !failed) {
-			snprintf(dir, sizeof(dir), "%s/sqlite-%u", tmp, r);
-			if (run_side(&lite_ops, &o, &d, dir, &lite[r]) == 0)
+			if (o.run_lite)
 				print_round(r, "sqlite", &lite[r]);
-			else
-				failed = 1;
-			bench_rm_tree(dir);
+		} else {
+			failed = 1;
 		}
+		bench_rm_tree(dirs[0]);
+		bench_rm_tree(dirs[1]);
 		fflush(stdout);
 	}
 	if (!failed && o.scan_rows > 0 && scan_phase(&o, tmp, ours, lite))
