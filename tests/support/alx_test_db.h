@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "alopex.h"
 #include "alx_test.h"
@@ -37,6 +39,17 @@ struct alx_test_db {
 	char *cfgdir; /* NULL for the default engine */
 	char *cfg;    /* cfgdir/memory.yaml, or NULL */
 };
+
+/* Result text as expected (CU_ASSERT_STRING_EQUAL), printing both with
+ * the caller's line when not. */
+#define ALX_TEST_CHECK_ROWS(got, want)                                  \
+	do {                                                            \
+		const char *g_ = (got), *w_ = (want);                   \
+		if (strcmp(g_, w_) != 0)                                \
+			fprintf(stderr, "line %d: got\n%s\nwant\n%s\n", \
+				__LINE__, g_, w_);                      \
+		CU_ASSERT_STRING_EQUAL(g_, w_);                         \
+	} while (0)
 
 /* Log callback: prints warnings and errors only. */
 void alx_test_log_quiet(void *arg, int level, const char *component,

@@ -213,6 +213,30 @@ static int target_columns(struct alx_portal *pt, const struct alx_sql_copy *cp,
 	return 0;
 }
 
+/*
+ * The table and the column list of COPY t (cols), FROM or TO, as
+ * PostgreSQL checks them (CopyGetAttnums): COPY TO's generated SELECT
+ * would report a missing column in its own words ("column "x" does not
+ * exist") or accept one twice.
+ */
+static int resolve_columns(struct alx_portal *pt, const struct alx_sql_copy *cp,
+			   struct alx_copy_state *c, struct alx_bind_ctx *b)
+{
+	struct alx_session *s = pt->s;
+	int rc = alx_session_catalog(s, &c->cat);
+	if (rc != 0)
+		return rc;
+	*b = (struct alx_bind_ctx){0};
+	b->a = &pt->a;
+	b->s = s;
+	b->cat = c->cat;
+	b->d = &s->diag;
+	rc = alx_bind_resolve_table(b, &cp->table, &c->table);
+	if (rc == 0)
+		rc = target_columns(pt, cp, c);
+	return rc;
+}
+
 static int start_from(struct alx_portal *pt, const struct alx_sql_copy *cp,
 		      struct alx_copy_state *c)
 {
@@ -221,17 +245,8 @@ static int start_from(struct alx_portal *pt, const struct alx_sql_copy *cp,
 		return alx_session_err(s, "0A000",
 				       "COPY FROM ... WHERE is not supported "
 				       "yet");
-	int rc = alx_session_catalog(s, &c->cat);
-	if (rc != 0)
-		return rc;
-	struct alx_bind_ctx b = {0};
-	b.a = &pt->a;
-	b.s = s;
-	b.cat = c->cat;
-	b.d = &s->diag;
-	rc = alx_bind_resolve_table(&b, &cp->table, &c->table);
-	if (rc == 0)
-		rc = target_columns(pt, cp, c);
+	struct alx_bind_ctx b;
+	int rc = resolve_columns(pt, cp, c, &b);
 	if (rc != 0)
 		return rc;
 	const struct alx_cat_table *t = c->table;
@@ -712,35 +727,14 @@ int alx_portal_copy_fail(struct alx_portal *pt, const char *why)
 
 /* ---- COPY TO ---------------------------------------------------------------------- */
 
-/* COPY t (cols) TO: the columns are checked as COPY FROM checks them
- * (CopyGetAttnums), before the generated SELECT would report a missing
- * one in its own words ("column "x" does not exist") or accept one twice. */
-static int check_to_columns(struct alx_portal *pt,
-			    const struct alx_sql_copy *cp,
-			    struct alx_copy_state *c)
-{
-	struct alx_session *s = pt->s;
-	int rc = alx_session_catalog(s, &c->cat);
-	if (rc != 0)
-		return rc;
-	struct alx_bind_ctx b = {0};
-	b.a = &pt->a;
-	b.s = s;
-	b.cat = c->cat;
-	b.d = &s->diag;
-	rc = alx_bind_resolve_table(&b, &cp->table, &c->table);
-	if (rc == 0)
-		rc = target_columns(pt, cp, c);
-	return rc;
-}
-
 static int start_to(struct alx_portal *pt, const struct alx_sql_copy *cp,
 		    struct alx_copy_state *c)
 {
 	struct alx_session *s = pt->s;
 	const char *sql;
 	if (cp->query == NULL && cp->ncols > 0) {
-		int rc = check_to_columns(pt, cp, c);
+		struct alx_bind_ctx b;
+		int rc = resolve_columns(pt, cp, c, &b);
 		if (rc != 0)
 			return rc;
 	}

@@ -19,39 +19,12 @@
 #include "alopex.h"
 #include "alx_test.h"
 #include "kv/kv_lock.h"
+#include "lock_test_util.h"
 #include "runtime/alx_runtime.h"
 
 static uint64_t hash_of(int n)
 {
-	char k[32];
-	int len = snprintf(k, sizeof(k), "key%d", n);
-	return alx_kv_lock_hash(
-		(alopex_slice){(const uint8_t *)k, (size_t)len});
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-struct waiter {
-	struct alx_kv_lockowner o;
-	uint64_t h;
-	struct alx_kv_wait w;
-	int rc;
-	atomic_bool started, done;
-	alopex_diag diag;
-};
-
-static void *wait_main(void *arg)
-{
-	struct waiter *x = arg;
-	atomic_store(&x->started, true);
-	x->rc = alx_kv_lock(&x->o, x->h, &x->w, &x->diag);
-	atomic_store(&x->done, true);
-	return NULL;
+	return lock_test_hash("key", n);
 }
 
 static struct alx_runtime *runtime(void)
@@ -103,19 +76,9 @@ static void test_bulk_commit(void)
 	CU_ASSERT_EQUAL(refused, NBULK / 10);
 	CU_ASSERT_EQUAL(b.nheld, 0);
 
-	static struct waiter x; /* big: off the stack */
-	memset(&x, 0, sizeof(x));
-	alx_kv_lockowner_init(&x.o, l);
-	x.h = h[NBULK / 2];
-	x.w.lock_deadline_us = now_us() + 20000000;
-	atomic_init(&x.started, false);
-	atomic_init(&x.done, false);
+	static struct lock_waiter x; /* big: off the stack */
 	pthread_t th;
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL, wait_main, &x), 0);
-	/* started (a loaded machine may take a while), then asleep */
-	for (int i = 0; i < 2000 && !atomic_load(&x.started); i++)
-		usleep(10 * 1000);
-	usleep(200 * 1000);
+	CU_ASSERT_EQUAL_FATAL(lock_waiter_start(&x, l, h[NBULK / 2], &th), 0);
 	CU_ASSERT(!atomic_load(&x.done));
 
 	uint64_t seq = alx_kv_locks_next_seq(l);
@@ -277,7 +240,7 @@ static void *mixer_main(void *arg)
 				idx[b - 1] = t;
 			}
 		struct alx_kv_wait w = {0};
-		w.lock_deadline_us = now_us() + 20000000;
+		w.lock_deadline_us = lock_test_now_us() + 20000000;
 		alopex_diag d = {0};
 		int took = 0;
 		for (int j = 0; j < n; j++) {

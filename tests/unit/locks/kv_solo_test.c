@@ -20,21 +20,12 @@
 #include "alopex.h"
 #include "alx_test.h"
 #include "kv/kv_lock.h"
+#include "lock_test_util.h"
 #include "runtime/alx_runtime.h"
 
 static uint64_t hash_of(int n)
 {
-	char k[32];
-	int len = snprintf(k, sizeof(k), "solo%d", n);
-	return alx_kv_lock_hash(
-		(alopex_slice){(const uint8_t *)k, (size_t)len});
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return lock_test_hash("solo", n);
 }
 
 /* An allocator that fails the allocation numbered fail_at (0: none). */
@@ -91,6 +82,33 @@ static struct alx_runtime *runtime(void)
 
 enum { NSOLO = 500 };
 
+/* A lock table on the failing allocator, and three owners of it. */
+struct fix {
+	struct alx_runtime *rt;
+	struct alx_kv_locks *l;
+	struct alx_kv_lockowner a, b, c;
+};
+
+static void fix_open(struct fix *f)
+{
+	f->rt = runtime();
+	f->l = NULL;
+	CU_ASSERT_EQUAL_FATAL(alx_kv_locks_create(f->rt, &f->l), 0);
+	alx_kv_lockowner_init(&f->a, f->l);
+	alx_kv_lockowner_init(&f->b, f->l);
+	alx_kv_lockowner_init(&f->c, f->l);
+}
+
+/* Owners finished already may be finished again. */
+static void fix_close(struct fix *f)
+{
+	alx_kv_lockowner_fini(&f->a);
+	alx_kv_lockowner_fini(&f->b);
+	alx_kv_lockowner_fini(&f->c);
+	alx_kv_locks_destroy(f->l);
+	alx_runtime_destroy(f->rt);
+}
+
 /*
  * a goes solo; b's first lock publishes a's locks: b conflicts on them,
  * on a's later ones too, and a on b's; after both release, the next owner
@@ -98,66 +116,57 @@ enum { NSOLO = 500 };
  */
 static void test_publish(void)
 {
-	struct alx_runtime *rt = runtime();
-	struct alx_kv_locks *l = NULL;
+	struct fix f;
+	fix_open(&f);
 	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_kv_locks_create(rt, &l), 0);
-	struct alx_kv_lockowner a, b, c;
-	alx_kv_lockowner_init(&a, l);
-	alx_kv_lockowner_init(&b, l);
-	alx_kv_lockowner_init(&c, l);
 	for (int i = 0; i < NSOLO; i++)
-		CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(i), NULL, &d), 0);
-	CU_ASSERT(atomic_load(&a.solo));
+		CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(i), NULL, &d), 0);
+	CU_ASSERT(atomic_load(&f.a.solo));
 	/* its own lock again: no conflict with itself */
-	CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(3), NULL, &d), 0);
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(3), NULL, &d), 0);
 
-	CU_ASSERT_EQUAL(alx_kv_lock(&b, hash_of(100000), NULL, &d), 0);
-	CU_ASSERT(!atomic_load(&a.solo));
-	CU_ASSERT(!atomic_load(&b.solo));
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.b, hash_of(100000), NULL, &d), 0);
+	CU_ASSERT(!atomic_load(&f.a.solo));
+	CU_ASSERT(!atomic_load(&f.b.solo));
 	int refused = 0;
 	for (int i = 0; i < NSOLO; i++) {
-		int rc = alx_kv_lock(&b, hash_of(i), NULL, &d);
+		int rc = alx_kv_lock(&f.b, hash_of(i), NULL, &d);
 		refused += rc == ALOPEX_ECONFLICT &&
 			   strcmp(d.sqlstate, "40001") == 0;
 	}
 	CU_ASSERT_EQUAL(refused, NSOLO);
 	/* a's locks after the publication are in the table too */
-	CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(NSOLO), NULL, &d), 0);
-	CU_ASSERT_EQUAL(alx_kv_lock(&b, hash_of(NSOLO), NULL, &d),
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(NSOLO), NULL, &d), 0);
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.b, hash_of(NSOLO), NULL, &d),
 			ALOPEX_ECONFLICT);
-	CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(100000), NULL, &d),
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(100000), NULL, &d),
 			ALOPEX_ECONFLICT);
-	CU_ASSERT_EQUAL(b.nheld, 1);
+	CU_ASSERT_EQUAL(f.b.nheld, 1);
 
-	uint64_t seq = alx_kv_locks_next_seq(l);
-	alx_kv_unlock_all(&a, seq);
+	uint64_t seq = alx_kv_locks_next_seq(f.l);
+	alx_kv_unlock_all(&f.a, seq);
 	int wrong = 0;
 	for (int i = 0; i <= NSOLO; i++)
-		wrong += alx_kv_locks_version(l, hash_of(i)) != seq;
+		wrong += alx_kv_locks_version(f.l, hash_of(i)) != seq;
 	CU_ASSERT_EQUAL(wrong, 0);
 	/* b still counts: c is not solo, and sees b's lock */
-	CU_ASSERT_EQUAL(alx_kv_lock(&c, hash_of(7), NULL, &d), 0);
-	CU_ASSERT(!atomic_load(&c.solo));
-	CU_ASSERT_EQUAL(alx_kv_lock(&c, hash_of(100000), NULL, &d),
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.c, hash_of(7), NULL, &d), 0);
+	CU_ASSERT(!atomic_load(&f.c.solo));
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.c, hash_of(100000), NULL, &d),
 			ALOPEX_ECONFLICT);
 	/* everything a held is free */
 	int busy = 0;
 	for (int i = 0; i <= NSOLO; i++)
-		busy += alx_kv_lock(&b, hash_of(i), NULL, &d) != 0 && i != 7;
+		busy += alx_kv_lock(&f.b, hash_of(i), NULL, &d) != 0 && i != 7;
 	CU_ASSERT_EQUAL(busy, 0);
-	alx_kv_unlock_all(&b, 0);
-	alx_kv_unlock_all(&c, 0);
+	alx_kv_unlock_all(&f.b, 0);
+	alx_kv_unlock_all(&f.c, 0);
 
 	/* nobody holds anything: the next owner is solo */
-	CU_ASSERT_EQUAL(alx_kv_lock(&c, hash_of(1), NULL, &d), 0);
-	CU_ASSERT(atomic_load(&c.solo));
-	alx_kv_unlock_all(&c, 0);
-	alx_kv_lockowner_fini(&a);
-	alx_kv_lockowner_fini(&b);
-	alx_kv_lockowner_fini(&c);
-	alx_kv_locks_destroy(l);
-	alx_runtime_destroy(rt);
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.c, hash_of(1), NULL, &d), 0);
+	CU_ASSERT(atomic_load(&f.c.solo));
+	alx_kv_unlock_all(&f.c, 0);
+	fix_close(&f);
 }
 
 /*
@@ -166,43 +175,36 @@ static void test_publish(void)
  */
 static void test_solo_release(void)
 {
-	struct alx_runtime *rt = runtime();
-	struct alx_kv_locks *l = NULL;
+	struct fix f;
+	fix_open(&f);
 	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_kv_locks_create(rt, &l), 0);
-	struct alx_kv_lockowner a, b;
-	alx_kv_lockowner_init(&a, l);
-	alx_kv_lockowner_init(&b, l);
 	for (int round = 0; round < 2; round++)
 		for (int i = 0; i < NSOLO; i++)
-			CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(i), NULL, &d),
+			CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(i), NULL, &d),
 					0);
-	CU_ASSERT(atomic_load(&a.solo));
-	uint64_t seq = alx_kv_locks_next_seq(l);
-	alx_kv_unlock_all(&a, seq);
-	CU_ASSERT_EQUAL(a.nheld, 0);
-	CU_ASSERT(!atomic_load(&a.solo));
+	CU_ASSERT(atomic_load(&f.a.solo));
+	uint64_t seq = alx_kv_locks_next_seq(f.l);
+	alx_kv_unlock_all(&f.a, seq);
+	CU_ASSERT_EQUAL(f.a.nheld, 0);
+	CU_ASSERT(!atomic_load(&f.a.solo));
 	int wrong = 0;
 	for (int i = 0; i < NSOLO; i++)
-		wrong += alx_kv_locks_version(l, hash_of(i)) != seq;
+		wrong += alx_kv_locks_version(f.l, hash_of(i)) != seq;
 	CU_ASSERT_EQUAL(wrong, 0);
-	CU_ASSERT(alx_kv_locks_newer(l, hash_of(0), seq - 1));
-	CU_ASSERT(!alx_kv_locks_newer(l, hash_of(0), seq));
+	CU_ASSERT(alx_kv_locks_newer(f.l, hash_of(0), seq - 1));
+	CU_ASSERT(!alx_kv_locks_newer(f.l, hash_of(0), seq));
 
 	/* b takes the same keys solo and rolls back: versions unchanged */
 	for (int i = 0; i < NSOLO; i++)
-		CU_ASSERT_EQUAL(alx_kv_lock(&b, hash_of(i), NULL, &d), 0);
-	CU_ASSERT(atomic_load(&b.solo));
-	alx_kv_unlock_all(&b, 0);
-	CU_ASSERT_EQUAL(alx_kv_locks_version(l, hash_of(0)), seq);
+		CU_ASSERT_EQUAL(alx_kv_lock(&f.b, hash_of(i), NULL, &d), 0);
+	CU_ASSERT(atomic_load(&f.b.solo));
+	alx_kv_unlock_all(&f.b, 0);
+	CU_ASSERT_EQUAL(alx_kv_locks_version(f.l, hash_of(0)), seq);
 	/* and a is solo again in its next transaction */
-	CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(0), NULL, &d), 0);
-	CU_ASSERT(atomic_load(&a.solo));
-	alx_kv_unlock_all(&a, 0);
-	alx_kv_lockowner_fini(&a);
-	alx_kv_lockowner_fini(&b);
-	alx_kv_locks_destroy(l);
-	alx_runtime_destroy(rt);
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(0), NULL, &d), 0);
+	CU_ASSERT(atomic_load(&f.a.solo));
+	alx_kv_unlock_all(&f.a, 0);
+	fix_close(&f);
 }
 
 /*
@@ -212,95 +214,56 @@ static void test_solo_release(void)
  */
 static void test_refused_owner(void)
 {
-	struct alx_runtime *rt = runtime();
-	struct alx_kv_locks *l = NULL;
+	struct fix f;
+	fix_open(&f);
 	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_kv_locks_create(rt, &l), 0);
-	struct alx_kv_lockowner a, b, c;
-	alx_kv_lockowner_init(&a, l);
-	alx_kv_lockowner_init(&b, l);
-	alx_kv_lockowner_init(&c, l);
-	CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(1), NULL, &d), 0);
-	CU_ASSERT_EQUAL(alx_kv_lock(&b, hash_of(1), NULL, &d),
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(1), NULL, &d), 0);
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.b, hash_of(1), NULL, &d),
 			ALOPEX_ECONFLICT);
-	CU_ASSERT_EQUAL(b.nheld, 0);
-	alx_kv_unlock_all(&a, 0);
+	CU_ASSERT_EQUAL(f.b.nheld, 0);
+	alx_kv_unlock_all(&f.a, 0);
 	/* b still counts */
-	CU_ASSERT_EQUAL(alx_kv_lock(&c, hash_of(2), NULL, &d), 0);
-	CU_ASSERT(!atomic_load(&c.solo));
-	alx_kv_unlock_all(&c, 0);
-	alx_kv_unlock_all(&b, 0);
-	CU_ASSERT_EQUAL(alx_kv_lock(&c, hash_of(2), NULL, &d), 0);
-	CU_ASSERT(atomic_load(&c.solo));
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.c, hash_of(2), NULL, &d), 0);
+	CU_ASSERT(!atomic_load(&f.c.solo));
+	alx_kv_unlock_all(&f.c, 0);
+	alx_kv_unlock_all(&f.b, 0);
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.c, hash_of(2), NULL, &d), 0);
+	CU_ASSERT(atomic_load(&f.c.solo));
 	/* c is finished without a release: the next owner goes solo */
-	alx_kv_lockowner_fini(&c);
-	CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(2), NULL, &d), 0);
-	CU_ASSERT(atomic_load(&a.solo));
-	alx_kv_unlock_all(&a, 0);
-	alx_kv_lockowner_fini(&a);
-	alx_kv_lockowner_fini(&b);
-	alx_kv_locks_destroy(l);
-	alx_runtime_destroy(rt);
-}
-
-struct waiter {
-	struct alx_kv_lockowner o;
-	uint64_t h;
-	struct alx_kv_wait w;
-	int rc;
-	atomic_bool started, done;
-	alopex_diag diag;
-};
-
-static void *wait_main(void *arg)
-{
-	struct waiter *x = arg;
-	atomic_store(&x->started, true);
-	x->rc = alx_kv_lock(&x->o, x->h, &x->w, &x->diag);
-	atomic_store(&x->done, true);
-	return NULL;
+	alx_kv_lockowner_fini(&f.c);
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(2), NULL, &d), 0);
+	CU_ASSERT(atomic_load(&f.a.solo));
+	alx_kv_unlock_all(&f.a, 0);
+	fix_close(&f);
 }
 
 /* A waiter on a solo owner's lock sleeps until its commit, then sees it. */
 static void test_wait_on_solo(void)
 {
-	struct alx_runtime *rt = runtime();
-	struct alx_kv_locks *l = NULL;
+	struct fix f;
+	fix_open(&f);
 	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_kv_locks_create(rt, &l), 0);
-	struct alx_kv_lockowner a;
-	alx_kv_lockowner_init(&a, l);
 	for (int i = 0; i < NSOLO; i++)
-		CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(i), NULL, &d), 0);
-	CU_ASSERT(atomic_load(&a.solo));
-	uint64_t snap = alx_kv_locks_seq(l);
+		CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(i), NULL, &d), 0);
+	CU_ASSERT(atomic_load(&f.a.solo));
+	uint64_t snap = alx_kv_locks_seq(f.l);
 
-	static struct waiter x;
-	memset(&x, 0, sizeof(x));
-	alx_kv_lockowner_init(&x.o, l);
-	x.h = hash_of(NSOLO / 2);
-	x.w.lock_deadline_us = now_us() + 20000000;
-	atomic_init(&x.started, false);
-	atomic_init(&x.done, false);
+	static struct lock_waiter x;
 	pthread_t th;
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL, wait_main, &x), 0);
-	for (int i = 0; i < 2000 && !atomic_load(&x.started); i++)
-		usleep(10 * 1000);
-	usleep(200 * 1000);
+	CU_ASSERT_EQUAL_FATAL(
+		lock_waiter_start(&x, f.l, hash_of(NSOLO / 2), &th), 0);
 	CU_ASSERT(!atomic_load(&x.done));
-	CU_ASSERT(!atomic_load(&a.solo));
+	CU_ASSERT(!atomic_load(&f.a.solo));
 
-	uint64_t seq = alx_kv_locks_next_seq(l);
-	alx_kv_unlock_all(&a, seq);
+	uint64_t seq = alx_kv_locks_next_seq(f.l);
+	alx_kv_unlock_all(&f.a, seq);
 	pthread_join(th, NULL);
 	CU_ASSERT_EQUAL(x.rc, 0);
 	CU_ASSERT(x.o.waited_commit);
-	CU_ASSERT(alx_kv_locks_newer(l, x.h, snap));
+	CU_ASSERT(alx_kv_locks_newer(f.l, x.h, snap));
 	alx_kv_unlock_all(&x.o, 0);
 	alx_kv_lockowner_fini(&x.o);
-	alx_kv_lockowner_fini(&a);
-	alx_kv_locks_destroy(l);
-	alx_runtime_destroy(rt);
+	fix_close(&f);
 }
 
 /*
@@ -310,49 +273,40 @@ static void test_wait_on_solo(void)
  */
 static void test_publish_oom(void)
 {
-	struct alx_runtime *rt = runtime();
-	struct alx_kv_locks *l = NULL;
+	struct fix f;
+	fix_open(&f);
 	alopex_diag d = {0};
-	CU_ASSERT_EQUAL_FATAL(alx_kv_locks_create(rt, &l), 0);
-	struct alx_kv_lockowner a, b, c;
-	alx_kv_lockowner_init(&a, l);
-	alx_kv_lockowner_init(&b, l);
-	alx_kv_lockowner_init(&c, l);
 	for (int i = 0; i < NSOLO; i++)
-		CU_ASSERT_EQUAL(alx_kv_lock(&a, hash_of(i), NULL, &d), 0);
+		CU_ASSERT_EQUAL(alx_kv_lock(&f.a, hash_of(i), NULL, &d), 0);
 	/* The copy, then the growth of each shard's table not grown yet
 	 * (a failed publication keeps the capacity it made): the copy, the
 	 * first growth, and part way twice. */
 	static const long fail_at[] = {1, 2, 5, 9};
 	for (size_t k = 0; k < sizeof(fail_at) / sizeof(*fail_at); k++) {
 		fail_in(fail_at[k]);
-		CU_ASSERT_EQUAL(alx_kv_lock(&b, hash_of(100000), NULL, &d),
+		CU_ASSERT_EQUAL(alx_kv_lock(&f.b, hash_of(100000), NULL, &d),
 				ALOPEX_ENOMEM);
 		CU_ASSERT_STRING_EQUAL(d.sqlstate, "53200");
 		fail_in(0);
-		CU_ASSERT(atomic_load(&a.solo));
-		CU_ASSERT_EQUAL(b.nheld, 0);
-		CU_ASSERT(!b.registered);
+		CU_ASSERT(atomic_load(&f.a.solo));
+		CU_ASSERT_EQUAL(f.b.nheld, 0);
+		CU_ASSERT(!f.b.registered);
 	}
 	/* a's solo release leaves the table as it finds it: had a failed
 	 * publication left one of a's slots there, c would conflict with
 	 * the finished a now */
-	alx_kv_unlock_all(&a, 0);
+	alx_kv_unlock_all(&f.a, 0);
 	/* b solo, so that c looks in the table */
-	CU_ASSERT_EQUAL(alx_kv_lock(&b, hash_of(100000), NULL, &d), 0);
-	CU_ASSERT(atomic_load(&b.solo));
+	CU_ASSERT_EQUAL(alx_kv_lock(&f.b, hash_of(100000), NULL, &d), 0);
+	CU_ASSERT(atomic_load(&f.b.solo));
 	int busy = 0;
 	for (int i = 0; i < NSOLO; i++)
-		busy += alx_kv_lock(&c, hash_of(i), NULL, &d) != 0;
+		busy += alx_kv_lock(&f.c, hash_of(i), NULL, &d) != 0;
 	CU_ASSERT_EQUAL(busy, 0);
-	CU_ASSERT(!atomic_load(&c.solo));
-	alx_kv_unlock_all(&b, 0);
-	alx_kv_unlock_all(&c, 0);
-	alx_kv_lockowner_fini(&a);
-	alx_kv_lockowner_fini(&b);
-	alx_kv_lockowner_fini(&c);
-	alx_kv_locks_destroy(l);
-	alx_runtime_destroy(rt);
+	CU_ASSERT(!atomic_load(&f.c.solo));
+	alx_kv_unlock_all(&f.b, 0);
+	alx_kv_unlock_all(&f.c, 0);
+	fix_close(&f);
 }
 
 static const struct alx_test_case cases[] = {

@@ -41,15 +41,6 @@ static int teardown(void)
 	return alx_test_suite_close(db, dir);
 }
 
-#define CHECK_ROWS(got, want)                                           \
-	do {                                                            \
-		const char *g_ = (got), *w_ = (want);                   \
-		if (strcmp(g_, w_) != 0)                                \
-			fprintf(stderr, "line %d: got\n%s\nwant\n%s\n", \
-				__LINE__, g_, w_);                      \
-		CU_ASSERT_STRING_EQUAL(g_, w_);                         \
-	} while (0)
-
 /* Let the clock move past a microsecond's resolution. */
 static void pause_ms(long ms)
 {
@@ -80,12 +71,13 @@ static void test_multi_row_insert(void)
 	ALX_TEST_EXEC_FATAL(db, "INSERT INTO c SELECT g, clock_timestamp(), "
 				"statement_timestamp(), now() "
 				"FROM generate_series(1, 3000) g");
-	CHECK_ROWS(alx_test_query_lines(
-			   db, "SELECT count(*), count(DISTINCT st), "
-			       "count(DISTINCT tt), bool_and(st = tt), "
-			       "bool_and(ck >= st), count(DISTINCT ck) > 1 "
-			       "FROM c"),
-		   "3000|1|1|t|t|t\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(
+			db, "SELECT count(*), count(DISTINCT st), "
+			    "count(DISTINCT tt), bool_and(st = tt), "
+			    "bool_and(ck >= st), count(DISTINCT ck) > 1 "
+			    "FROM c"),
+		"3000|1|1|t|t|t\n");
 	ALX_TEST_EXEC_FATAL(db, "DELETE FROM c");
 	/* VALUES rows, and the statement's own timestamps differ from the
 	 * last statement's */
@@ -95,19 +87,21 @@ static void test_multi_row_insert(void)
 				"statement_timestamp(), now()), "
 				"(3, clock_timestamp(), statement_timestamp(), "
 				"transaction_timestamp())");
-	CHECK_ROWS(alx_test_query_lines(
-			   db, "SELECT count(DISTINCT st), bool_and(st = tt), "
-			       "bool_and(ck >= st) FROM c"),
-		   "1|t|t\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(
+			db, "SELECT count(DISTINCT st), bool_and(st = tt), "
+			    "bool_and(ck >= st) FROM c"),
+		"1|t|t\n");
 	/* a SELECT: the same in its own snapshot's transaction */
-	CHECK_ROWS(alx_test_query_lines(
-			   db,
-			   "SELECT clock_timestamp() >= statement_timestamp(), "
-			   "statement_timestamp() = now(), "
-			   "now() = transaction_timestamp(), "
-			   "count(DISTINCT statement_timestamp()) "
-			   "FROM generate_series(1, 500)"),
-		   "t|t|t|1\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(
+			db,
+			"SELECT clock_timestamp() >= statement_timestamp(), "
+			"statement_timestamp() = now(), "
+			"now() = transaction_timestamp(), "
+			"count(DISTINCT statement_timestamp()) "
+			"FROM generate_series(1, 500)"),
+		"t|t|t|1\n");
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE c");
 }
 
@@ -130,14 +124,15 @@ static void test_block(void)
 	 * statement timestamp */
 	CU_ASSERT_EQUAL(query_us("SELECT " US("max(tt)") " FROM b"), begin_us);
 	CU_ASSERT_EQUAL(query_us("SELECT " US("min(tt)") " FROM b"), begin_us);
-	CHECK_ROWS(alx_test_query_lines(
-			   db, "SELECT count(DISTINCT st), bool_and(st > tt) "
-			       "FROM b"),
-		   "5|t\n");
-	CHECK_ROWS(alx_test_query_lines(db,
-					"SELECT count(*) FROM b x JOIN b y "
-					"ON y.i = x.i + 1 WHERE y.st > x.st"),
-		   "4\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(
+			db, "SELECT count(DISTINCT st), bool_and(st > tt) "
+			    "FROM b"),
+		"5|t\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(db, "SELECT count(*) FROM b x JOIN b y "
+					 "ON y.i = x.i + 1 WHERE y.st > x.st"),
+		"4\n");
 	int64_t later = query_us("SELECT " US("statement_timestamp()"));
 	CU_ASSERT(later > begin_us);
 	CU_ASSERT_EQUAL(query_us("SELECT " US("transaction_timestamp()")),
@@ -152,10 +147,11 @@ static void test_block(void)
 		pause_ms(2);
 	}
 	alopex_finalize(ins);
-	CHECK_ROWS(alx_test_query_lines(
-			   db, "SELECT count(DISTINCT tt), bool_and(st = tt) "
-			       "FROM b"),
-		   "5|t\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(
+			db, "SELECT count(DISTINCT tt), bool_and(st = tt) "
+			    "FROM b"),
+		"5|t\n");
 	CU_ASSERT(query_us("SELECT " US("min(tt)") " FROM b") > later);
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE b");
 }
@@ -225,7 +221,8 @@ static void test_wait_keeps_start(void)
 			"clock_timestamp %" PRId64 "\n",
 			st, ck);
 	CU_ASSERT(st < ck);
-	CHECK_ROWS(alx_test_query_lines(db, "SELECT n FROM w"), "11\n");
+	ALX_TEST_CHECK_ROWS(alx_test_query_lines(db, "SELECT n FROM w"),
+			    "11\n");
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE w");
 }
 
@@ -253,7 +250,7 @@ static void test_timeouts(void)
 		db, "SELECT count(*) FROM generate_series(1, $1)");
 	for (int i = 0; i < 2; i++) {
 		CU_ASSERT_EQUAL(alopex_bind_int64(cnt, 1, 20000), 0);
-		CHECK_ROWS(alx_test_stmt_lines(db, cnt), "20000\n");
+		ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, cnt), "20000\n");
 		pause_ms(400);
 	}
 	alopex_finalize(cnt);
@@ -267,7 +264,8 @@ static void test_timeouts(void)
 	}
 	alopex_finalize(big);
 	ALX_TEST_EXEC_FATAL(db, "SET statement_timeout = 0");
-	CHECK_ROWS(alx_test_query_lines(db, "SELECT count(*) FROM k"), "0\n");
+	ALX_TEST_CHECK_ROWS(alx_test_query_lines(db, "SELECT count(*) FROM k"),
+			    "0\n");
 
 	/* a row lock another session holds: lock_timeout ends the wait */
 	struct alx_session *other = alx_test_session(db);
@@ -282,7 +280,8 @@ static void test_timeouts(void)
 	CU_ASSERT_EQUAL(alopex_step(ins), ALOPEX_DONE);
 	alopex_finalize(ins);
 	ALX_TEST_EXEC_FATAL(db, "SET lock_timeout = 0");
-	CHECK_ROWS(alx_test_query_lines(db, "SELECT id FROM k"), "7\n");
+	ALX_TEST_CHECK_ROWS(alx_test_query_lines(db, "SELECT id FROM k"),
+			    "7\n");
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE k");
 }
 
@@ -326,12 +325,13 @@ static void test_insert_errors(void)
 	CU_ASSERT_EQUAL(alopex_bind_int64(ins, 2, 3), 0);
 	step_fails(ins, "23502", "Failing row contains (3, null, null, 5).");
 	alopex_finalize(ins);
-	CHECK_ROWS(alx_test_query_lines(db,
-					"SELECT id, v, n IS NULL, d IS NULL "
-					"FROM e ORDER BY id"),
-		   "2|two|t|f\n11|ok|f|t\n");
-	CHECK_ROWS(alx_test_query_lines(db, "SELECT d FROM e WHERE id = 2"),
-		   "5\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(db, "SELECT id, v, n IS NULL, d IS NULL "
+					 "FROM e ORDER BY id"),
+		"2|two|t|f\n11|ok|f|t\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(db, "SELECT d FROM e WHERE id = 2"),
+		"5\n");
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE e");
 }
 

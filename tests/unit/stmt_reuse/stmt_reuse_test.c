@@ -31,16 +31,6 @@ static int teardown(void)
 	return alx_test_suite_close(db, dir);
 }
 
-/* Rows as expected; prints both when not. */
-#define CHECK_ROWS(got, want)                                           \
-	do {                                                            \
-		const char *g_ = (got), *w_ = (want);                   \
-		if (strcmp(g_, w_) != 0)                                \
-			fprintf(stderr, "line %d: got\n%s\nwant\n%s\n", \
-				__LINE__, g_, w_);                      \
-		CU_ASSERT_STRING_EQUAL(g_, w_);                         \
-	} while (0)
-
 /* id -> value the tables below hold. */
 static int64_t val_of(int64_t id)
 {
@@ -101,7 +91,7 @@ static void test_point_rerun(void)
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 6), ALOPEX_EMISUSE);
 	CU_ASSERT_EQUAL(alopex_reset(st), 0);
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 6), 0);
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "514|s6\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "514|s6\n");
 	alopex_finalize(st);
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE t");
 }
@@ -133,21 +123,21 @@ static void test_range_rerun(void)
 			CU_ASSERT_EQUAL(alopex_reset(st), 0);
 			continue;
 		}
-		CHECK_ROWS(alx_test_stmt_lines(db, st), want);
+		ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), want);
 	}
 	/* In a block: the statement sees the block's own writes, and runs
 	 * again after the block ended (its cursor closed with it). */
 	ALX_TEST_EXEC_FATAL(db, "BEGIN");
 	ALX_TEST_EXEC_FATAL(db, "UPDATE t SET v = 2 WHERE id = 299");
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 299), 0);
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "299|2\n300|700\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "299|2\n300|700\n");
 	CU_ASSERT_EQUAL(alopex_step(st), ALOPEX_ROW);
 	ALX_TEST_EXEC_FATAL(db, "ROLLBACK");
 	CU_ASSERT_EQUAL(alopex_reset(st), 0);
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "300|700\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "300|700\n");
 	/* a row inserted since is found by the next run */
 	ALX_TEST_EXEC_FATAL(db, "INSERT INTO t VALUES (301, 8, 'x')");
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "300|700\n301|8\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "300|700\n301|8\n");
 	alopex_finalize(st);
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE t");
 }
@@ -159,17 +149,17 @@ static void test_table_changes(void)
 	alopex_stmt *st =
 		ALX_TEST_PREPARE(db, "SELECT id, a FROM c WHERE id = $1");
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 2), 0);
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "2|20\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "2|20\n");
 	/* bound again against the new table; the same result columns */
 	ALX_TEST_EXEC_FATAL(db, "ALTER TABLE c ADD COLUMN b text DEFAULT 'z'");
 	ALX_TEST_EXEC_FATAL(db, "UPDATE c SET a = 21 WHERE id = 2");
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "2|21\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "2|21\n");
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE c");
 	CU_ASSERT_NOT_EQUAL(alopex_step(st), ALOPEX_ROW);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "42P01");
 	ALX_TEST_EXEC_FATAL(db, "CREATE TABLE c (a int, id int PRIMARY KEY)");
 	ALX_TEST_EXEC_FATAL(db, "INSERT INTO c VALUES (22, 2)");
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "2|22\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "2|22\n");
 	/* as PostgreSQL: a cached plan must not change its result type */
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE c");
 	ALX_TEST_EXEC_FATAL(db, "CREATE TABLE c (id int PRIMARY KEY, a text)");
@@ -187,7 +177,7 @@ static void test_block_ddl(void)
 	ALX_TEST_EXEC_FATAL(db, "INSERT INTO d VALUES (1, 10)");
 	alopex_stmt *st = ALX_TEST_PREPARE(db, "SELECT * FROM d WHERE id = $1");
 	CU_ASSERT_EQUAL(alopex_bind_int64(st, 1, 1), 0);
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "1|10\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "1|10\n");
 	ALX_TEST_EXEC_FATAL(db, "BEGIN");
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE d");
 	ALX_TEST_EXEC_FATAL(
@@ -198,7 +188,7 @@ static void test_block_ddl(void)
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "0A000");
 	ALX_TEST_EXEC_FATAL(db, "ROLLBACK");
 	CU_ASSERT_EQUAL(alopex_reset(st), 0);
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "1|10\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "1|10\n");
 	ALX_TEST_EXEC_FATAL(db, "BEGIN");
 	ALX_TEST_EXEC_FATAL(db, "UPDATE d SET a = 12 WHERE id = 1");
 	ALX_TEST_EXEC_FATAL(db, "ALTER TABLE d ADD COLUMN c text DEFAULT 'z'");
@@ -206,7 +196,7 @@ static void test_block_ddl(void)
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "0A000");
 	ALX_TEST_EXEC_FATAL(db, "ROLLBACK");
 	CU_ASSERT_EQUAL(alopex_reset(st), 0);
-	CHECK_ROWS(alx_test_stmt_lines(db, st), "1|10\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, st), "1|10\n");
 	alopex_finalize(st);
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE d");
 }
@@ -218,7 +208,7 @@ static void test_errors_then_rerun(void)
 	CU_ASSERT_NOT_EQUAL(alopex_step(div), ALOPEX_ROW);
 	CU_ASSERT_STRING_EQUAL(alopex_sqlstate(db), "22012");
 	CU_ASSERT_EQUAL(alopex_bind_int64(div, 1, 4), 0);
-	CHECK_ROWS(alx_test_stmt_lines(db, div), "25\n");
+	ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, div), "25\n");
 	alopex_finalize(div);
 
 	ALX_TEST_EXEC_FATAL(db, "CREATE TABLE u (id int PRIMARY KEY)");
@@ -236,8 +226,9 @@ static void test_errors_then_rerun(void)
 	CU_ASSERT_EQUAL(alopex_bind_int64(ins, 1, 3), 0);
 	CU_ASSERT_EQUAL(alopex_step(ins), ALOPEX_DONE);
 	alopex_finalize(ins);
-	CHECK_ROWS(alx_test_query_lines(db, "SELECT id FROM u ORDER BY id"),
-		   "1\n2\n3\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(db, "SELECT id FROM u ORDER BY id"),
+		"1\n2\n3\n");
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE u");
 }
 
@@ -270,19 +261,20 @@ static void test_fixed_width_scan(void)
 	alopex_finalize(ins);
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%" PRId64 "\n", want);
-	CHECK_ROWS(alx_test_query_lines(
-			   db, "SELECT count(*) FROM f WHERE a % 7 = 3"),
-		   buf);
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(db,
+				     "SELECT count(*) FROM f WHERE a % 7 = 3"),
+		buf);
 	/* the same through a kept statement, several times */
 	alopex_stmt *cnt =
 		ALX_TEST_PREPARE(db, "SELECT count(*) FROM f WHERE a % 7 = $1");
 	for (int r = 0; r < 3; r++) {
 		CU_ASSERT_EQUAL(alopex_bind_int64(cnt, 1, 3), 0);
-		CHECK_ROWS(alx_test_stmt_lines(db, cnt), buf);
+		ALX_TEST_CHECK_ROWS(alx_test_stmt_lines(db, cnt), buf);
 	}
 	alopex_finalize(cnt);
 	/* rows kept by a sort: every column decoded from its own row */
-	CHECK_ROWS(
+	ALX_TEST_CHECK_ROWS(
 		alx_test_query_lines(
 			db,
 			"SELECT id, a, sm, x, d, ts, b, iv FROM f WHERE id IN "
@@ -292,21 +284,24 @@ static void test_fixed_width_scan(void)
 		"10|<null>|10|2.5|2024-01-11|2024-01-01 10:00:00|t|10 days\n"
 		"9|27|9|2.25|2024-01-10|2024-01-01 09:00:00|f|9 days\n");
 	/* integer comparisons across widths, and with NULLs */
-	CHECK_ROWS(
+	ALX_TEST_CHECK_ROWS(
 		alx_test_query_lines(db, "SELECT count(*) FROM f WHERE sm = 7"),
 		"20\n");
-	CHECK_ROWS(alx_test_query_lines(
-			   db, "SELECT count(*) FROM f WHERE sm < 3000000000"),
-		   "2000\n");
-	CHECK_ROWS(alx_test_query_lines(
-			   db, "SELECT count(*) FROM f WHERE a >= 5997"),
-		   "1\n");
-	CHECK_ROWS(alx_test_query_lines(db,
-					"SELECT count(*) FROM f WHERE a <> sm"),
-		   "1800\n");
-	CHECK_ROWS(alx_test_query_lines(db, "SELECT count(*) FROM f WHERE 2 * "
-					    "sm > 197 OR a IS NULL"),
-		   "220\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(
+			db, "SELECT count(*) FROM f WHERE sm < 3000000000"),
+		"2000\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(db,
+				     "SELECT count(*) FROM f WHERE a >= 5997"),
+		"1\n");
+	ALX_TEST_CHECK_ROWS(alx_test_query_lines(
+				    db, "SELECT count(*) FROM f WHERE a <> sm"),
+			    "1800\n");
+	ALX_TEST_CHECK_ROWS(
+		alx_test_query_lines(db, "SELECT count(*) FROM f WHERE 2 * "
+					 "sm > 197 OR a IS NULL"),
+		"220\n");
 	ALX_TEST_EXEC_FATAL(db, "DROP TABLE f");
 }
 
