@@ -148,8 +148,16 @@ int alx_prep_bind(struct alx_prep *p)
 {
 	struct alx_session *s = p->s;
 	const struct alx_sql_stmt *target = bind_target(p->stmt);
-	if (target == NULL)
+	if (target == NULL) {
+		/* The parser takes EXPLAIN EXECUTE and EXPLAIN CREATE TABLE
+		 * AS; nothing explains them yet. */
+		if (p->stmt != NULL && p->stmt->kind == ALX_SQL_STMT_EXPLAIN)
+			return alx_session_err(s, "0A000",
+					       "EXPLAIN is only supported for "
+					       "SELECT, INSERT, UPDATE and "
+					       "DELETE");
 		return 0;
+	}
 	/* The common case, once per execution: nothing changed. */
 	if (p->bd != NULL && alx_session_catalog_is(s, p->bd->version))
 		return 0;
