@@ -236,6 +236,11 @@ struct alx_bq {
 	uint8_t setop; /* enum alx_sql_setop */
 	bool all;
 	struct alx_bq *larg, *rarg;
+	/* SELECT DISTINCT ON: the output columns that make a group; sort
+	 * starts with them (the binder completes it), then each group's
+	 * first row is kept */
+	uint32_t ndistinct_on;
+	uint32_t *distinct_on;
 };
 
 /* ---- DML ----------------------------------------------------------------- */
@@ -405,5 +410,28 @@ int alx_bind_oom(struct alx_bind_ctx *b);
  * position (undefined table or column, ambiguous column). */
 void alx_bind_note_pos(struct alx_bind_ctx *b, int rc, int32_t loc);
 const char *alx_type_sqlname(struct alx_type t, char *buf, size_t size);
+
+/* ---- row constructor comparisons (sql_bind_row.c) ------------------------ */
+
+bool alx_sql_is_row(const struct alx_sql_expr *x);
+/* (a, b) op (c, d) for op = <> < <= > >= (x is an ALX_SQL_E_OP). */
+int alx_bind_row_op(struct alx_bind_ctx *b, struct alx_scope *sc,
+		    const struct alx_sql_expr *x, int ectx,
+		    struct alx_bx **out);
+int alx_bind_row_distinct(struct alx_bind_ctx *b, struct alx_scope *sc,
+			  const struct alx_sql_expr *x, int ectx,
+			  struct alx_bx **out);
+/* (a, b) [NOT] IN ((1, 2), ...): x->u.in.arg is a row. */
+int alx_bind_row_in(struct alx_bind_ctx *b, struct alx_scope *sc,
+		    const struct alx_sql_expr *x, int ectx,
+		    struct alx_bx **out);
+/* From sql_bind_expr.c: l op r with PostgreSQL's operand coercion, folded;
+ * l IS [NOT] DISTINCT FROM r; constant folding; an ALX_CMP_* as text. */
+int alx_bind_make_cmp(struct alx_bind_ctx *b, int code, struct alx_bx *l,
+		      struct alx_bx *r, struct alx_bx **out);
+int alx_bind_make_distinct(struct alx_bind_ctx *b, struct alx_bx *l,
+			   struct alx_bx *r, bool negated, struct alx_bx **out);
+int alx_bind_fold(struct alx_bind_ctx *b, struct alx_bx **e);
+const char *alx_cmp_text(int code);
 
 #endif

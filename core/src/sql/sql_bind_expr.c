@@ -190,7 +190,7 @@ bool alx_bx_equal(const struct alx_bx *a, const struct alx_bx *b)
 
 /* ---- coercion -------------------------------------------------------- */
 
-static int fold(struct alx_bind_ctx *b, struct alx_bx **e)
+int alx_bind_fold(struct alx_bind_ctx *b, struct alx_bx **e)
 {
 	if ((*e)->kind == ALX_BX_CONST || !alx_bx_is_const(*e))
 		return 0;
@@ -244,7 +244,7 @@ int alx_bind_coerce(struct alx_bind_ctx *b, struct alx_bx **e,
 			c->args[0] = x;
 			c->u.cast.explicit_ = true;
 			*e = c;
-			return fold(b, e);
+			return alx_bind_fold(b, e);
 		}
 		if (x->u.v.null) {
 			v = alx_value_null(t.id);
@@ -292,7 +292,7 @@ int alx_bind_coerce(struct alx_bind_ctx *b, struct alx_bx **e,
 	c->args[0] = x;
 	c->u.cast.explicit_ = min_ctx == ALX_CAST_EXPLICIT;
 	*e = c;
-	return fold(b, e);
+	return alx_bind_fold(b, e);
 }
 
 int alx_bind_bool(struct alx_bind_ctx *b, struct alx_bx **e, const char *clause)
@@ -411,7 +411,7 @@ static int bind_const(struct alx_bind_ctx *b, const struct alx_sql_expr *x,
 
 /* ---- operators ------------------------------------------------------- */
 
-static const char *cmp_text(int code)
+const char *alx_cmp_text(int code)
 {
 	switch (code) {
 	case ALX_CMP_EQ:
@@ -483,10 +483,10 @@ int alx_bind_cmp_args(struct alx_bind_ctx *b, const char *op, struct alx_bx **l,
 	return rc;
 }
 
-static int make_cmp(struct alx_bind_ctx *b, int code, struct alx_bx *l,
-		    struct alx_bx *r, struct alx_bx **out)
+int alx_bind_make_cmp(struct alx_bind_ctx *b, int code, struct alx_bx *l,
+		      struct alx_bx *r, struct alx_bx **out)
 {
-	int rc = alx_bind_cmp_args(b, cmp_text(code), &l, &r);
+	int rc = alx_bind_cmp_args(b, alx_cmp_text(code), &l, &r);
 	if (rc != 0)
 		return rc;
 	struct alx_bx *e =
@@ -497,7 +497,7 @@ static int make_cmp(struct alx_bind_ctx *b, int code, struct alx_bx *l,
 	e->args[0] = l;
 	e->args[1] = r;
 	*out = e;
-	return fold(b, out);
+	return alx_bind_fold(b, out);
 }
 
 static int binop_code(int op)
@@ -552,7 +552,7 @@ static int make_call(struct alx_bind_ctx *b, const char *name,
 	if (def->flags & (ALX_FN_VOLATILE | ALX_FN_STABLE))
 		b->volatile_seen = true;
 	*out = e;
-	return fold(b, out);
+	return alx_bind_fold(b, out);
 }
 
 /* A parameter's type from the other operand: its own type, or what
@@ -607,11 +607,11 @@ static int bind_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 			return alx_bind_oom(b);
 		e->args[0] = r;
 		*out = e;
-		return rc != 0 ? rc : fold(b, out);
+		return rc != 0 ? rc : alx_bind_fold(b, out);
 	}
 	int cmp = alx_cmp_from_op(x->u.op.code);
 	if (cmp != 0)
-		return make_cmp(b, cmp, l, r, out);
+		return alx_bind_make_cmp(b, cmp, l, r, out);
 	int bop = binop_code(x->u.op.code);
 	if (bop != 0) {
 		/* Parameters take the other side's type, as PostgreSQL
@@ -669,7 +669,7 @@ static int bind_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 		e->args[0] = l;
 		e->args[1] = r;
 		*out = e;
-		return fold(b, out);
+		return alx_bind_fold(b, out);
 	}
 	struct alx_bx *args[2] = {l, r};
 	switch (x->u.op.code) {
@@ -783,7 +783,7 @@ static int bind_logic(struct alx_bind_ctx *b, struct alx_scope *sc,
 			return rc;
 	}
 	*out = e;
-	return fold(b, out);
+	return alx_bind_fold(b, out);
 }
 
 static int bind_test(struct alx_bind_ctx *b, struct alx_scope *sc,
@@ -802,7 +802,7 @@ static int bind_test(struct alx_bind_ctx *b, struct alx_scope *sc,
 	if (rc != 0)
 		return rc;
 	*out = e;
-	return fold(b, out);
+	return alx_bind_fold(b, out);
 }
 
 static int bind_between(struct alx_bind_ctx *b, struct alx_scope *sc,
@@ -816,9 +816,9 @@ static int bind_between(struct alx_bind_ctx *b, struct alx_scope *sc,
 	if (rc == 0)
 		rc = alx_bind_expr(b, sc, x->u.between.hi, ectx, &hi);
 	if (rc == 0)
-		rc = make_cmp(b, ALX_CMP_GE, v, lo, &c1);
+		rc = alx_bind_make_cmp(b, ALX_CMP_GE, v, lo, &c1);
 	if (rc == 0)
-		rc = make_cmp(b, ALX_CMP_LE, v, hi, &c2);
+		rc = alx_bind_make_cmp(b, ALX_CMP_LE, v, hi, &c2);
 	if (rc != 0)
 		return rc;
 	struct alx_bx *e =
@@ -829,9 +829,9 @@ static int bind_between(struct alx_bind_ctx *b, struct alx_scope *sc,
 	e->args[1] = c2;
 	if (x->u.between.symmetric) {
 		struct alx_bx *d1, *d2;
-		rc = make_cmp(b, ALX_CMP_GE, v, hi, &d1);
+		rc = alx_bind_make_cmp(b, ALX_CMP_GE, v, hi, &d1);
 		if (rc == 0)
-			rc = make_cmp(b, ALX_CMP_LE, v, lo, &d2);
+			rc = alx_bind_make_cmp(b, ALX_CMP_LE, v, lo, &d2);
 		if (rc != 0)
 			return rc;
 		struct alx_bx *e2 =
@@ -855,7 +855,7 @@ static int bind_between(struct alx_bind_ctx *b, struct alx_scope *sc,
 		e = n;
 	}
 	*out = e;
-	return fold(b, out);
+	return alx_bind_fold(b, out);
 }
 
 static int bind_in(struct alx_bind_ctx *b, struct alx_scope *sc,
@@ -886,7 +886,7 @@ static int bind_in(struct alx_bind_ctx *b, struct alx_scope *sc,
 			return rc;
 	}
 	*out = e;
-	return fold(b, out);
+	return alx_bind_fold(b, out);
 }
 
 static int bind_like(struct alx_bind_ctx *b, struct alx_scope *sc,
@@ -930,7 +930,7 @@ static int bind_like(struct alx_bind_ctx *b, struct alx_scope *sc,
 			return rc;
 	}
 	*out = e;
-	return fold(b, out);
+	return alx_bind_fold(b, out);
 }
 
 static int bind_case(struct alx_bind_ctx *b, struct alx_scope *sc,
@@ -955,7 +955,7 @@ static int bind_case(struct alx_bind_ctx *b, struct alx_scope *sc,
 		struct alx_bx *c = NULL;
 		rc = alx_bind_expr(b, sc, x->u.kase.whens[i].cond, ectx, &c);
 		if (rc == 0 && arg != NULL)
-			rc = make_cmp(b, ALX_CMP_EQ, arg, c, &c);
+			rc = alx_bind_make_cmp(b, ALX_CMP_EQ, arg, c, &c);
 		if (rc == 0)
 			rc = alx_bind_bool(b, &c, "CASE/WHEN");
 		if (rc == 0)
@@ -1014,7 +1014,7 @@ static int bind_varlist(struct alx_bind_ctx *b, struct alx_scope *sc,
 	if (rc != 0)
 		return rc;
 	*out = e;
-	return fold(b, out);
+	return alx_bind_fold(b, out);
 }
 
 /* Type names of casts: qualified pg_catalog names and regclass. */
@@ -1259,6 +1259,23 @@ static int bind_array_op(struct alx_bind_ctx *b, struct alx_scope *sc,
 	return make_call(b, "alx_any_array", args, 3, out);
 }
 
+int alx_bind_make_distinct(struct alx_bind_ctx *b, struct alx_bx *l,
+			   struct alx_bx *r, bool negated, struct alx_bx **out)
+{
+	int rc = alx_bind_cmp_args(b, "=", &l, &r);
+	if (rc != 0)
+		return rc;
+	struct alx_bx *e =
+		alx_bx_new(b, ALX_BX_DISTINCT, alx_type_make(ALX_T_BOOL), 2);
+	if (e == NULL)
+		return alx_bind_oom(b);
+	e->u.test.negated = negated;
+	e->args[0] = l;
+	e->args[1] = r;
+	*out = e;
+	return alx_bind_fold(b, out);
+}
+
 int alx_bind_expr(struct alx_bind_ctx *b, struct alx_scope *sc,
 		  const struct alx_sql_expr *x, int ectx, struct alx_bx **out)
 {
@@ -1288,6 +1305,9 @@ int alx_bind_expr(struct alx_bind_ctx *b, struct alx_scope *sc,
 		return 0;
 	}
 	case ALX_SQL_E_OP:
+		if (x->u.op.l != NULL && alx_cmp_from_op(x->u.op.code) != 0 &&
+		    (alx_sql_is_row(x->u.op.l) || alx_sql_is_row(x->u.op.r)))
+			return alx_bind_row_op(b, sc, x, ectx, out);
 		return bind_op(b, sc, x, ectx, out);
 	case ALX_SQL_E_AND:
 	case ALX_SQL_E_OR:
@@ -1296,27 +1316,23 @@ int alx_bind_expr(struct alx_bind_ctx *b, struct alx_scope *sc,
 	case ALX_SQL_E_TEST:
 		return bind_test(b, sc, x, ectx, out);
 	case ALX_SQL_E_DISTINCT: {
+		if (alx_sql_is_row(x->u.binary.l) ||
+		    alx_sql_is_row(x->u.binary.r))
+			return alx_bind_row_distinct(b, sc, x, ectx, out);
 		struct alx_bx *l, *r;
 		int rc = alx_bind_expr(b, sc, x->u.binary.l, ectx, &l);
 		if (rc == 0)
 			rc = alx_bind_expr(b, sc, x->u.binary.r, ectx, &r);
-		if (rc == 0)
-			rc = alx_bind_cmp_args(b, "=", &l, &r);
 		if (rc != 0)
 			return rc;
-		struct alx_bx *e = alx_bx_new(b, ALX_BX_DISTINCT,
-					      alx_type_make(ALX_T_BOOL), 2);
-		if (e == NULL)
-			return alx_bind_oom(b);
-		e->u.test.negated = x->u.binary.negated;
-		e->args[0] = l;
-		e->args[1] = r;
-		*out = e;
-		return fold(b, out);
+		return alx_bind_make_distinct(b, l, r, x->u.binary.negated,
+					      out);
 	}
 	case ALX_SQL_E_BETWEEN:
 		return bind_between(b, sc, x, ectx, out);
 	case ALX_SQL_E_IN:
+		if (alx_sql_is_row(x->u.in.arg))
+			return alx_bind_row_in(b, sc, x, ectx, out);
 		return bind_in(b, sc, x, ectx, out);
 	case ALX_SQL_E_LIKE:
 		return bind_like(b, sc, x, ectx, out);

@@ -1,0 +1,1 @@
+select (a, b) >= ($1, 2), ROW(1, NULL) IS NOT DISTINCT FROM (1, NULL), (1, 2) NOT IN ((1, 2), ROW(3, 4)) from t where (a, b) < (1, 2) and (a, b) in ((1, 2))
