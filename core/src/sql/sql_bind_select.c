@@ -287,6 +287,41 @@ static int to_agg_row(struct alx_bind_ctx *b, struct alx_bq *q,
 	return 0;
 }
 
+static bool has_volatile(const struct alx_bx *e)
+{
+	if (e == NULL)
+		return false;
+	if (e->kind == ALX_BX_FUNC && (e->u.func.def->flags & ALX_FN_VOLATILE))
+		return true;
+	for (uint32_t i = 0; i < e->nargs; i++)
+		if (has_volatile(e->args[i]))
+			return true;
+	return false;
+}
+
+static bool bx_same(const struct alx_bx *x, const struct alx_bx *y)
+{
+	if (x == NULL || y == NULL)
+		return x == y;
+	return alx_bx_equal(x, y) && !has_volatile(x);
+}
+
+/* Whether two aggregate calls of one query always compute the same. */
+static bool agg_same(const struct alx_agg *x, const struct alx_agg *y)
+{
+	if (x->kind != y->kind || x->distinct != y->distinct ||
+	    x->type.id != y->type.id || x->norder != y->norder ||
+	    !bx_same(x->arg, y->arg) || !bx_same(x->arg2, y->arg2) ||
+	    !bx_same(x->filter, y->filter))
+		return false;
+	for (uint32_t i = 0; i < x->norder; i++)
+		if (!bx_same(x->order[i], y->order[i]) ||
+		    x->order_desc[i] != y->order_desc[i] ||
+		    x->nulls_first[i] != y->nulls_first[i])
+			return false;
+	return true;
+}
+
 int alx_bind_agg(struct alx_bind_ctx *b, struct alx_scope *sc,
 		 const struct alx_sql_expr *x, int ectx, struct alx_bx **out)
 {
@@ -466,26 +501,43 @@ int alx_bind_agg(struct alx_bind_ctx *b, struct alx_scope *sc,
 			return rc;
 	}
 	struct alx_bq *q = sc->q;
+	struct alx_bx *e = alx_bx_new(b, ALX_BX_AGGREF, ag->type, 0);
+	if (e == NULL)
+		return alx_bind_oom(b);
+	/* The same call written twice (target, HAVING, ORDER BY, DISTINCT
+	 * ON) is one aggregate, so those clauses see equal expressions. */
+	for (uint32_t i = 0; i < q->naggs; i++)
+		if (agg_same(q->aggs[i], ag)) {
+			e->u.agg.index = i;
+			*out = e;
+			return 0;
+		}
 	struct alx_agg **v = alx_bq_grow(b, q->aggs, q->naggs, sizeof(*v));
 	if (v == NULL)
 		return alx_bind_oom(b);
 	v[q->naggs] = ag;
 	q->aggs = v;
-	struct alx_bx *e = alx_bx_new(b, ALX_BX_AGGREF, ag->type, 0);
-	if (e == NULL)
-		return alx_bind_oom(b);
 	e->u.agg.index = q->naggs++;
 	*out = e;
 	return 0;
 }
 
-/* A GROUP BY or ORDER BY item naming an output column: its index. */
+/*
+ * A GROUP BY, ORDER BY or DISTINCT ON item naming an output column: its
+ * index. Any other constant is an error there, as in PostgreSQL, whose
+ * integer constants are int4 (bigger ones are numeric).
+ */
 static int output_ref(struct alx_bind_ctx *b, struct alx_bq *q,
 		      const struct alx_sql_expr *x, const char *clause,
 		      bool names_first, int *idx)
 {
 	*idx = -1;
-	if (x->kind == ALX_SQL_E_CONST && x->u.cnst.kind == ALX_SQL_C_INT) {
+	if (x->kind == ALX_SQL_E_CONST &&
+	    (x->u.cnst.kind != ALX_SQL_C_INT || x->u.cnst.ival > INT32_MAX ||
+	     x->u.cnst.ival < -INT32_MAX))
+		return alx_bind_err(b, "42601", "non-integer constant in %s",
+				    clause);
+	if (x->kind == ALX_SQL_E_CONST) {
 		int64_t n = x->u.cnst.ival;
 		if (n < 1 || n > (int64_t)q->ntargets)
 			return alx_bind_err(b, "42P10",
@@ -631,6 +683,123 @@ static int bind_order_by(struct alx_bind_ctx *b, struct alx_scope *sc,
 		if (rc != 0)
 			return rc;
 	}
+	return 0;
+}
+
+static bool has_col(const uint32_t *v, uint32_t n, uint32_t col)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i] == col)
+			return true;
+	return false;
+}
+
+static int distinct_on_mismatch(struct alx_bind_ctx *b, int32_t loc)
+{
+	if (b->err_pos == 0 && loc >= 0)
+		b->err_pos = (uint32_t)loc + 1;
+	return alx_bind_err(b, "42P10",
+			    "SELECT DISTINCT ON expressions must match "
+			    "initial ORDER BY expressions");
+}
+
+/*
+ * SELECT DISTINCT ON (exprs), as PostgreSQL's transformDistinctOnClause:
+ * each expression is an output column (a position, an output name, an
+ * equal target, else a junk column, as in ORDER BY). ORDER BY must begin
+ * with those columns, in any order; the ones it lacks are sorted after
+ * it, ascending, so equal groups are adjacent and each group's first row
+ * in ORDER BY order is the one kept.
+ */
+static int bind_distinct_on(struct alx_bind_ctx *b, struct alx_scope *sc,
+			    const struct alx_sql_select *s)
+{
+	struct alx_bq *q = sc->q;
+	uint32_t n = s->distinct_on.n;
+	uint32_t *cols = alx_arena_calloc(b->a, n + 1, sizeof(*cols));
+	int32_t *locs = alx_arena_calloc(b->a, n + 1, sizeof(*locs));
+	if (cols == NULL || locs == NULL)
+		return alx_bind_oom(b);
+	uint32_t ncols = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct alx_sql_expr *x = s->distinct_on.v[i];
+		int idx;
+		int rc = output_ref(b, q, x, "DISTINCT ON", true, &idx);
+		if (rc != 0)
+			return rc;
+		if (idx < 0) {
+			struct alx_bx *e;
+			rc = alx_bind_expr(b, sc, x, ALX_ECTX_TARGET, &e);
+			if (rc != 0)
+				return rc;
+			for (uint32_t k = 0; k < q->nout; k++)
+				if (alx_bx_equal(e, q->targets[k])) {
+					idx = (int)k;
+					break;
+				}
+			if (idx < 0) {
+				if (e->type.id == ALX_T_UNKNOWN) {
+					rc = alx_bind_coerce(
+						b, &e,
+						alx_type_make(ALX_T_TEXT),
+						ALX_CAST_IMPLICIT, NULL);
+					if (rc != 0)
+						return rc;
+				}
+				idx = (int)q->nout;
+				rc = alx_bq_add_target(b, q, e, NULL);
+				if (rc != 0)
+					return rc;
+			}
+		}
+		if (q->types[idx].id == ALX_T_JSON)
+			return alx_bind_err(b, "42883",
+					    "could not identify an equality "
+					    "operator for type json");
+		if (!has_col(cols, ncols, (uint32_t)idx)) {
+			locs[ncols] = x->loc;
+			cols[ncols++] = (uint32_t)idx;
+		}
+	}
+	/* ORDER BY items outside the DISTINCT ON columns may only follow
+	 * all of them. */
+	bool skipped = false;
+	uint32_t nsort = q->nsort;
+	for (uint32_t i = 0; i < nsort; i++) {
+		uint32_t col = q->sort[i].col;
+		bool again = false; /* PostgreSQL drops repeated items */
+		for (uint32_t k = 0; k < i; k++)
+			if (q->sort[k].col == col)
+				again = true;
+		if (again)
+			continue;
+		if (!has_col(cols, ncols, col)) {
+			skipped = true;
+			continue;
+		}
+		if (skipped) {
+			uint32_t k = 0;
+			while (cols[k] != col)
+				k++;
+			return distinct_on_mismatch(b, locs[k]);
+		}
+	}
+	for (uint32_t k = 0; k < ncols; k++) {
+		bool sorted = false;
+		for (uint32_t i = 0; i < nsort; i++)
+			if (q->sort[i].col == cols[k])
+				sorted = true;
+		if (sorted)
+			continue;
+		if (skipped)
+			return distinct_on_mismatch(b, locs[k]);
+		const struct alx_sql_sortby asc = {0};
+		int rc = add_sort(b, q, cols[k], &asc);
+		if (rc != 0)
+			return rc;
+	}
+	q->distinct_on = cols;
+	q->ndistinct_on = ncols;
 	return 0;
 }
 
@@ -858,10 +1027,6 @@ int alx_bind_select(struct alx_bind_ctx *b, const struct alx_sql_select *s,
 					      &s->order_by[i]);
 		}
 	} else {
-		if (s->distinct == ALX_SQL_DISTINCT_ON)
-			return alx_bind_err(b, "0A000",
-					    "SELECT DISTINCT ON is not "
-					    "supported yet");
 		q->distinct = s->distinct == ALX_SQL_DISTINCT_ALL;
 		rc = alx_bind_from(b, &sc, s->from, s->nfrom);
 		if (rc == 0 && s->where != NULL) {
@@ -887,6 +1052,8 @@ int alx_bind_select(struct alx_bind_ctx *b, const struct alx_sql_select *s,
 		}
 		if (rc == 0)
 			rc = bind_order_by(b, &sc, s);
+		if (rc == 0 && s->distinct == ALX_SQL_DISTINCT_ON)
+			rc = bind_distinct_on(b, &sc, s);
 		if (rc == 0 &&
 		    (q->naggs > 0 || q->ngroup > 0 || q->having != NULL)) {
 			q->grouped = true;

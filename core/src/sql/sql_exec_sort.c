@@ -1,6 +1,7 @@
 /*
  * ORDER BY: a full sort (stable merge sort of kept rows), or with LIMIT a
- * bounded top-k heap that never holds more than LIMIT + OFFSET rows.
+ * bounded top-k heap that never holds more than LIMIT + OFFSET rows. The
+ * full sort also does DISTINCT ON: sorted, each group's rows are adjacent.
  */
 #include <string.h>
 
@@ -37,6 +38,28 @@ static void merge_sort(const struct alx_plan *p, struct alx_value **v,
 	while (j < n)
 		tmp[k++] = v[j++];
 	memcpy(v, tmp, n * sizeof(*v));
+}
+
+/* DISTINCT ON: whether two rows fall in the same group (NULLs equal). */
+static bool same_group(const struct alx_plan *p, const struct alx_value *a,
+		       const struct alx_value *b)
+{
+	for (uint32_t i = 0; i < p->nunique; i++) {
+		uint32_t c = p->unique_cols[i];
+		if (alx_value_sort_cmp(&a[c], &b[c], false, false) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Keep the first row of each run of sorted rows of one group. */
+static void keep_group_firsts(const struct alx_plan *p, struct alx_node *n)
+{
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < n->nrows; i++)
+		if (m == 0 || !same_group(p, n->rows[m - 1], n->rows[i]))
+			n->rows[m++] = n->rows[i];
+	n->nrows = m;
 }
 
 int alx_exec_sort_next(struct alx_node *n, const struct alx_value **row)
@@ -77,6 +100,8 @@ int alx_exec_sort_next(struct alx_node *n, const struct alx_value **row)
 				return alx_exec_oom(n->ex);
 			merge_sort(n->p, n->rows, tmp, n->nrows);
 			alx_free(n->ex->db->rt, tmp);
+			if (n->p->nunique > 0)
+				keep_group_firsts(n->p, n);
 		}
 		if (n->cap == 0)
 			n->cap = 1; /* sorted, maybe empty */

@@ -549,7 +549,8 @@ static void index_order(uint8_t f, bool *desc, bool *nulls_first)
 static bool order_by_index(const struct alx_bq *q, struct alx_plan *in)
 {
 	if (q->kind != ALX_BQ_SELECT || q->grouped || q->distinct ||
-	    in->kind != ALX_P_PROJECT || in->child->kind != ALX_P_SCAN)
+	    q->ndistinct_on > 0 || in->kind != ALX_P_PROJECT ||
+	    in->child->kind != ALX_P_SCAN)
 		return false;
 	struct alx_plan *scan = in->child;
 	const struct alx_cat_table *t = scan->table;
@@ -594,7 +595,8 @@ static int plan_sort_limit(struct alx_bind_ctx *b, const struct alx_bq *q,
 	if (q->nsort > 0 && order_by_index(q, in)) {
 		/* the scan returns the rows in order */
 	} else if (q->nsort > 0) {
-		bool topk = q->limit != NULL;
+		/* DISTINCT ON: LIMIT counts groups, so no top-k heap */
+		bool topk = q->limit != NULL && q->ndistinct_on == 0;
 		struct alx_plan *s =
 			pnew(b, topk ? ALX_P_TOPK : ALX_P_SORT, width);
 		if (s == NULL)
@@ -607,6 +609,8 @@ static int plan_sort_limit(struct alx_bind_ctx *b, const struct alx_bq *q,
 			s->limit = q->limit;
 			s->offset = q->offset;
 		}
+		s->unique_cols = q->distinct_on;
+		s->nunique = q->ndistinct_on;
 		/* ORDER BY a vector distance: the exact top-k scan. */
 		if (q->kind == ALX_BQ_SELECT && q->sort[0].col < q->nout) {
 			const struct alx_bx *k = q->targets[q->sort[0].col];

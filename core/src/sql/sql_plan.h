@@ -104,6 +104,11 @@ struct alx_plan {
 	/* SCAN with ALX_ACCESS_VECTOR (sql_vindex.h); limit and offset
 	 * are the TOPK's above it */
 	struct alx_vscan_plan *vscan;
+
+	/* SORT for DISTINCT ON: of each run of sorted rows equal on these
+	 * columns (NULLs equal), only the first is returned */
+	uint32_t *unique_cols;
+	uint32_t nunique;
 };
 
 /* A query's plan; the output row has q->nout (or setop ntargets) values. */

@@ -869,6 +869,11 @@ static void walk(struct ex *x, const struct scope *sc, const struct alx_plan *p,
 		walk(x, sc, p->child, depth + 1, NULL);
 		return;
 	case ALX_P_SORT:
+		if (p->nunique > 0) {
+			/* DISTINCT ON: PostgreSQL's Unique over its Sort */
+			line(x, depth, true, "Unique");
+			depth++;
+		}
 		line(x, depth, true, "Sort");
 		keys_line(x, depth, "Sort Key", sc, p->child, p->keys,
 			  p->nsort);
