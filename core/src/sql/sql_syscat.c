@@ -509,7 +509,9 @@ bool alx_syscat_type_from_oid(int64_t oid, int64_t typmod, bool has_mod,
 		if (ti == NULL || ti->oid != oid)
 			continue;
 		struct alx_type t = alx_type_make(id);
-		if (has_mod && typmod >= 0) {
+		/* A typmod is an int4: one past it is no modifier (and would
+		 * overflow the arithmetic below). */
+		if (has_mod && typmod >= 0 && typmod <= INT32_MAX) {
 			switch (id) {
 			case ALX_T_VARCHAR:
 			case ALX_T_BPCHAR:
