@@ -633,6 +633,38 @@ static int add_sort(struct alx_bind_ctx *b, struct alx_bq *q, uint32_t col,
 	return 0;
 }
 
+/*
+ * An ORDER BY or DISTINCT ON item that names no output column: bound as an
+ * expression, it is the output column it equals, or a hidden one added
+ * for it (an unknown literal as text). not_hidden: the 42P10 message when
+ * a hidden column is not allowed (SELECT DISTINCT), else NULL.
+ */
+static int target_of(struct alx_bind_ctx *b, struct alx_scope *sc,
+		     const struct alx_sql_expr *x, const char *not_hidden,
+		     int *idx)
+{
+	struct alx_bq *q = sc->q;
+	struct alx_bx *e;
+	int rc = alx_bind_expr(b, sc, x, ALX_ECTX_TARGET, &e);
+	if (rc != 0)
+		return rc;
+	for (uint32_t k = 0; k < q->nout; k++)
+		if (alx_bx_equal(e, q->targets[k])) {
+			*idx = (int)k;
+			return 0;
+		}
+	if (not_hidden != NULL)
+		return alx_bind_err(b, "42P10", "%s", not_hidden);
+	if (e->type.id == ALX_T_UNKNOWN) {
+		rc = alx_bind_coerce(b, &e, alx_type_make(ALX_T_TEXT),
+				     ALX_CAST_IMPLICIT, NULL);
+		if (rc != 0)
+			return rc;
+	}
+	*idx = (int)q->nout;
+	return alx_bq_add_target(b, q, e, NULL);
+}
+
 static int bind_order_by(struct alx_bind_ctx *b, struct alx_scope *sc,
 			 const struct alx_sql_select *s)
 {
@@ -644,36 +676,15 @@ static int bind_order_by(struct alx_bind_ctx *b, struct alx_scope *sc,
 		if (rc != 0)
 			return rc;
 		if (idx < 0) {
-			struct alx_bx *e;
-			rc = alx_bind_expr(b, sc, sb->expr, ALX_ECTX_TARGET,
-					   &e);
+			rc = target_of(b, sc, sb->expr,
+				       q->distinct ? "for SELECT DISTINCT, "
+						     "ORDER BY expressions "
+						     "must appear in select "
+						     "list"
+						   : NULL,
+				       &idx);
 			if (rc != 0)
 				return rc;
-			for (uint32_t k = 0; k < q->nout; k++)
-				if (alx_bx_equal(e, q->targets[k])) {
-					idx = (int)k;
-					break;
-				}
-			if (idx < 0) {
-				if (q->distinct)
-					return alx_bind_err(
-						b, "42P10",
-						"for SELECT DISTINCT, ORDER BY "
-						"expressions must appear in "
-						"select list");
-				if (e->type.id == ALX_T_UNKNOWN) {
-					rc = alx_bind_coerce(
-						b, &e,
-						alx_type_make(ALX_T_TEXT),
-						ALX_CAST_IMPLICIT, NULL);
-					if (rc != 0)
-						return rc;
-				}
-				idx = (int)q->nout;
-				rc = alx_bq_add_target(b, q, e, NULL);
-				if (rc != 0)
-					return rc;
-			}
 		}
 		if (q->types[idx].id == ALX_T_JSON)
 			return alx_bind_err(b, "42883",
@@ -728,29 +739,9 @@ static int bind_distinct_on(struct alx_bind_ctx *b, struct alx_scope *sc,
 		if (rc != 0)
 			return rc;
 		if (idx < 0) {
-			struct alx_bx *e;
-			rc = alx_bind_expr(b, sc, x, ALX_ECTX_TARGET, &e);
+			rc = target_of(b, sc, x, NULL, &idx);
 			if (rc != 0)
 				return rc;
-			for (uint32_t k = 0; k < q->nout; k++)
-				if (alx_bx_equal(e, q->targets[k])) {
-					idx = (int)k;
-					break;
-				}
-			if (idx < 0) {
-				if (e->type.id == ALX_T_UNKNOWN) {
-					rc = alx_bind_coerce(
-						b, &e,
-						alx_type_make(ALX_T_TEXT),
-						ALX_CAST_IMPLICIT, NULL);
-					if (rc != 0)
-						return rc;
-				}
-				idx = (int)q->nout;
-				rc = alx_bq_add_target(b, q, e, NULL);
-				if (rc != 0)
-					return rc;
-			}
 		}
 		if (q->types[idx].id == ALX_T_JSON)
 			return alx_bind_err(b, "42883",
