@@ -318,6 +318,17 @@ static int try_take(struct alx_kv_lockowner *o, struct shard *sh, uint64_t h,
 	return 1;
 }
 
+/* Where each shard's run starts when hs[0..n) are grouped by shard:
+ * start[s] .. start[s + 1]. */
+static void shard_runs(const uint64_t *hs, size_t n, size_t start[NSHARDS + 1])
+{
+	memset(start, 0, (NSHARDS + 1) * sizeof(*start));
+	for (size_t i = 0; i < n; i++)
+		start[shard_no(hs[i]) + 1]++;
+	for (unsigned s = 0; s < NSHARDS; s++)
+		start[s + 1] += start[s];
+}
+
 /* ---- solo mode ---------------------------------------------------------- */
 
 /* Under gate_mu: o no longer counts among the owners holding locks. */
@@ -346,11 +357,8 @@ static int publish(struct alx_kv_locks *l, struct alx_kv_lockowner *o)
 		n > 0 ? alx_malloc(l->rt, n * sizeof(*byshard)) : NULL;
 	if (n > 0 && byshard == NULL)
 		return ALOPEX_ENOMEM;
-	size_t start[NSHARDS + 1] = {0};
-	for (size_t i = 0; i < n; i++)
-		start[shard_no(o->held[i]) + 1]++;
-	for (unsigned s = 0; s < NSHARDS; s++)
-		start[s + 1] += start[s];
+	size_t start[NSHARDS + 1];
+	shard_runs(o->held, n, start);
 	size_t next[NSHARDS];
 	memcpy(next, start, sizeof(next));
 	for (size_t i = 0; i < n; i++)
@@ -665,11 +673,8 @@ static void release_grouped(struct alx_kv_lockowner *o, uint64_t commit_seq)
 	struct alx_kv_locks *l = o->locks;
 	uint64_t *held = o->held;
 	size_t n = o->nheld;
-	size_t start[NSHARDS + 1] = {0};
-	for (size_t i = 0; i < n; i++)
-		start[shard_no(held[i]) + 1]++;
-	for (unsigned s = 0; s < NSHARDS; s++)
-		start[s + 1] += start[s];
+	size_t start[NSHARDS + 1];
+	shard_runs(held, n, start);
 	size_t next[NSHARDS];
 	memcpy(next, start, sizeof(next));
 	/* Each swap puts one hash in its run for good: n swaps at most. */
